@@ -1,0 +1,37 @@
+#include "cli/numbers.h"
+
+#include <climits>
+
+namespace sb::cli {
+
+namespace {
+
+std::optional<uint64_t> parse_base(std::string_view s, unsigned base, uint64_t max) {
+  if (s.empty() || s.size() > 64) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) {
+    unsigned digit = static_cast<unsigned>(c - '0');
+    if (c < '0' || digit >= base) return std::nullopt;
+    if (v > (max - digit) / base) return std::nullopt;  // would exceed max
+    v = v * base + digit;
+  }
+  return v;
+}
+
+}  // namespace
+
+std::optional<uint64_t> parse_decimal(std::string_view s, uint64_t max) {
+  return parse_base(s, 10, max);
+}
+
+std::optional<uint64_t> parse_octal(std::string_view s, uint64_t max) {
+  return parse_base(s, 8, max);
+}
+
+std::optional<int> parse_fd(std::string_view s) {
+  auto v = parse_decimal(s, INT_MAX);
+  if (!v) return std::nullopt;
+  return static_cast<int>(*v);
+}
+
+}  // namespace sb::cli

@@ -1,0 +1,15 @@
+// Strict number parsing: the whole string must be a number in range, no sign, no junk.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace sb::cli {
+
+std::optional<uint64_t> parse_decimal(std::string_view s, uint64_t max);
+std::optional<uint64_t> parse_octal(std::string_view s, uint64_t max);
+// A descriptor number: 0 .. INT_MAX.
+std::optional<int> parse_fd(std::string_view s);
+
+}  // namespace sb::cli

@@ -1,0 +1,54 @@
+// The one option table. --help, the man page, the completions and the parser all follow it.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spec.h"
+#include "sys/error.h"
+
+namespace sb::cli {
+
+enum class Group : unsigned char { general, namespaces, filesystem, process };
+
+enum : unsigned { kNative = 1u << 0, kBwrap = 1u << 1, kBoth = kNative | kBwrap };
+
+// OptionDef::flags
+enum : unsigned {
+  kSingle = 1u << 0,      // given twice: warn, the last wins
+  kTakesPerms = 1u << 1,  // consumes a preceding --perms
+  kTakesSize = 1u << 2,   // consumes a preceding --size
+  kModifier = 1u << 3,    // --perms/--size themselves: set up the next operation
+};
+
+// What a handler sees while the command line is read.
+struct ParseState {
+  Spec& spec;
+  std::vector<std::string>& warnings;
+  std::optional<mode_t> pending_perms;     // --perms, for the next creating operation
+  std::optional<uint64_t> pending_size;    // --size, for the next --tmpfs
+  std::set<std::string_view> seen_single;  // single-valued options already given
+};
+
+using Handler = Result<void> (*)(ParseState&, std::span<const std::string> values);
+
+struct OptionDef {
+  std::string_view name;     // "--bind"
+  std::string_view metavar;  // "SRC DEST": one word per value
+  int arity;
+  Group group;
+  unsigned personalities;  // kNative, kBwrap or kBoth
+  unsigned flags;          // kSingle, kTakesPerms, ...
+  std::string_view help;
+  Handler handler;
+};
+
+std::span<const OptionDef> option_table();
+const OptionDef* find_option(std::string_view name);
+std::string_view group_title(Group g);
+
+}  // namespace sb::cli

@@ -1,0 +1,30 @@
+// argv -> Spec. Pure: no system calls, so every path is unit-testable.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spec.h"
+#include "sys/error.h"
+
+namespace sb::cli {
+
+struct Parsed {
+  Spec spec;
+  std::vector<std::string> warnings;  // printed by main, one line each
+};
+
+// The personality follows the basename of argv[0]: "bwrap" is the drop-in.
+Personality personality_for(std::string_view argv0);
+
+// args excludes argv[0].
+Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0);
+
+// Checks that need the whole Spec (contradictions, ranges), still without touching the system.
+Result<void> validate(const Spec& spec);
+
+std::string help_text(std::string_view argv0, Personality p);
+
+}  // namespace sb::cli

@@ -1,0 +1,34 @@
+// The socket between the monitor and the processes it starts: one "go" from the monitor once
+// the id maps exist, and at most one error record back. A successful exec closes the child's
+// end (close-on-exec), which the monitor reads as end of file.
+#pragma once
+
+#include <optional>
+#include <utility>
+
+#include "sys/error.h"
+#include "sys/fd.h"
+
+namespace sb::launch {
+
+class Channel {
+ public:
+  // {monitor end, child end}
+  static Result<std::pair<Channel, Channel>> make();
+
+  int fd() const { return fd_.get(); }
+  void close() { fd_.reset(); }
+
+  Result<void> monitor_send_go();
+  Result<void> child_wait_go();
+  // Best effort: the child is about to exit either way.
+  void child_send_error(const Error& e) noexcept;
+  // The next record, or nullopt at end of file (every child end closed).
+  Result<std::optional<Error>> monitor_receive();
+
+ private:
+  explicit Channel(int fd) : fd_(fd) {}
+  unique_fd fd_;
+};
+
+}  // namespace sb::launch

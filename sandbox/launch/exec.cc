@@ -1,0 +1,88 @@
+// The last steps before COMMAND, in its own process.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <vector>
+
+#include "launch/child.h"
+#include "sys/syscalls.h"
+
+namespace sb::launch {
+
+namespace {
+
+Result<void> child_apply_env(const Spec& spec) {
+  for (const auto& e : spec.env) {
+    switch (e.kind) {
+      case EnvOp::Kind::clear: {
+        const char* pwd = ::getenv("PWD");
+        std::string keep = pwd ? pwd : "";
+        ::clearenv();
+        if (pwd) ::setenv("PWD", keep.c_str(), 1);
+        break;
+      }
+      case EnvOp::Kind::set:
+        if (::setenv(e.name.c_str(), e.value.c_str(), 1) < 0) return fail_errno("--setenv " + e.name);
+        break;
+      case EnvOp::Kind::unset:
+        if (::unsetenv(e.name.c_str()) < 0) return fail_errno("--unsetenv " + e.name);
+        break;
+    }
+  }
+  return {};
+}
+
+Result<void> child_chdir(const Spec& spec) {
+  if (spec.chdir) {
+    if (::chdir(spec.chdir->c_str()) < 0) return fail_errno("Can't chdir to " + *spec.chdir);
+  } else {
+    // The caller's directory if it exists inside, else $HOME, else the root.
+    const char* home = ::getenv("HOME");
+    if ((spec.caller.cwd.empty() || ::chdir(spec.caller.cwd.c_str()) < 0) &&
+        (!home || ::chdir(home) < 0) && ::chdir("/") < 0)
+      return fail_errno("Can't chdir to /");
+  }
+  char cwd[PATH_MAX];
+  if (::getcwd(cwd, sizeof cwd)) ::setenv("PWD", cwd, 1);
+  return {};
+}
+
+// Marks every descriptor from 3 up close-on-exec except the kept ones, whose flag is cleared.
+// Marking rather than closing keeps the channel open until the exec succeeds.
+Result<void> child_limit_fds(const Spec& spec) {
+  std::vector<int> keep = spec.keep_fds;
+  std::sort(keep.begin(), keep.end());
+  unsigned from = 3;
+  for (int fd : keep) {
+    if (static_cast<unsigned>(fd) > from)
+      TRY(sys::close_range(from, static_cast<unsigned>(fd) - 1, CLOSE_RANGE_CLOEXEC));
+    from = std::max(from, static_cast<unsigned>(fd) + 1);
+    if (::fcntl(fd, F_SETFD, 0) < 0) return fail_errno("--keep-fd " + std::to_string(fd));
+  }
+  return sys::close_range(from, UINT_MAX, CLOSE_RANGE_CLOEXEC);
+}
+
+}  // namespace
+
+Error child_exec_command(const Spec& spec) {
+  if (spec.new_session && ::setsid() < 0) return fail_errno("Can't start a new session").error();
+  if (auto r = child_apply_env(spec); !r) return r.error();
+  if (auto r = child_chdir(spec); !r) return r.error();
+  if (spec.personality == Personality::native)
+    if (auto r = child_limit_fds(spec); !r) return r.error();
+
+  std::vector<char*> argv;
+  argv.reserve(spec.command.size() + 1);
+  for (const auto& a : spec.command) argv.push_back(const_cast<char*>(a.c_str()));
+  if (spec.argv0) argv[0] = const_cast<char*>(spec.argv0->c_str());
+  argv.push_back(nullptr);
+  ::execvp(spec.command[0].c_str(), argv.data());
+  int err = errno;
+  Failure kind = (err == ENOENT || err == ENOTDIR) ? Failure::not_found : Failure::not_executable;
+  return Error{err, "execvp " + spec.command[0], kind};
+}
+
+}  // namespace sb::launch

@@ -1,0 +1,119 @@
+// Spec: everything one run needs, as plain data. The parser fills it; every later stage reads
+// it and nothing else.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace sb {
+
+enum class Personality : unsigned char { native, bwrap };
+
+// --- Mount operations, applied in command-line order ---------------------------------------
+
+enum class BindKind : unsigned char { rw, ro, dev };
+
+struct BindOp {
+  std::string src, dest;
+  BindKind kind = BindKind::rw;
+  bool optional = false;  // the -try forms: skip a missing source
+  bool operator==(const BindOp&) const = default;
+};
+struct ProcOp {
+  std::string dest;
+  bool operator==(const ProcOp&) const = default;
+};
+struct DevOp {
+  std::string dest;
+  bool operator==(const DevOp&) const = default;
+};
+struct TmpfsOp {
+  std::string dest;
+  std::optional<uint64_t> size;  // bytes
+  std::optional<mode_t> perms;
+  bool operator==(const TmpfsOp&) const = default;
+};
+struct DirOp {
+  std::string dest;
+  std::optional<mode_t> perms;
+  bool operator==(const DirOp&) const = default;
+};
+struct SymlinkOp {
+  std::string target, dest;
+  bool operator==(const SymlinkOp&) const = default;
+};
+struct RemountRoOp {
+  std::string dest;
+  bool operator==(const RemountRoOp&) const = default;
+};
+struct ChmodOp {
+  mode_t mode = 0;
+  std::string path;
+  bool operator==(const ChmodOp&) const = default;
+};
+
+using MountOp =
+    std::variant<BindOp, ProcOp, DevOp, TmpfsOp, DirOp, SymlinkOp, RemountRoOp, ChmodOp>;
+
+// --- Process environment --------------------------------------------------------------------
+
+struct EnvOp {
+  enum class Kind : unsigned char { set, unset, clear } kind;
+  std::string name, value;
+  bool operator==(const EnvOp&) const = default;
+};
+
+struct Namespaces {
+  bool user = true, mount = true;
+  bool pid = true, ipc = true, uts = true, net = true, cgroup = true;
+  bool operator==(const Namespaces&) const = default;
+};
+
+enum class Action : unsigned char { run, help, version };
+
+// Facts about the caller, filled in by main before launch; not from the command line.
+struct Caller {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string cwd;  // empty when unknown
+};
+
+inline const char* option_name(const BindOp& b) {
+  static constexpr const char* kNames[3][2] = {{"--bind", "--bind-try"},
+                                               {"--ro-bind", "--ro-bind-try"},
+                                               {"--dev-bind", "--dev-bind-try"}};
+  return kNames[static_cast<int>(b.kind)][b.optional ? 1 : 0];
+}
+
+struct Spec {
+  Action action = Action::run;
+  Personality personality = Personality::native;
+  std::string argv0_invoked = "sandbox";  // how the tool was invoked, for --help
+
+  Namespaces ns;
+  std::optional<uid_t> uid;  // ids inside; default 0 (native)
+  std::optional<gid_t> gid;
+  std::optional<std::string> hostname;
+
+  std::vector<MountOp> mounts;
+
+  std::vector<EnvOp> env;
+  std::optional<std::string> chdir;
+  std::optional<std::string> argv0;  // argv[0] given to COMMAND
+  bool die_with_parent = false;
+  bool new_session = false;
+  bool as_pid_1 = false;
+  uint64_t caps = 0;  // capabilities COMMAND keeps (bit N = capability N)
+  std::vector<int> keep_fds;
+
+  std::vector<std::string> command;
+
+  Caller caller;
+};
+
+}  // namespace sb
