@@ -1,0 +1,127 @@
+// Point 8: every failure is one line, the right exit code, nothing left behind.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "harness.h"
+
+namespace sbtest {
+namespace {
+
+class Errors : public SandboxTest {};
+
+// Processes of this user, other than this test process and its threads.
+std::vector<std::string> my_sandbox_processes() {
+  std::vector<std::string> out;
+  DIR* d = opendir("/proc");
+  while (auto* e = readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    std::string base = std::string("/proc/") + e->d_name;
+    struct stat st;
+    if (stat(base.c_str(), &st) < 0 || st.st_uid != getuid()) continue;
+    std::string cmd = read_file(base + "/cmdline");
+    if (cmd.find(sandbox_bin()) != std::string::npos) out.push_back(std::string(e->d_name) + " " + cmd);
+  }
+  closedir(d);
+  return out;
+}
+
+void expect_one_line(const RunResult& r, const std::string& line, int status) {
+  EXPECT_EQ(r.status, status) << r.err;
+  EXPECT_EQ(r.err, "sandbox: " + line + "\n");
+  EXPECT_EQ(r.out, "");
+  // The monitor waited for everything it started: no process of the run is left.
+  std::vector<std::string> left;
+  for (int i = 0; i < 40; ++i) {
+    left = my_sandbox_processes();
+    if (left.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
+TEST_F(Errors, MissingSource) {
+  TempDir d;
+  auto r = run(in_busybox({"--ro-bind", d / "missing", "/x", "true"}));
+  expect_one_line(r, "Can't find source path " + (d / "missing") + ": No such file or directory", 125);
+  EXPECT_FALSE(exists(d / "missing"));
+  EXPECT_FALSE(exists(rootfs() + "/x"));
+}
+
+TEST_F(Errors, TryFormsSkipMissingSources) {
+  TempDir d;
+  auto r = run(in_busybox({"--bind-try", d / "no", "/a", "--ro-bind-try", d / "no", "/b",
+                           "--dev-bind-try", d / "no", "/c", "sh", "-c", "ls -d /a /b /c 2>&1 | wc -l; echo ok"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "3\nok\n");
+  EXPECT_FALSE(exists(rootfs() + "/a"));
+}
+
+TEST_F(Errors, CommandNotFound) {
+  expect_one_line(run(in_busybox({"no-such-command"})),
+                  "execvp no-such-command: No such file or directory", 127);
+  expect_one_line(run(in_busybox({"--as-pid-1", "/bin/nope"})), "execvp /bin/nope: No such file or directory", 127);
+}
+
+TEST_F(Errors, CommandNotExecutable) {
+  TempDir d;
+  write_file(d / "script", "#!/bin/sh\necho hi\n", 0644);
+  expect_one_line(run(in_busybox({"--ro-bind", d.path(), "/d", "/d/script"})),
+                  "execvp /d/script: Permission denied", 126);
+  expect_one_line(run(in_busybox({"/etc"})), "execvp /etc: Permission denied", 126);
+}
+
+TEST_F(Errors, ParseErrors) {
+  expect_one_line(run(sandbox({"--frobnicate", "true"})), "Unknown option --frobnicate", 125);
+  expect_one_line(run(sandbox({"--bind", "/a"})), "--bind takes two arguments", 125);
+  expect_one_line(run(sandbox({"--uid", "12ab", "true"})), "--uid: invalid id '12ab'", 125);
+  expect_one_line(run(sandbox({"--keep-fd", "x", "true"})), "Invalid fd: x", 125);
+  expect_one_line(run(sandbox({"--size", "0", "--tmpfs", "/t", "true"})),
+                  "--size: invalid size '0': takes a non-zero number of bytes", 125);
+  expect_one_line(run(sandbox({"--share-uts", "--hostname", "h", "true"})),
+                  "--hostname needs a new uts namespace: drop --share-uts", 125);
+  expect_one_line(run(sandbox({})), "No command specified", 125);
+  expect_one_line(run(sandbox({"--cap-add", "CAP_NOPE", "true"})), "--cap-add: unknown capability 'CAP_NOPE'", 125);
+}
+
+TEST_F(Errors, ClosedKeepFd) {
+  expect_one_line(run(in_busybox({"--keep-fd", "57", "true"})), "--keep-fd 57: Bad file descriptor", 125);
+}
+
+TEST_F(Errors, FailureInsideIsReportedOnce) {
+  expect_one_line(run(in_busybox({"--chdir", "/nonexistent", "true"})),
+                  "Can't chdir to /nonexistent: No such file or directory", 125);
+  expect_one_line(run(in_busybox({"--as-pid-1", "--chdir", "/nonexistent", "true"})),
+                  "Can't chdir to /nonexistent: No such file or directory", 125);
+  expect_one_line(run(in_busybox({"--chmod", "0755", "/nonexistent", "true"})),
+                  "Can't chmod /nonexistent: No such file or directory", 125);
+  expect_one_line(run(sandbox({"--ro-bind", rootfs(), "/", "--dir", "/newdir", "true"})),
+                  "Can't create directory /newdir: Read-only file system", 125);
+  EXPECT_FALSE(exists(rootfs() + "/newdir"));
+}
+
+TEST_F(Errors, WarningForRepeatedSingleOption) {
+  auto r = run(in_busybox({"--chdir", "/etc", "--chdir", "/bin", "pwd"}));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "/bin\n");
+  EXPECT_EQ(r.err, "sandbox: Only the last --chdir option will take effect\n");
+}
+
+TEST_F(Errors, HelpAndVersion) {
+  auto h = run(sandbox({"--help"}));
+  EXPECT_EQ(h.status, 0);
+  EXPECT_TRUE(h.out.starts_with("usage: " + sandbox_bin() + " [OPTIONS...] [--] COMMAND [ARGS...]\n")) << h.out;
+  EXPECT_NE(h.out.find("  --ro-bind SRC DEST"), std::string::npos);
+  EXPECT_EQ(h.err, "");
+  auto v = run(sandbox({"--version"}));
+  EXPECT_EQ(v.status, 0);
+  EXPECT_TRUE(v.out.starts_with("sandbox ")) << v.out;
+  EXPECT_EQ(lines(v.out).size(), 1u);
+}
+
+}  // namespace
+}  // namespace sbtest

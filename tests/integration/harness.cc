@@ -1,0 +1,253 @@
+#include "harness.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sbtest {
+
+namespace {
+
+std::string env_or_die(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) {
+    std::fprintf(stderr, "integration tests need %s\n", name);
+    std::abort();
+  }
+  return v;
+}
+
+int status_code(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const RunOptions& opts, int* in_w, int* out_r,
+            int* err_r) {
+  int in[2], out[2], err[2];
+  if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) std::abort();
+  pid_t pid = fork();
+  if (pid < 0) std::abort();
+  if (pid == 0) {
+    // Own process group, so a test can kill the whole tree it started.
+    setpgid(0, 0);
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    for (auto [child_fd, here] : opts.fds) {
+      int tmp = fcntl(here, F_DUPFD_CLOEXEC, 100);
+      dup2(tmp, child_fd);  // dup2 clears close-on-exec on the new descriptor
+    }
+    if (!opts.cwd.empty() && chdir(opts.cwd.c_str()) < 0) _exit(121);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(122);
+  }
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  *in_w = in[1];
+  *out_r = out[0];
+  *err_r = err[0];
+  return pid;
+}
+
+// Reads from the two pipes until both are closed or the deadline passes.
+bool drain(int& out, int& err, std::string& out_buf, std::string& err_buf,
+           std::chrono::steady_clock::time_point deadline, const std::string* until_line = nullptr) {
+  char buf[4096];
+  while (out >= 0 || err >= 0) {
+    if (until_line && (out_buf.find(*until_line + "\n") != std::string::npos)) return true;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) return false;
+    pollfd fds[2] = {{out, POLLIN, 0}, {err, POLLIN, 0}};
+    int n = poll(fds, 2, static_cast<int>(left));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    for (int i = 0; i < 2; ++i) {
+      if (!fds[i].revents) continue;
+      int& fd = i == 0 ? out : err;
+      ssize_t r = read(fd, buf, sizeof buf);
+      if (r <= 0) {
+        close(fd);
+        fd = -1;
+      } else {
+        (i == 0 ? out_buf : err_buf).append(buf, static_cast<size_t>(r));
+      }
+    }
+  }
+  return until_line ? out_buf.find(*until_line + "\n") != std::string::npos : true;
+}
+
+void feed(int in_w, const std::string& input) {
+  if (!input.empty()) {
+    signal(SIGPIPE, SIG_IGN);
+    (void)!write(in_w, input.data(), input.size());
+  }
+  close(in_w);
+}
+
+}  // namespace
+
+RunResult run(const std::vector<std::string>& argv, const RunOptions& opts) {
+  Background bg(argv, opts);
+  return bg.finish(opts.timeout_seconds);
+}
+
+Background::Background(const std::vector<std::string>& argv, const RunOptions& opts) {
+  int in_w;
+  pid_ = spawn(argv, opts, &in_w, &out_, &err_);
+  feed(in_w, opts.input);
+}
+
+Background::~Background() {
+  if (!reaped_ && pid_ > 0) {
+    kill(-pid_, SIGKILL);
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  if (out_ >= 0) close(out_);
+  if (err_ >= 0) close(err_);
+}
+
+bool Background::wait_for_line(const std::string& line, int timeout_seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  return drain(out_, err_, out_buf_, err_buf_, deadline, &line);
+}
+
+RunResult Background::finish(int timeout_seconds) {
+  RunResult r;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  if (!drain(out_, err_, out_buf_, err_buf_, deadline)) {
+    r.timed_out = true;
+    kill(-pid_, SIGKILL);
+    kill(pid_, SIGKILL);
+  }
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+  r.status = status_code(status);
+  r.out = out_buf_;
+  r.err = err_buf_;
+  return r;
+}
+
+std::string sandbox_bin() { return env_or_die("SANDBOX_BIN"); }
+std::string rootfs() { return env_or_die("SANDBOX_ROOTFS"); }
+
+std::vector<std::string> sandbox(std::initializer_list<std::string> args) {
+  std::vector<std::string> v{sandbox_bin()};
+  v.insert(v.end(), args);
+  return v;
+}
+
+std::vector<std::string> in_busybox(std::initializer_list<std::string> args) {
+  // The rootfs is shared by every test, so it is bound read-only, piece by piece, and mount
+  // points are made in the sandbox's own tmpfs root.
+  std::string r = rootfs();
+  std::vector<std::string> v{sandbox_bin(), "--ro-bind", r + "/bin", "/bin", "--ro-bind", r + "/etc",
+                             "/etc", "--dir", "/tmp", "--dir", "/root", "--proc", "/proc"};
+  v.insert(v.end(), args);
+  return v;
+}
+
+std::vector<std::string> in_usr(std::initializer_list<std::string> args) {
+  std::vector<std::string> v{sandbox_bin(), "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin",
+                             "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64",
+                             "/lib64", "--symlink", "usr/sbin", "/sbin", "--proc", "/proc", "--dev",
+                             "/dev"};
+  v.insert(v.end(), args);
+  return v;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+std::string read_link(const std::string& path) {
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+  return n < 0 ? "" : std::string(buf, static_cast<size_t>(n));
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+TempDir::TempDir() {
+  std::string tmpl = "/tmp/sandbox-test-XXXXXX";
+  if (!mkdtemp(tmpl.data())) std::abort();
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  // Entries the sandbox made read-only for the caller still belong to the caller.
+  for (auto& e : std::filesystem::recursive_directory_iterator(path_, ec))
+    std::filesystem::permissions(e.path(), std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, ec);
+  std::filesystem::remove_all(path_, ec);
+}
+
+void write_file(const std::string& path, const std::string& data, mode_t mode) {
+  std::ofstream(path) << data;
+  chmod(path.c_str(), mode);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void SandboxTest::SetUp() {
+  static int usable = -1;
+  if (usable < 0) {
+    pid_t pid = fork();
+    if (pid == 0) _exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    usable = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  if (usable) return;
+  const char* require = std::getenv("SANDBOX_REQUIRE_USERNS");
+  if (require && std::string(require) == "1")
+    FAIL() << "unprivileged user namespaces are refused by this kernel";
+  GTEST_SKIP() << "unprivileged user namespaces are refused by this kernel";
+}
+
+}  // namespace sbtest
+
+// Skips count as failures when SANDBOX_NO_SKIP=1 (CI sets it).
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  int rc = RUN_ALL_TESTS();
+  const char* no_skip = std::getenv("SANDBOX_NO_SKIP");
+  int skipped = ::testing::UnitTest::GetInstance()->skipped_test_count();
+  if (rc == 0 && no_skip && std::string(no_skip) == "1" && skipped > 0) {
+    std::fprintf(stderr, "%d test(s) skipped; SANDBOX_NO_SKIP=1 counts that as a failure\n", skipped);
+    return 1;
+  }
+  return rc;
+}

@@ -1,0 +1,86 @@
+// Runs the built sandbox binary as whoever runs the tests (an unprivileged user in CI).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sbtest {
+
+struct RunResult {
+  int status = -1;  // exit code, or 128+N after signal N (as a shell reports it)
+  std::string out, err;
+  bool timed_out = false;
+};
+
+struct RunOptions {
+  std::string input;                       // written to stdin, then closed
+  std::vector<std::pair<int, int>> fds;    // {fd in the child, fd here} given to the child
+  std::string cwd;                         // empty: the test's own
+  int timeout_seconds = 60;
+};
+
+RunResult run(const std::vector<std::string>& argv, const RunOptions& opts = {});
+
+// A process started in the background, with its output on pipes.
+class Background {
+ public:
+  Background(const std::vector<std::string>& argv, const RunOptions& opts = {});
+  ~Background();
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  pid_t pid() const { return pid_; }
+  // Reads stdout until a line equal to `line` arrives; false on EOF or after the timeout.
+  bool wait_for_line(const std::string& line, int timeout_seconds = 30);
+  // Waits for the exit and collects the rest of the output.
+  RunResult finish(int timeout_seconds = 60);
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1, err_ = -1;
+  std::string out_buf_, err_buf_;
+  bool reaped_ = false;
+};
+
+std::string sandbox_bin();
+std::string rootfs();
+// {sandbox, busybox's /bin and /etc read-only on a tmpfs root, --proc /proc, args...}
+std::vector<std::string> in_busybox(std::initializer_list<std::string> args);
+// {sandbox, args...}
+std::vector<std::string> sandbox(std::initializer_list<std::string> args);
+// {sandbox, a read-only view of the host's /usr with its /bin, /lib, /lib64 links, args...}
+std::vector<std::string> in_usr(std::initializer_list<std::string> args);
+
+std::vector<std::string> lines(const std::string& text);
+std::string read_link(const std::string& path);
+bool exists(const std::string& path);
+
+// A scratch directory on the host, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+void write_file(const std::string& path, const std::string& data, mode_t mode = 0644);
+std::string read_file(const std::string& path);
+
+// Every test that starts a sandbox derives from this: it skips (or, with
+// SANDBOX_REQUIRE_USERNS=1, fails) when the kernel refuses unprivileged user namespaces.
+class SandboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+};
+
+}  // namespace sbtest

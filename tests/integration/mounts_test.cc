@@ -1,0 +1,280 @@
+// Points 3 and 4: the new root, mount operations in order, flags, and the pivot.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "harness.h"
+
+namespace sbtest {
+namespace {
+
+class Mounts : public SandboxTest {};
+
+struct MountEntry {
+  std::string root, point, options, fstype, super_options;
+};
+
+std::vector<MountEntry> parse_mountinfo(const std::string& text) {
+  std::vector<MountEntry> out;
+  for (const auto& l : lines(text)) {
+    std::istringstream in(l);
+    std::string id, parent, devno, root, point, options, field;
+    in >> id >> parent >> devno >> root >> point >> options;
+    while (in >> field && field != "-") {
+    }
+    MountEntry e{root, point, options, "", ""};
+    std::string source;
+    in >> e.fstype >> source >> e.super_options;
+    out.push_back(e);
+  }
+  return out;
+}
+
+bool has_option(const std::string& options, const std::string& opt) {
+  std::istringstream in(options);
+  for (std::string o; std::getline(in, o, ',');)
+    if (o == opt) return true;
+  return false;
+}
+
+std::vector<MountEntry> mountinfo_of(std::vector<std::string> args) {
+  args.insert(args.end(), {"cat", "/proc/self/mountinfo"});
+  auto r = run(args);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return parse_mountinfo(r.out);
+}
+
+TEST_F(Mounts, OldRootLeavesNoTrace) {
+  // The form of the quick start: a rootfs folder bound on /.
+  auto m = mountinfo_of(sandbox({"--bind", rootfs(), "/", "--proc", "/proc"}));
+  std::vector<std::string> points;
+  for (auto& e : m) points.push_back(e.point);
+  // Only what was asked for: the root bind and procfs with its read-only covers.
+  std::vector<std::string> allowed = {"/", "/proc", "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"};
+  for (auto& p : points) EXPECT_NE(std::find(allowed.begin(), allowed.end(), p), allowed.end()) << p;
+  ASSERT_FALSE(m.empty());
+  EXPECT_EQ(m[0].point, "/");
+  EXPECT_TRUE(rootfs().ends_with(m[0].root)) << m[0].root;
+  // The host's other mounts are not reachable by any path.
+  auto r = run(sandbox({"--bind", rootfs(), "/", "--proc", "/proc", "sh", "-c",
+                        "ls -A /tmp | wc -l; ls /home | wc -l; test -e /oldroot || echo no-oldroot"}));
+  EXPECT_EQ(r.out, "0\n0\nno-oldroot\n") << r.err;
+}
+
+TEST_F(Mounts, EmptyTmpfsRootWithoutBinds) {
+  // Nothing but what the command line puts there: the root is an empty tmpfs.
+  auto r = run(sandbox({"--ro-bind", rootfs() + "/bin", "/bin", "--proc", "/proc", "sh", "-c",
+                        "ls -A /; grep ' / / ' /proc/self/mountinfo"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto l = lines(r.out);
+  ASSERT_EQ(l.size(), 3u) << r.out;
+  EXPECT_EQ(l[0], "bin");
+  EXPECT_EQ(l[1], "proc");
+  EXPECT_NE(l[2].find(" - tmpfs "), std::string::npos) << l[2];
+}
+
+TEST_F(Mounts, HostPathsOutsideBindsAreInvisible) {
+  TempDir d;
+  write_file(d / "secret", "s");
+  auto r = run(in_usr({"sh", "-c", "ls /etc /home /root /tmp 2>&1; cat " + (d / "secret") + " 2>&1; ls / | tr '\\n' ' '"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("passwd"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("No such file"), std::string::npos) << r.out;
+  EXPECT_EQ(lines(r.out).back(), "bin dev lib lib64 proc sbin usr ");
+}
+
+TEST_F(Mounts, RoBindIsNotWritableBindIs) {
+  TempDir d;
+  write_file(d / "f", "old");
+  auto ro = run(in_busybox({"--ro-bind", d.path(), "/data", "sh", "-c", "echo new > /data/f || echo refused; touch /data/g || echo refused"}));
+  EXPECT_EQ(ro.out, "refused\nrefused\n") << ro.err;
+  EXPECT_EQ(read_file(d / "f"), "old");
+  EXPECT_FALSE(exists(d / "g"));
+  auto rw = run(in_busybox({"--bind", d.path(), "/data", "sh", "-c", "echo new > /data/f && touch /data/g"}));
+  EXPECT_EQ(rw.status, 0) << rw.err;
+  EXPECT_EQ(read_file(d / "f"), "new\n");
+  EXPECT_TRUE(exists(d / "g"));
+}
+
+TEST_F(Mounts, RoBindIsReadOnlyOnEverySubmount) {
+  // The host root has many submounts (/proc, /dev, /sys, ...): each must be read-only inside.
+  auto m = mountinfo_of(sandbox({"--ro-bind", "/", "/host", "--ro-bind", rootfs() + "/bin", "/bin", "--proc", "/proc"}));
+  int under_host = 0;
+  for (auto& e : m) {
+    if (!e.point.starts_with("/host")) continue;
+    ++under_host;
+    EXPECT_TRUE(has_option(e.options, "ro")) << e.point << " " << e.options;
+    EXPECT_TRUE(has_option(e.options, "nosuid")) << e.point;
+    EXPECT_TRUE(has_option(e.options, "nodev")) << e.point;
+  }
+  EXPECT_GT(under_host, 2);
+}
+
+TEST_F(Mounts, BindFlags) {
+  TempDir d;
+  auto m = mountinfo_of(in_busybox({"--bind", d.path(), "/rw", "--ro-bind", d.path(), "/ro", "--dev-bind", "/dev", "/hostdev"}));
+  bool rw = false, ro = false, dev = false;
+  for (auto& e : m) {
+    if (e.point == "/rw") {
+      rw = true;
+      EXPECT_TRUE(has_option(e.options, "rw") && has_option(e.options, "nosuid") && has_option(e.options, "nodev")) << e.options;
+    }
+    if (e.point == "/ro") {
+      ro = true;
+      EXPECT_TRUE(has_option(e.options, "ro") && has_option(e.options, "nosuid") && has_option(e.options, "nodev")) << e.options;
+    }
+    if (e.point == "/hostdev") {
+      dev = true;
+      EXPECT_TRUE(has_option(e.options, "nosuid")) << e.options;
+      EXPECT_FALSE(has_option(e.options, "nodev")) << e.options;
+    }
+  }
+  EXPECT_TRUE(rw && ro && dev);
+  EXPECT_EQ(m[0].point, "/");
+  EXPECT_EQ(m[0].fstype, "tmpfs");
+  EXPECT_TRUE(has_option(m[0].options, "nosuid") && has_option(m[0].options, "nodev"));
+}
+
+TEST_F(Mounts, DevBindKeepsDevicesUsableBindDoesNot) {
+  auto dev = run(in_busybox({"--dev-bind", "/dev", "/hostdev", "sh", "-c", "echo x > /hostdev/null && echo ok"}));
+  EXPECT_EQ(dev.out, "ok\n") << dev.err;
+  auto nodev = run(in_busybox({"--bind", "/dev", "/hostdev", "sh", "-c", "echo x > /hostdev/null || echo refused"}));
+  EXPECT_EQ(nodev.out, "refused\n") << nodev.err;
+}
+
+TEST_F(Mounts, DevHasExactlyTheListedEntries) {
+  auto r = run(in_busybox({"--dev", "/dev", "sh", "-c", "ls -A /dev | tr '\\n' ' '; echo; ls -A /dev/pts | tr '\\n' ' '; echo; for l in fd stdin stdout stderr core ptmx; do readlink /dev/$l; done; echo x > /dev/null && head -c 4 /dev/zero | wc -c && head -c 4 /dev/urandom | wc -c"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto l = lines(r.out);
+  ASSERT_GE(l.size(), 10u) << r.out;
+  EXPECT_EQ(l[0], "core fd full null ptmx pts random shm stderr stdin stdout tty urandom zero ");
+  EXPECT_EQ(l[1], "ptmx ");
+  EXPECT_EQ(std::vector<std::string>(l.begin() + 2, l.begin() + 8),
+            (std::vector<std::string>{"/proc/self/fd", "/proc/self/fd/0", "/proc/self/fd/1",
+                                      "/proc/self/fd/2", "/proc/kcore", "pts/ptmx"}));
+  EXPECT_EQ(l[8], "4");
+  EXPECT_EQ(l[9], "4");
+}
+
+TEST_F(Mounts, DevPtsIsPrivateInstance) {
+  auto m = mountinfo_of(in_busybox({"--dev", "/dev"}));
+  auto it = std::find_if(m.begin(), m.end(), [](auto& e) { return e.point == "/dev/pts"; });
+  ASSERT_NE(it, m.end());
+  EXPECT_EQ(it->fstype, "devpts");
+  EXPECT_TRUE(has_option(it->super_options, "ptmxmode=666")) << it->super_options;
+}
+
+TEST_F(Mounts, ProcKernelSwitchesAreReadOnly) {
+  auto m = mountinfo_of(in_busybox({}));
+  std::vector<std::string> covered = {"/proc/sys", "/proc/irq", "/proc/bus"};
+  if (exists("/proc/sysrq-trigger")) covered.push_back("/proc/sysrq-trigger");
+  for (auto& want : covered) {
+    auto it = std::find_if(m.begin(), m.end(), [&](auto& e) { return e.point == want; });
+    ASSERT_NE(it, m.end()) << want;
+    EXPECT_TRUE(has_option(it->options, "ro")) << want;
+  }
+  auto w = run(in_busybox({"sh", "-c", "echo 1 > /proc/sys/kernel/ns_last_pid || echo refused"}));
+  EXPECT_EQ(w.out, "refused\n");
+  auto p = mountinfo_of(in_busybox({}));
+  auto proc = std::find_if(p.begin(), p.end(), [](auto& e) { return e.point == "/proc"; });
+  ASSERT_NE(proc, p.end());
+  EXPECT_EQ(proc->fstype, "proc");
+  EXPECT_TRUE(has_option(proc->options, "nosuid") && has_option(proc->options, "nodev") &&
+              has_option(proc->options, "noexec"));
+}
+
+TEST_F(Mounts, TmpfsSizeAndPerms) {
+  auto r = run(in_busybox({"--perms", "0700", "--size", "1048576", "--tmpfs", "/t", "--tmpfs", "/u",
+                           "sh", "-c", "stat -c %a /t /u; grep ' /t ' /proc/self/mountinfo"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto l = lines(r.out);
+  ASSERT_EQ(l.size(), 3u) << r.out;
+  EXPECT_EQ(l[0], "700");
+  EXPECT_EQ(l[1], "755");
+  auto e = parse_mountinfo(l[2]);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].fstype, "tmpfs");
+  EXPECT_TRUE(has_option(e[0].super_options, "size=1024k")) << e[0].super_options;
+  EXPECT_TRUE(has_option(e[0].options, "nosuid") && has_option(e[0].options, "nodev"));
+  // The size is enforced.
+  auto full = run(in_busybox({"--size", "65536", "--tmpfs", "/t", "sh", "-c", "head -c 200000 /dev/zero > /t/f || echo full"}));
+  EXPECT_NE(full.out.find("full"), std::string::npos) << full.err;
+}
+
+TEST_F(Mounts, DirSymlinkChmodInOrder) {
+  auto r = run(in_busybox({"--tmpfs", "/w", "--perms", "0750", "--dir", "/w/a/b", "--dir", "/w/c",
+                           "--symlink", "a/b", "/w/link", "--symlink", "a/b", "/w/link",
+                           "--chmod", "0711", "/w/c", "sh", "-c",
+                           "stat -c %a /w/a /w/a/b /w/c; readlink /w/link"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines(r.out), (std::vector<std::string>{"750", "750", "711", "a/b"}));
+}
+
+TEST_F(Mounts, DifferentSymlinkAtSamePlaceFails) {
+  auto r = run(in_busybox({"--tmpfs", "/w", "--symlink", "a", "/w/l", "--symlink", "b", "/w/l", "true"}));
+  EXPECT_EQ(r.status, 125);
+  EXPECT_EQ(r.err, "sandbox: Can't make symlink at /w/l: File exists\n");
+}
+
+TEST_F(Mounts, RemountRo) {
+  auto r = run(in_busybox({"--tmpfs", "/t", "--remount-ro", "/t", "sh", "-c", "touch /t/x || echo refused"}));
+  EXPECT_EQ(r.out, "refused\n") << r.err;
+  auto bad = run(in_busybox({"--tmpfs", "/t", "--dir", "/t/d", "--remount-ro", "/t/d", "true"}));
+  EXPECT_EQ(bad.status, 125);
+  EXPECT_EQ(bad.err, "sandbox: Can't remount read-only /t/d: not a mount point\n");
+}
+
+TEST_F(Mounts, MissingParentsAreCreatedInsideNotOnHost) {
+  TempDir d;
+  write_file(d / "f", "data");
+  auto r = run(sandbox({"--ro-bind", rootfs() + "/bin", "/bin", "--ro-bind", d / "f", "/x/y/z/f",
+                        "--ro-bind", d.path(), "/dir/sub", "sh", "-c", "cat /x/y/z/f; stat -c %a /x/y"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "data755\n");
+  EXPECT_FALSE(exists("/x"));
+  EXPECT_FALSE(exists("/dir"));
+  EXPECT_FALSE(exists(rootfs() + "/x"));
+  EXPECT_FALSE(exists(d / "sub"));
+}
+
+TEST_F(Mounts, LaterOperationsSeeEarlierOnes) {
+  // A tmpfs over part of a bind hides it; a bind on / replaces the empty root.
+  TempDir d;
+  write_file(d / "f", "x");
+  auto r = run(in_busybox({"--bind", d.path(), "/data", "--tmpfs", "/data", "ls", "-A", "/data"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(exists(d / "f"));
+}
+
+TEST_F(Mounts, SymlinkInDestinationResolvesInsideNewRoot) {
+  // /w/esc points at /etc and /w/up far above the root: both resolve inside the new root.
+  TempDir d;
+  write_file(d / "f", "mine");
+  auto r = run(sandbox({"--ro-bind", rootfs() + "/bin", "/bin", "--dir", "/etc", "--dir", "/w",
+                        "--symlink", "/etc", "/w/esc", "--symlink", "../../../../..", "/w/up",
+                        "--ro-bind", d / "f", "/w/esc/planted", "--dir", "/w/up/made-here",
+                        "sh", "-c", "cat /etc/planted; ls -d /made-here"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "mine/made-here\n");
+  EXPECT_FALSE(exists("/etc/planted"));
+  EXPECT_FALSE(exists("/made-here"));
+}
+
+TEST_F(Mounts, ReadOnlyUsrView) {
+  auto r = run(in_usr({"sh", "-c", "id -u; touch /usr/x 2>/dev/null || echo refused; ls /usr/bin/env"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines(r.out), (std::vector<std::string>{"0", "refused", "/usr/bin/env"}));
+}
+
+TEST_F(Mounts, UsrViewIsNosuid) {
+  auto m = mountinfo_of(in_usr({}));
+  auto usr = std::find_if(m.begin(), m.end(), [](auto& e) { return e.point == "/usr"; });
+  ASSERT_NE(usr, m.end());
+  EXPECT_TRUE(has_option(usr->options, "nosuid"));
+}
+
+}  // namespace
+}  // namespace sbtest

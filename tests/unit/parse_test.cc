@@ -1,0 +1,265 @@
+#include "cli/parse.h"
+
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+
+namespace sb::cli {
+namespace {
+
+Result<Parsed> parse_args(std::initializer_list<std::string> a, std::string argv0 = "sandbox") {
+  std::vector<std::string> v(a);
+  return parse(v, argv0);
+}
+
+Spec must_parse(std::initializer_list<std::string> a) {
+  auto r = parse_args(a);
+  EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message());
+  return r ? r->spec : Spec{};
+}
+
+std::string error_of(std::initializer_list<std::string> a, std::string argv0 = "sandbox") {
+  auto r = parse_args(a, argv0);
+  if (r) r.error();  // unreachable when parsing failed
+  EXPECT_FALSE(r.has_value());
+  return r ? "" : r.error().message();
+}
+
+TEST(Parse, CommandAfterOptions) {
+  Spec s = must_parse({"--bind", "/a", "/b", "ls", "-l", "--bind"});
+  EXPECT_EQ(s.command, (std::vector<std::string>{"ls", "-l", "--bind"}));
+  EXPECT_EQ(s.action, Action::run);
+}
+
+TEST(Parse, DoubleDashEndsOptions) {
+  Spec s = must_parse({"--chdir", "/", "--", "--help"});
+  EXPECT_EQ(s.command, (std::vector<std::string>{"--help"}));
+  EXPECT_EQ(s.action, Action::run);
+}
+
+TEST(Parse, DefaultsAreAllNamespacesNoCaps) {
+  Spec s = must_parse({"true"});
+  EXPECT_EQ(s.ns, Namespaces{});
+  EXPECT_TRUE(s.ns.net && s.ns.pid && s.ns.ipc && s.ns.uts && s.ns.cgroup);
+  EXPECT_EQ(s.caps, 0u);
+  EXPECT_FALSE(s.uid.has_value());
+  EXPECT_EQ(s.personality, Personality::native);
+}
+
+TEST(Parse, ShareOptions) {
+  Spec s = must_parse({"--share-net", "--share-pid", "--share-ipc", "--share-uts", "--share-cgroup", "x"});
+  EXPECT_FALSE(s.ns.net || s.ns.pid || s.ns.ipc || s.ns.uts || s.ns.cgroup);
+  EXPECT_TRUE(s.ns.user && s.ns.mount);
+}
+
+TEST(Parse, EachShareOptionOnlyItsNamespace) {
+  EXPECT_FALSE(must_parse({"--share-net", "x"}).ns.net);
+  EXPECT_TRUE(must_parse({"--share-net", "x"}).ns.pid);
+  EXPECT_FALSE(must_parse({"--share-pid", "x"}).ns.pid);
+  EXPECT_FALSE(must_parse({"--share-ipc", "x"}).ns.ipc);
+  EXPECT_FALSE(must_parse({"--share-uts", "x"}).ns.uts);
+  EXPECT_FALSE(must_parse({"--share-cgroup", "x"}).ns.cgroup);
+}
+
+TEST(Parse, Ids) {
+  Spec s = must_parse({"--uid", "1000", "--gid", "4294967294", "x"});
+  EXPECT_EQ(s.uid, 1000u);
+  EXPECT_EQ(s.gid, 4294967294u);
+}
+
+TEST(Parse, BadIds) {
+  EXPECT_EQ(error_of({"--uid", "1x", "x"}), "--uid: invalid id '1x'");
+  EXPECT_EQ(error_of({"--uid", "-1", "x"}), "--uid: invalid id '-1'");
+  EXPECT_EQ(error_of({"--gid", "4294967295", "x"}), "--gid: invalid id '4294967295'");
+  EXPECT_EQ(error_of({"--gid", "99999999999999999999999", "x"}),
+            "--gid: invalid id '99999999999999999999999'");
+  EXPECT_EQ(error_of({"--uid", "", "x"}), "--uid: invalid id ''");
+  EXPECT_EQ(error_of({"--uid", " 1", "x"}), "--uid: invalid id ' 1'");
+}
+
+TEST(Parse, Hostname) { EXPECT_EQ(must_parse({"--hostname", "box", "x"}).hostname, "box"); }
+
+TEST(Parse, BindsInOrder) {
+  Spec s = must_parse({"--bind", "a", "b", "--bind-try", "c", "d", "--ro-bind", "e", "f",
+                       "--ro-bind-try", "g", "h", "--dev-bind", "i", "j", "--dev-bind-try", "k",
+                       "l", "x"});
+  std::vector<MountOp> want = {
+      BindOp{"a", "b", BindKind::rw, false}, BindOp{"c", "d", BindKind::rw, true},
+      BindOp{"e", "f", BindKind::ro, false}, BindOp{"g", "h", BindKind::ro, true},
+      BindOp{"i", "j", BindKind::dev, false}, BindOp{"k", "l", BindKind::dev, true}};
+  EXPECT_EQ(s.mounts, want);
+  EXPECT_STREQ(option_name(std::get<BindOp>(s.mounts[3])), "--ro-bind-try");
+}
+
+TEST(Parse, FilesystemOps) {
+  Spec s = must_parse({"--proc", "/proc", "--dev", "/dev", "--perms", "0700", "--size", "4096",
+                       "--tmpfs", "/t", "--perms", "01777", "--dir", "/d", "--dir", "/e",
+                       "--symlink", "usr/bin", "/bin", "--remount-ro", "/", "--chmod", "0644",
+                       "/f", "x"});
+  std::vector<MountOp> want = {ProcOp{"/proc"},
+                               DevOp{"/dev"},
+                               TmpfsOp{"/t", 4096, 0700},
+                               DirOp{"/d", 01777},
+                               DirOp{"/e", std::nullopt},
+                               SymlinkOp{"usr/bin", "/bin"},
+                               RemountRoOp{"/"},
+                               ChmodOp{0644, "/f"}};
+  EXPECT_EQ(s.mounts, want);
+}
+
+TEST(Parse, PerMsAndSizeInEitherOrder) {
+  Spec s = must_parse({"--size", "1", "--perms", "0755", "--tmpfs", "/t", "x"});
+  EXPECT_EQ(s.mounts, (std::vector<MountOp>{TmpfsOp{"/t", 1, 0755}}));
+}
+
+TEST(Parse, SizeAndPermsMustBeFollowed) {
+  EXPECT_EQ(error_of({"--size", "100", "--dir", "/x", "y"}), "--size must be followed by --tmpfs");
+  EXPECT_EQ(error_of({"--perms", "0700", "--bind", "/a", "/b", "y"}),
+            "--perms must be followed by an option that creates a file");
+  EXPECT_EQ(error_of({"--perms", "0700", "y"}),
+            "--perms must be followed by an option that creates a file");
+  EXPECT_EQ(error_of({"--size", "7", "y"}), "--size must be followed by --tmpfs");
+}
+
+TEST(Parse, BadModesAndSizes) {
+  EXPECT_EQ(error_of({"--perms", "999", "--dir", "/x", "y"}),
+            "--perms: invalid mode '999': takes an octal number <= 07777");
+  EXPECT_EQ(error_of({"--perms", "010000", "--dir", "/x", "y"}),
+            "--perms: invalid mode '010000': takes an octal number <= 07777");
+  EXPECT_EQ(error_of({"--chmod", "0x7", "/x", "y"}),
+            "--chmod: invalid mode '0x7': takes an octal number <= 07777");
+  EXPECT_EQ(error_of({"--size", "0", "--tmpfs", "/x", "y"}),
+            "--size: invalid size '0': takes a non-zero number of bytes");
+  EXPECT_EQ(error_of({"--size", "12k", "--tmpfs", "/x", "y"}),
+            "--size: invalid size '12k': takes a non-zero number of bytes");
+  EXPECT_EQ(error_of({"--size", "18446744073709551616", "--tmpfs", "/x", "y"}),
+            "--size: invalid size '18446744073709551616': takes a non-zero number of bytes");
+  EXPECT_EQ(std::get<TmpfsOp>(must_parse({"--size", "18446744073709551615", "--tmpfs", "/x", "y"})
+                                  .mounts[0])
+                .size,
+            UINT64_MAX);
+}
+
+TEST(Parse, Environment) {
+  Spec s = must_parse({"--setenv", "A", "1", "--unsetenv", "B", "--clearenv", "--setenv", "C",
+                       "", "x"});
+  std::vector<EnvOp> want = {{EnvOp::Kind::set, "A", "1"},
+                             {EnvOp::Kind::unset, "B", ""},
+                             {EnvOp::Kind::clear, "", ""},
+                             {EnvOp::Kind::set, "C", ""}};
+  EXPECT_EQ(s.env, want);
+}
+
+TEST(Parse, ProcessFlags) {
+  Spec s = must_parse({"--chdir", "/w", "--argv0", "zero", "--die-with-parent", "--new-session",
+                       "--as-pid-1", "--keep-fd", "5", "--keep-fd", "9", "x"});
+  EXPECT_EQ(s.chdir, "/w");
+  EXPECT_EQ(s.argv0, "zero");
+  EXPECT_TRUE(s.die_with_parent && s.new_session && s.as_pid_1);
+  EXPECT_EQ(s.keep_fds, (std::vector<int>{5, 9}));
+  Spec d = must_parse({"x"});
+  EXPECT_FALSE(d.die_with_parent || d.new_session || d.as_pid_1);
+  EXPECT_FALSE(d.chdir || d.argv0);
+}
+
+TEST(Parse, Capabilities) {
+  EXPECT_EQ(must_parse({"--cap-add", "CAP_NET_ADMIN", "x"}).caps, uint64_t{1} << 12);
+  EXPECT_EQ(must_parse({"--cap-add", "cap_chown", "x"}).caps, uint64_t{1} << 0);
+  EXPECT_EQ(must_parse({"--cap-add", "sys_admin", "x"}).caps, uint64_t{1} << 21);
+  EXPECT_EQ(must_parse({"--cap-add", "ALL", "--cap-drop", "CAP_SYS_ADMIN", "x"}).caps,
+            ~(uint64_t{1} << 21));
+  EXPECT_EQ(must_parse({"--cap-add", "CAP_CHOWN", "--cap-drop", "ALL", "x"}).caps, 0u);
+  EXPECT_EQ(error_of({"--cap-add", "CAP_FLY", "x"}), "--cap-add: unknown capability 'CAP_FLY'");
+  EXPECT_EQ(error_of({"--cap-drop", "", "x"}), "--cap-drop: unknown capability ''");
+}
+
+TEST(Parse, KeepFdIsStrict) {
+  EXPECT_EQ(error_of({"--keep-fd", "-1", "x"}), "Invalid fd: -1");
+  EXPECT_EQ(error_of({"--keep-fd", "3x", "x"}), "Invalid fd: 3x");
+  EXPECT_EQ(error_of({"--keep-fd", "2147483648", "x"}), "Invalid fd: 2147483648");
+}
+
+TEST(Parse, UnknownOption) {
+  EXPECT_EQ(error_of({"--frobnicate", "x"}), "Unknown option --frobnicate");
+  EXPECT_EQ(error_of({"-", "x"}), "Unknown option -");
+  EXPECT_EQ(error_of({"--bind=a", "x"}), "Unknown option --bind=a");
+}
+
+TEST(Parse, NativeOnlyOptionsUnknownToBwrap) {
+  EXPECT_EQ(error_of({"--share-pid", "x"}, "/usr/bin/bwrap"), "Unknown option --share-pid");
+  EXPECT_EQ(error_of({"--keep-fd", "4", "x"}, "bwrap"), "Unknown option --keep-fd");
+}
+
+TEST(Parse, MissingValues) {
+  EXPECT_EQ(error_of({"--bind", "a"}), "--bind takes two arguments");
+  EXPECT_EQ(error_of({"--chdir"}), "--chdir takes one argument");
+  EXPECT_EQ(error_of({"--symlink"}), "--symlink takes two arguments");
+  EXPECT_EQ(error_of({"--setenv", "A"}), "--setenv takes two arguments");
+}
+
+TEST(Parse, EveryOptionWithTooFewValuesFails) {
+  for (const auto& o : option_table()) {
+    if (o.arity == 0) continue;
+    std::vector<std::string> args{std::string(o.name)};
+    for (int i = 0; i + 1 < o.arity; ++i) args.push_back("v");
+    auto r = parse(args, "sandbox");
+    ASSERT_FALSE(r.has_value()) << o.name;
+    EXPECT_NE(r.error().message().find(" takes "), std::string::npos) << o.name;
+  }
+}
+
+TEST(Parse, SingleValuedTwiceWarnsAndLastWins) {
+  auto r = parse_args({"--chdir", "/a", "--chdir", "/b", "--uid", "1", "--uid", "2", "x"});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->spec.chdir, "/b");
+  EXPECT_EQ(r->spec.uid, 2u);
+  EXPECT_EQ(r->warnings, (std::vector<std::string>{"Only the last --chdir option will take effect",
+                                                   "Only the last --uid option will take effect"}));
+}
+
+TEST(Parse, HelpAndVersionStopParsing) {
+  EXPECT_EQ(must_parse({"--help", "--frob"}).action, Action::help);
+  EXPECT_EQ(must_parse({"--version"}).action, Action::version);
+}
+
+TEST(Parse, Personality) {
+  EXPECT_EQ(personality_for("bwrap"), Personality::bwrap);
+  EXPECT_EQ(personality_for("/usr/local/bin/bwrap"), Personality::bwrap);
+  EXPECT_EQ(personality_for("sandbox"), Personality::native);
+  EXPECT_EQ(personality_for("bwrap2"), Personality::native);
+  EXPECT_EQ(personality_for("/bwrap/sandbox"), Personality::native);
+}
+
+TEST(Help, ListsEveryOptionOfThePersonalityGrouped) {
+  std::string native = help_text("./sandbox", Personality::native);
+  EXPECT_TRUE(native.starts_with("usage: ./sandbox [OPTIONS...] [--] COMMAND [ARGS...]\n"));
+  for (const auto& o : option_table()) {
+    bool listed = native.find("  " + std::string(o.name) + " ") != std::string::npos;
+    EXPECT_EQ(listed, (o.personalities & kNative) != 0) << o.name;
+  }
+  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process})
+    EXPECT_NE(native.find(std::string(group_title(g)) + ":\n"), std::string::npos);
+  std::string bwrap = help_text("bwrap", Personality::bwrap);
+  EXPECT_TRUE(bwrap.starts_with("usage: bwrap "));
+  EXPECT_EQ(bwrap.find("--share-pid"), std::string::npos);
+}
+
+TEST(Table, NamesAreUniqueAndArityMatchesMetavar) {
+  std::set<std::string_view> names;
+  for (const auto& o : option_table()) {
+    EXPECT_TRUE(names.insert(o.name).second) << o.name;
+    EXPECT_TRUE(o.name.starts_with("--")) << o.name;
+    int words = o.metavar.empty() ? 0 : 1;
+    for (char c : o.metavar) words += c == ' ';
+    EXPECT_EQ(words, o.arity) << o.name;
+    EXPECT_FALSE(o.help.empty()) << o.name;
+    EXPECT_EQ(find_option(o.name), &o);
+  }
+}
+
+}  // namespace
+}  // namespace sb::cli
