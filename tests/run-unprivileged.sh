@@ -21,6 +21,18 @@ if [ "$(id -u)" = 0 ]; then
 else
   as_user="sudo -u $user --"
 fi
+# GTEST_OUTPUT, when set, names a folder for the XML report; the user writes it in the stage.
+report=""
+case "${GTEST_OUTPUT:-}" in
+  xml:*/) report=${GTEST_OUTPUT#xml:}; mkdir -m 777 "$stage/report" ;;
+esac
 # Both variables make a refused user namespace, or any skipped test, a failure.
+status=0
 $as_user env SANDBOX_BIN="$stage/sandbox" SANDBOX_ROOTFS="$stage/rootfs" \
-  SANDBOX_REQUIRE_USERNS=1 SANDBOX_NO_SKIP=1 "$stage/integration-tests" "$@"
+  SANDBOX_REQUIRE_USERNS=1 SANDBOX_NO_SKIP=1 ${report:+GTEST_OUTPUT=xml:$stage/report/} \
+  "$stage/integration-tests" "$@" || status=$?
+if [ -n "$report" ]; then
+  mkdir -p "$report"
+  cp "$stage"/report/*.xml "$report/"
+fi
+exit $status
