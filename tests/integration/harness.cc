@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -242,6 +243,8 @@ void SandboxTest::SetUp() {
 // Skips count as failures when SANDBOX_NO_SKIP=1 (CI sets it).
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
+  // Orphans of the processes a test starts are reparented here, where tests can see them.
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   int rc = RUN_ALL_TESTS();
   const char* no_skip = std::getenv("SANDBOX_NO_SKIP");
   int skipped = ::testing::UnitTest::GetInstance()->skipped_test_count();
