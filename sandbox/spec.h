@@ -93,7 +93,6 @@ inline const char* option_name(const BindOp& b) {
 struct Spec {
   Action action = Action::run;
   Personality personality = Personality::native;
-  std::string argv0_invoked = "sandbox";  // how the tool was invoked, for --help
 
   Namespaces ns;
   std::optional<uid_t> uid;  // ids inside; default 0 (native)

@@ -65,7 +65,6 @@ Personality personality_for(std::string_view argv0) {
 Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0) {
   Parsed out;
   out.spec.personality = personality_for(argv0);
-  out.spec.argv0_invoked = std::string(argv0);
   ParseState st{out.spec, out.warnings, {}, {}, {}};
 
   size_t i = 0;

@@ -60,7 +60,9 @@ Result<std::optional<Error>> Channel::monitor_receive() {
   if (n == 0) return std::optional<Error>{};
   if (static_cast<size_t>(n) < kHeader) return fail("reading from the sandbox: short record", EPROTO);
   Error e;
-  e.kind = static_cast<Failure>(buf[0]);
+  auto kind = static_cast<unsigned char>(buf[0]);
+  e.kind = kind <= static_cast<unsigned char>(Failure::not_found) ? static_cast<Failure>(kind)
+                                                                   : Failure::setup;
   int32_t err;
   std::memcpy(&err, buf + 1, sizeof err);
   e.err = err;

@@ -109,29 +109,26 @@ struct Apply {
     return {};
   }
 
-  Result<void> operator()(const ProcOp& op) {
-    std::string rel = relative_dest(op.dest);
-    TRY_ASSIGN(unique_fd target, make_dirs(root.fd.get(), rel, kDirMode, kDirMode));
-    if (auto m = mount_proc(target.get()); !m)
-      return std::unexpected(std::move(m).error().wrap("Can't mount proc on " + shown(op.dest)));
+  // Mounts the filesystem `make` creates on the directory dest, made if missing.
+  template <typename Make>
+  Result<void> mount_new(const std::string& dest, const char* fstype, mode_t parents, Make make) {
+    std::string rel = relative_dest(dest);
+    TRY_ASSIGN(unique_fd target, make_dirs(root.fd.get(), rel, parents, parents));
+    if (auto m = make(target.get()); !m)
+      return std::unexpected(
+          std::move(m).error().wrap(std::string("Can't mount ") + fstype + " on " + shown(dest)));
     return after_mount_on(rel);
   }
 
-  Result<void> operator()(const DevOp& op) {
-    std::string rel = relative_dest(op.dest);
-    TRY_ASSIGN(unique_fd target, make_dirs(root.fd.get(), rel, kDirMode, kDirMode));
-    if (auto m = mount_dev(target.get()); !m)
-      return std::unexpected(std::move(m).error().wrap("Can't mount dev on " + shown(op.dest)));
-    return after_mount_on(rel);
-  }
+  Result<void> operator()(const ProcOp& op) { return mount_new(op.dest, "proc", kDirMode, mount_proc); }
+
+  Result<void> operator()(const DevOp& op) { return mount_new(op.dest, "dev", kDirMode, mount_dev); }
 
   Result<void> operator()(const TmpfsOp& op) {
-    std::string rel = relative_dest(op.dest);
     mode_t parents = op.perms ? parent_mode_for(*op.perms) : kDirMode;
-    TRY_ASSIGN(unique_fd target, make_dirs(root.fd.get(), rel, parents, parents));
-    if (auto m = mount_tmpfs(target.get(), op.perms.value_or(kDirMode), op.size); !m)
-      return std::unexpected(std::move(m).error().wrap("Can't mount tmpfs on " + shown(op.dest)));
-    return after_mount_on(rel);
+    return mount_new(op.dest, "tmpfs", parents, [&](int target) {
+      return mount_tmpfs(target, op.perms.value_or(kDirMode), op.size);
+    });
   }
 
   Result<void> operator()(const DirOp& op) {
