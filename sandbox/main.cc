@@ -9,33 +9,29 @@
 #include "cli/parse.h"
 #include "launch/launch.h"
 
-namespace {
-
-int exit_code(sb::Personality p, sb::Failure kind) {
-  if (p == sb::Personality::bwrap) return 1;
-  switch (kind) {
-    case sb::Failure::not_executable: return 126;
-    case sb::Failure::not_found: return 127;
-    case sb::Failure::setup: break;
-  }
-  return 125;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   std::string argv0 = argc > 0 && argv[0][0] ? argv[0] : "sandbox";
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   sb::Personality personality = sb::cli::personality_for(argv0);
   const char* prefix = personality == sb::Personality::bwrap ? "bwrap" : "sandbox";
+  // --level-prefix holds for every diagnostic, even one about an option before it.
+  bool levels = false;
+  for (const auto& a : args) {
+    if (a == "--" || !a.starts_with("-")) break;
+    levels = levels || a == "--level-prefix";
+  }
+  auto say = [&](const char* level, const std::string& text) {
+    std::fprintf(stderr, "%s%s: %s\n", levels ? level : "", prefix, text.c_str());
+  };
   auto report = [&](const sb::Error& e) {
-    std::fprintf(stderr, "%s: %s\n", prefix, e.message().c_str());
-    return exit_code(personality, e.kind);
+    say("<3>", e.message());
+    return sb::exit_code_for(e.kind, personality == sb::Personality::bwrap);
   };
 
   auto parsed = sb::cli::parse(args, argv0);
   if (!parsed) return report(parsed.error());
-  for (const auto& w : parsed->warnings) std::fprintf(stderr, "%s: %s\n", prefix, w.c_str());
+  levels = levels || parsed->spec.level_prefix;
+  for (const auto& w : parsed->warnings) say("<4>", w);
   sb::Spec& spec = parsed->spec;
 
   switch (spec.action) {

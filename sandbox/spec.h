@@ -21,7 +21,8 @@ enum class BindKind : unsigned char { rw, ro, dev };
 struct BindOp {
   std::string src, dest;
   BindKind kind = BindKind::rw;
-  bool optional = false;  // the -try forms: skip a missing source
+  bool optional = false;       // the -try forms: skip a missing source
+  std::optional<int> src_fd;   // --bind-fd / --ro-bind-fd: the source is this descriptor
   bool operator==(const BindOp&) const = default;
 };
 struct ProcOp {
@@ -57,8 +58,30 @@ struct ChmodOp {
   bool operator==(const ChmodOp&) const = default;
 };
 
-using MountOp =
-    std::variant<BindOp, ProcOp, DevOp, TmpfsOp, DirOp, SymlinkOp, RemountRoOp, ChmodOp>;
+// --file (bind = false) and --bind-data / --ro-bind-data: a file made from FD's data.
+struct DataOp {
+  int fd = -1;
+  std::string dest;
+  bool bind = false;
+  bool ro = false;
+  std::optional<mode_t> perms;
+  bool operator==(const DataOp&) const = default;
+};
+struct MqueueOp {
+  std::string dest;
+  bool operator==(const MqueueOp&) const = default;
+};
+enum class OverlayKind : unsigned char { rw, tmp, ro };
+struct OverlayOp {
+  OverlayKind kind = OverlayKind::rw;
+  std::vector<std::string> lower;  // --overlay-src, in the order given
+  std::string upper, work;         // --overlay only
+  std::string dest;
+  bool operator==(const OverlayOp&) const = default;
+};
+
+using MountOp = std::variant<BindOp, ProcOp, DevOp, TmpfsOp, DirOp, SymlinkOp, RemountRoOp,
+                             ChmodOp, DataOp, MqueueOp, OverlayOp>;
 
 // --- Process environment --------------------------------------------------------------------
 
@@ -71,6 +94,7 @@ struct EnvOp {
 struct Namespaces {
   bool user = true, mount = true;
   bool pid = true, ipc = true, uts = true, net = true, cgroup = true;
+  bool cgroup_try = false;  // --unshare-cgroup-try: only where the kernel has cgroup namespaces
   bool operator==(const Namespaces&) const = default;
 };
 
@@ -84,6 +108,7 @@ struct Caller {
 };
 
 inline const char* option_name(const BindOp& b) {
+  if (b.src_fd) return b.kind == BindKind::ro ? "--ro-bind-fd" : "--bind-fd";
   static constexpr const char* kNames[3][2] = {{"--bind", "--bind-try"},
                                                {"--ro-bind", "--ro-bind-try"},
                                                {"--dev-bind", "--dev-bind-try"}};
@@ -109,6 +134,21 @@ struct Spec {
   bool as_pid_1 = false;
   uint64_t caps = 0;  // capabilities COMMAND keeps (bit N = capability N)
   std::vector<int> keep_fds;
+  bool level_prefix = false;  // diagnostics start with a syslog level
+
+  // Synchronisation and status
+  std::optional<int> info_fd, json_status_fd, block_fd, sync_fd, userns_block_fd;
+  std::vector<std::string> lock_files;
+
+  // Seccomp: compiled classic BPF programs, applied in order
+  std::vector<int> seccomp_fds;
+  bool seccomp_exclusive = false;  // came from --seccomp, which allows only one
+  std::optional<std::string> exec_label, file_label;
+
+  // Existing namespaces and nested user namespaces
+  std::optional<int> userns_fd, userns2_fd, pidns_fd;
+  bool disable_userns = false;
+  bool assert_userns_disabled = false;
 
   std::vector<std::string> command;
 

@@ -4,14 +4,17 @@
 function __sandbox_in_options
     set -l tokens (commandline -opc)
     set -e tokens[1]
-    set -l two bind bind-try ro-bind ro-bind-try dev-bind dev-bind-try symlink chmod setenv
-    set -l one uid gid hostname remount-ro proc dev tmpfs dir perms size chdir unsetenv argv0 cap-add cap-drop keep-fd
+    set -l three overlay
+    set -l two bind bind-try ro-bind ro-bind-try dev-bind dev-bind-try symlink chmod setenv bind-fd ro-bind-fd file bind-data ro-bind-data
+    set -l one uid gid hostname remount-ro proc dev tmpfs dir perms size chdir unsetenv argv0 cap-add cap-drop keep-fd args userns userns2 pidns mqueue overlay-src tmp-overlay ro-overlay seccomp add-seccomp-fd exec-label file-label info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file
     set -l skip 0
     for t in $tokens
         if test $skip -gt 0
             set skip (math $skip - 1)
         else if test "$t" = --
             return 1
+        else if contains -- (string replace -r '^--' '' -- $t) $three
+            set skip 3
         else if contains -- (string replace -r '^--' '' -- $t) $two
             set skip 2
         else if contains -- (string replace -r '^--' '' -- $t) $one
@@ -67,5 +70,41 @@ complete -c sandbox -n '__sandbox_in_options' -l as-pid-1 -d 'Run COMMAND as pid
 complete -c sandbox -n '__sandbox_in_options' -l cap-add -x -a '(__sandbox_caps)' -d 'Keep a capability'
 complete -c sandbox -n '__sandbox_in_options' -l cap-drop -x -a '(__sandbox_caps)' -d 'Drop a capability'
 complete -c sandbox -n '__sandbox_in_options' -l keep-fd -x -d 'Pass an inherited descriptor'
+complete -c sandbox -n '__sandbox_in_options' -l args -x -d 'Read NUL-separated arguments from FD'
+complete -c sandbox -n '__sandbox_in_options' -l level-prefix -d 'Prefix diagnostics with a syslog level'
+complete -c sandbox -n '__sandbox_in_options' -l unshare-all -d 'New ipc, pid, net, uts and cgroup namespaces'
+complete -c sandbox -n '__sandbox_in_options' -l unshare-user -d 'New user namespace'
+complete -c sandbox -n '__sandbox_in_options' -l unshare-user-try -d 'New user namespace if possible'
+complete -c sandbox -n '__sandbox_in_options' -l unshare-ipc -d 'New ipc namespace'
+complete -c sandbox -n '__sandbox_in_options' -l unshare-pid -d 'New pid namespace'
+complete -c sandbox -n '__sandbox_in_options' -l unshare-net -d 'New network namespace'
+complete -c sandbox -n '__sandbox_in_options' -l unshare-uts -d 'New uts namespace'
+complete -c sandbox -n '__sandbox_in_options' -l unshare-cgroup -d 'New cgroup namespace'
+complete -c sandbox -n '__sandbox_in_options' -l unshare-cgroup-try -d 'New cgroup namespace if possible'
+complete -c sandbox -n '__sandbox_in_options' -l userns -x -d 'Join the user namespace FD'
+complete -c sandbox -n '__sandbox_in_options' -l userns2 -x -d 'Switch to the user namespace FD after setup'
+complete -c sandbox -n '__sandbox_in_options' -l pidns -x -d 'Use the pid namespace FD'
+complete -c sandbox -n '__sandbox_in_options' -l disable-userns -d 'Forbid new user namespaces inside'
+complete -c sandbox -n '__sandbox_in_options' -l assert-userns-disabled -d 'Fail unless user namespaces are disabled'
+complete -c sandbox -n '__sandbox_in_options' -l bind-fd -x -d 'Bind the descriptor FD on DEST'
+complete -c sandbox -n '__sandbox_in_options' -l ro-bind-fd -x -d 'Bind the descriptor FD on DEST, read-only'
+complete -c sandbox -n '__sandbox_in_options' -l mqueue -x -d 'Mount a new mqueue on DEST'
+complete -c sandbox -n '__sandbox_in_options' -l file -x -d 'Copy the data of FD into DEST'
+complete -c sandbox -n '__sandbox_in_options' -l bind-data -x -d 'Bind a copy of the data of FD on DEST'
+complete -c sandbox -n '__sandbox_in_options' -l ro-bind-data -x -d 'Bind a copy of the data of FD on DEST, read-only'
+complete -c sandbox -n '__sandbox_in_options' -l overlay-src -r -F -d 'Lower layer for the next overlay'
+complete -c sandbox -n '__sandbox_in_options' -l overlay -x -d 'Overlay on DEST, writes to RWSRC'
+complete -c sandbox -n '__sandbox_in_options' -l tmp-overlay -x -d 'Overlay on DEST, writes to an invisible tmpfs'
+complete -c sandbox -n '__sandbox_in_options' -l ro-overlay -x -d 'Read-only overlay on DEST'
+complete -c sandbox -n '__sandbox_in_options' -l seccomp -x -d 'Load a seccomp program from FD'
+complete -c sandbox -n '__sandbox_in_options' -l add-seccomp-fd -x -d 'Add a seccomp program from FD'
+complete -c sandbox -n '__sandbox_in_options' -l exec-label -x -d 'SELinux label for COMMAND'
+complete -c sandbox -n '__sandbox_in_options' -l file-label -x -d 'SELinux label for new files'
+complete -c sandbox -n '__sandbox_in_options' -l info-fd -x -d 'Write sandbox information to FD'
+complete -c sandbox -n '__sandbox_in_options' -l json-status-fd -x -d 'Write JSON status lines to FD'
+complete -c sandbox -n '__sandbox_in_options' -l block-fd -x -d 'Wait for data on FD before COMMAND'
+complete -c sandbox -n '__sandbox_in_options' -l userns-block-fd -x -d 'Wait for data on FD once the user namespace exists'
+complete -c sandbox -n '__sandbox_in_options' -l sync-fd -x -d 'Keep FD open while the sandbox runs'
+complete -c sandbox -n '__sandbox_in_options' -l lock-file -x -d 'Hold a read lock on DEST'
 complete -c sandbox -n '__sandbox_in_options' -a '(__fish_complete_command)'
 complete -c sandbox -n 'not __sandbox_in_options' -a '(__fish_complete_subcommand)'

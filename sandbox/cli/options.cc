@@ -62,7 +62,7 @@ Result<void> share(ParseState& st, Values) {
 
 template <BindKind Kind, bool Optional>
 Result<void> bind(ParseState& st, Values v) {
-  st.spec.mounts.emplace_back(BindOp{v[0], v[1], Kind, Optional});
+  st.spec.mounts.emplace_back(BindOp{v[0], v[1], Kind, Optional, std::nullopt});
   return {};
 }
 
@@ -143,12 +143,121 @@ Result<void> cap(ParseState& st, Values v) {
   return {};
 }
 
+Result<int> fd_value(const std::string& v) {
+  auto fd = parse_fd(v);
+  if (!fd) return fail("Invalid fd: " + v);
+  return *fd;
+}
+
 Result<void> keep_fd(ParseState& st, Values v) {
-  auto fd = parse_fd(v[0]);
-  if (!fd) return fail("Invalid fd: " + v[0]);
-  st.spec.keep_fds.push_back(*fd);
+  TRY_ASSIGN(int fd, fd_value(v[0]));
+  st.spec.keep_fds.push_back(fd);
   return {};
 }
+
+template <std::optional<int> Spec::*Field>
+Result<void> status_fd(ParseState& st, Values v) {
+  TRY_ASSIGN(st.spec.*Field, fd_value(v[0]));
+  return {};
+}
+
+Result<void> lock_file(ParseState& st, Values v) {
+  st.spec.lock_files.push_back(v[0]);
+  return {};
+}
+
+template <bool Ro>
+Result<void> bind_fd(ParseState& st, Values v) {
+  TRY_ASSIGN(int fd, fd_value(v[0]));
+  st.spec.mounts.emplace_back(BindOp{"", v[1], Ro ? BindKind::ro : BindKind::rw, false, fd});
+  return {};
+}
+
+template <bool Bind, bool Ro>
+Result<void> data(ParseState& st, Values v) {
+  TRY_ASSIGN(int fd, fd_value(v[0]));
+  st.spec.mounts.emplace_back(DataOp{fd, v[1], Bind, Ro, std::exchange(st.pending_perms, std::nullopt)});
+  return {};
+}
+
+Result<void> mqueue(ParseState& st, Values v) {
+  st.spec.mounts.emplace_back(MqueueOp{v[0]});
+  return {};
+}
+
+Result<void> overlay_src(ParseState& st, Values v) {
+  st.overlay_sources.push_back(v[0]);
+  return {};
+}
+
+template <OverlayKind Kind>
+Result<void> overlay(ParseState& st, Values v) {
+  const char* name = Kind == OverlayKind::rw ? "--overlay" : Kind == OverlayKind::tmp ? "--tmp-overlay" : "--ro-overlay";
+  size_t needed = Kind == OverlayKind::ro ? 2 : 1;
+  if (st.overlay_sources.size() < needed)
+    return fail(std::string(name) + " requires at least " + (needed == 2 ? "two" : "one") + " --overlay-src");
+  OverlayOp op{Kind, std::exchange(st.overlay_sources, {}), "", "", v.back()};
+  if (Kind == OverlayKind::rw) {
+    op.upper = v[0];
+    op.work = v[1];
+  }
+  st.spec.mounts.emplace_back(std::move(op));
+  return {};
+}
+
+template <bool Exclusive>
+Result<void> seccomp(ParseState& st, Values v) {
+  TRY_ASSIGN(int fd, fd_value(v[0]));
+  if (Exclusive) {
+    if (!st.spec.seccomp_fds.empty() && !st.spec.seccomp_exclusive)
+      return fail("--seccomp cannot be combined with --add-seccomp-fd");
+    st.spec.seccomp_fds = {fd};  // given twice, the last wins
+    st.spec.seccomp_exclusive = true;
+  } else {
+    if (st.spec.seccomp_exclusive) return fail("--add-seccomp-fd cannot be combined with --seccomp");
+    st.spec.seccomp_fds.push_back(fd);
+  }
+  return {};
+}
+
+template <std::optional<std::string> Spec::*Field>
+Result<void> label(ParseState& st, Values v) {
+  st.spec.*Field = v[0];
+  return {};
+}
+
+template <std::optional<int> Spec::*Field>
+Result<void> ns_fd(ParseState& st, Values v) {
+  TRY_ASSIGN(st.spec.*Field, fd_value(v[0]));
+  return {};
+}
+
+// --unshare-*: the drop-in personality starts with only user and mount namespaces.
+template <bool Namespaces::*Field>
+Result<void> unshare(ParseState& st, Values) {
+  st.spec.ns.*Field = true;
+  return {};
+}
+Result<void> unshare_none(ParseState&, Values) { return {}; }  // user: always new
+Result<void> unshare_cgroup(ParseState& st, Values) {
+  st.spec.ns.cgroup = true;
+  st.spec.ns.cgroup_try = false;
+  return {};
+}
+Result<void> unshare_cgroup_try(ParseState& st, Values) {
+  st.spec.ns.cgroup = true;
+  st.spec.ns.cgroup_try = true;
+  return {};
+}
+Result<void> unshare_all(ParseState& st, Values) {
+  auto& ns = st.spec.ns;
+  ns.ipc = ns.pid = ns.net = ns.uts = true;
+  if (!ns.cgroup) ns.cgroup_try = true;
+  ns.cgroup = true;
+  return {};
+}
+
+Result<void> no_op(ParseState&, Values) { return {}; }  // --args: the parser splices it
 
 Result<void> help(ParseState& st, Values) {
   st.spec.action = Action::help;
@@ -165,12 +274,28 @@ using G = Group;
 const std::array kOptions = {
   OptionDef{"--help", "", 0, G::general, kBoth, 0, "Print this help and exit", help},
   OptionDef{"--version", "", 0, G::general, kBoth, 0, "Print the version and exit", version},
+  OptionDef{"--args", "FD", 1, G::general, kBoth, kArgs, "Read NUL-separated arguments from FD and splice them in here", no_op},
+  OptionDef{"--level-prefix", "", 0, G::general, kBoth, 0, "Start each diagnostic with a syslog level (<3> error, <4> warning)", flag<&Spec::level_prefix>},
 
   OptionDef{"--share-net", "", 0, G::namespaces, kBoth, 0, "Keep the caller's network namespace", share<&Namespaces::net>},
   OptionDef{"--share-pid", "", 0, G::namespaces, kNative, 0, "Keep the caller's pid namespace", share<&Namespaces::pid>},
   OptionDef{"--share-ipc", "", 0, G::namespaces, kNative, 0, "Keep the caller's ipc namespace", share<&Namespaces::ipc>},
   OptionDef{"--share-uts", "", 0, G::namespaces, kNative, 0, "Keep the caller's uts namespace (hostname)", share<&Namespaces::uts>},
   OptionDef{"--share-cgroup", "", 0, G::namespaces, kNative, 0, "Keep the caller's cgroup namespace", share<&Namespaces::cgroup>},
+  OptionDef{"--unshare-all", "", 0, G::namespaces, kBoth, 0, "New ipc, pid, net, uts and (where possible) cgroup namespaces", unshare_all},
+  OptionDef{"--unshare-user", "", 0, G::namespaces, kBoth, 0, "New user namespace (always the case)", unshare_none},
+  OptionDef{"--unshare-user-try", "", 0, G::namespaces, kBoth, 0, "New user namespace if possible (always the case)", unshare_none},
+  OptionDef{"--unshare-ipc", "", 0, G::namespaces, kBoth, 0, "New ipc namespace", unshare<&Namespaces::ipc>},
+  OptionDef{"--unshare-pid", "", 0, G::namespaces, kBoth, 0, "New pid namespace", unshare<&Namespaces::pid>},
+  OptionDef{"--unshare-net", "", 0, G::namespaces, kBoth, 0, "New network namespace with only lo, up", unshare<&Namespaces::net>},
+  OptionDef{"--unshare-uts", "", 0, G::namespaces, kBoth, 0, "New uts namespace", unshare<&Namespaces::uts>},
+  OptionDef{"--unshare-cgroup", "", 0, G::namespaces, kBoth, 0, "New cgroup namespace", unshare_cgroup},
+  OptionDef{"--unshare-cgroup-try", "", 0, G::namespaces, kBoth, 0, "New cgroup namespace where the kernel has them", unshare_cgroup_try},
+  OptionDef{"--userns", "FD", 1, G::namespaces, kBoth, kSingle, "Join the user namespace FD instead of making one", ns_fd<&Spec::userns_fd>},
+  OptionDef{"--userns2", "FD", 1, G::namespaces, kBoth, kSingle, "After setup, switch to the user namespace FD (a descendant)", ns_fd<&Spec::userns2_fd>},
+  OptionDef{"--pidns", "FD", 1, G::namespaces, kBoth, kSingle, "Use the pid namespace FD (as parent with --unshare-pid)", ns_fd<&Spec::pidns_fd>},
+  OptionDef{"--disable-userns", "", 0, G::namespaces, kBoth, 0, "The sandbox cannot create further user namespaces", flag<&Spec::disable_userns>},
+  OptionDef{"--assert-userns-disabled", "", 0, G::namespaces, kBoth, 0, "Fail unless creating user namespaces is already impossible", flag<&Spec::assert_userns_disabled>},
   OptionDef{"--uid", "ID", 1, G::namespaces, kBoth, kSingle, "User id inside the sandbox (default 0)", set_uid},
   OptionDef{"--gid", "ID", 1, G::namespaces, kBoth, kSingle, "Group id inside the sandbox (default 0)", set_gid},
   OptionDef{"--hostname", "NAME", 1, G::namespaces, kBoth, kSingle, "Hostname inside the sandbox (needs a new uts namespace)", set_hostname},
@@ -181,14 +306,24 @@ const std::array kOptions = {
   OptionDef{"--ro-bind-try", "SRC DEST", 2, G::filesystem, kBoth, 0, "Like --ro-bind, skipped when SRC is missing", bind<BindKind::ro, true>},
   OptionDef{"--dev-bind", "SRC DEST", 2, G::filesystem, kBoth, 0, "Bind the host path SRC on DEST, devices usable", bind<BindKind::dev, false>},
   OptionDef{"--dev-bind-try", "SRC DEST", 2, G::filesystem, kBoth, 0, "Like --dev-bind, skipped when SRC is missing", bind<BindKind::dev, true>},
+  OptionDef{"--bind-fd", "FD DEST", 2, G::filesystem, kBoth, 0, "Bind the directory or O_PATH descriptor FD on DEST", bind_fd<false>},
+  OptionDef{"--ro-bind-fd", "FD DEST", 2, G::filesystem, kBoth, 0, "Like --bind-fd, read-only", bind_fd<true>},
   OptionDef{"--remount-ro", "DEST", 1, G::filesystem, kBoth, 0, "Make the mount at DEST read-only", remount_ro},
   OptionDef{"--proc", "DEST", 1, G::filesystem, kBoth, 0, "Mount a new procfs on DEST", proc},
   OptionDef{"--dev", "DEST", 1, G::filesystem, kBoth, 0, "Mount a minimal /dev on DEST", dev},
   OptionDef{"--tmpfs", "DEST", 1, G::filesystem, kBoth, kTakesPerms | kTakesSize, "Mount a new tmpfs on DEST", tmpfs},
+  OptionDef{"--mqueue", "DEST", 1, G::filesystem, kBoth, 0, "Mount a new mqueue filesystem on DEST", mqueue},
   OptionDef{"--dir", "DEST", 1, G::filesystem, kBoth, kTakesPerms, "Create the directory DEST", dir},
   OptionDef{"--symlink", "TARGET DEST", 2, G::filesystem, kBoth, 0, "Create a symlink at DEST pointing to TARGET", symlink},
+  OptionDef{"--file", "FD DEST", 2, G::filesystem, kBoth, kTakesPerms, "Copy the data of FD into a new file DEST", data<false, false>},
+  OptionDef{"--bind-data", "FD DEST", 2, G::filesystem, kBoth, kTakesPerms, "Bind a private copy of the data of FD on DEST", data<true, false>},
+  OptionDef{"--ro-bind-data", "FD DEST", 2, G::filesystem, kBoth, kTakesPerms, "Like --bind-data, read-only", data<true, true>},
+  OptionDef{"--overlay-src", "SRC", 1, G::filesystem, kBoth, kOverlaySource, "A lower layer for the next overlay (repeatable)", overlay_src},
+  OptionDef{"--overlay", "RWSRC WORKDIR DEST", 3, G::filesystem, kBoth, kTakesOverlay, "Mount an overlay on DEST; writes go to RWSRC", overlay<OverlayKind::rw>},
+  OptionDef{"--tmp-overlay", "DEST", 1, G::filesystem, kBoth, kTakesOverlay, "Mount an overlay on DEST; writes go to an invisible tmpfs", overlay<OverlayKind::tmp>},
+  OptionDef{"--ro-overlay", "DEST", 1, G::filesystem, kBoth, kTakesOverlay, "Mount a read-only overlay on DEST", overlay<OverlayKind::ro>},
   OptionDef{"--chmod", "OCTAL PATH", 2, G::filesystem, kBoth, 0, "Change the permissions of PATH (must exist)", chmod},
-  OptionDef{"--perms", "OCTAL", 1, G::filesystem, kBoth, kModifier, "Permissions of the next --tmpfs or --dir", perms},
+  OptionDef{"--perms", "OCTAL", 1, G::filesystem, kBoth, kModifier, "Permissions of the next --tmpfs, --dir, --file or --bind-data", perms},
   OptionDef{"--size", "BYTES", 1, G::filesystem, kBoth, kModifier, "Size in bytes of the next --tmpfs", size},
 
   OptionDef{"--chdir", "DIR", 1, G::process, kBoth, kSingle, "Working directory of COMMAND", chdir},
@@ -202,6 +337,17 @@ const std::array kOptions = {
   OptionDef{"--cap-add", "CAP", 1, G::process, kBoth, 0, "Keep capability CAP (or ALL) for COMMAND", cap<true>},
   OptionDef{"--cap-drop", "CAP", 1, G::process, kBoth, 0, "Drop capability CAP (or ALL)", cap<false>},
   OptionDef{"--keep-fd", "FD", 1, G::process, kNative, 0, "Pass the inherited descriptor FD to COMMAND", keep_fd},
+  OptionDef{"--seccomp", "FD", 1, G::process, kBoth, 0, "Load one compiled seccomp (classic BPF) program from FD", seccomp<true>},
+  OptionDef{"--add-seccomp-fd", "FD", 1, G::process, kBoth, 0, "Add a compiled seccomp program from FD (repeatable, in order)", seccomp<false>},
+  OptionDef{"--exec-label", "LABEL", 1, G::process, kBoth, kSingle, "SELinux label for COMMAND (ignored without SELinux)", label<&Spec::exec_label>},
+  OptionDef{"--file-label", "LABEL", 1, G::process, kBoth, kSingle, "SELinux label for new files (ignored without SELinux)", label<&Spec::file_label>},
+
+  OptionDef{"--info-fd", "FD", 1, G::status, kBoth, kSingle, "Write the child pid and namespace ids to FD as JSON", status_fd<&Spec::info_fd>},
+  OptionDef{"--json-status-fd", "FD", 1, G::status, kBoth, kSingle, "Write JSON status lines to FD: start, then exit code", status_fd<&Spec::json_status_fd>},
+  OptionDef{"--block-fd", "FD", 1, G::status, kBoth, kSingle, "Wait for data on FD just before running COMMAND", status_fd<&Spec::block_fd>},
+  OptionDef{"--userns-block-fd", "FD", 1, G::status, kBoth, kSingle, "Wait for data on FD once the user namespace exists (with --info-fd)", status_fd<&Spec::userns_block_fd>},
+  OptionDef{"--sync-fd", "FD", 1, G::status, kBoth, kSingle, "Keep FD open while the sandbox runs", status_fd<&Spec::sync_fd>},
+  OptionDef{"--lock-file", "DEST", 1, G::status, kBoth, 0, "Hold a read lock on DEST while the sandbox runs", lock_file},
 };
 // clang-format on
 
@@ -221,6 +367,7 @@ std::string_view group_title(Group g) {
     case Group::namespaces: return "Namespaces and identity";
     case Group::filesystem: return "Filesystem";
     case Group::process: return "Process";
+    case Group::status: return "Synchronisation and status";
   }
   return "";
 }

@@ -13,7 +13,7 @@
 
 namespace sb::cli {
 
-enum class Group : unsigned char { general, namespaces, filesystem, process };
+enum class Group : unsigned char { general, namespaces, filesystem, process, status };
 
 enum : unsigned { kNative = 1u << 0, kBwrap = 1u << 1, kBoth = kNative | kBwrap };
 
@@ -23,6 +23,9 @@ enum : unsigned {
   kTakesPerms = 1u << 1,  // consumes a preceding --perms
   kTakesSize = 1u << 2,   // consumes a preceding --size
   kModifier = 1u << 3,    // --perms/--size themselves: set up the next operation
+  kOverlaySource = 1u << 4,  // --overlay-src: gathers sources for the next overlay
+  kTakesOverlay = 1u << 5,   // --overlay, --tmp-overlay, --ro-overlay
+  kArgs = 1u << 6,           // --args: handled by the parser itself
 };
 
 // What a handler sees while the command line is read.
@@ -32,6 +35,7 @@ struct ParseState {
   std::optional<mode_t> pending_perms;     // --perms, for the next creating operation
   std::optional<uint64_t> pending_size;    // --size, for the next --tmpfs
   std::set<std::string_view> seen_single;  // single-valued options already given
+  std::vector<std::string> overlay_sources;  // --overlay-src, for the next overlay
 };
 
 using Handler = Result<void> (*)(ParseState&, std::span<const std::string> values);

@@ -1,7 +1,10 @@
 #include "cli/parse.h"
 
+#include <unistd.h>
+
 #include <climits>
 
+#include "cli/numbers.h"
 #include "cli/options.h"
 
 namespace sb::cli {
@@ -22,9 +25,13 @@ bool offered(const OptionDef& o, Personality p) {
   return (o.personalities & (p == Personality::bwrap ? kBwrap : kNative)) != 0;
 }
 
+// Modifiers (--perms, --size, --overlay-src) must lead to an option that uses them.
 Result<void> check_pending(const ParseState& st, const OptionDef* next) {
   unsigned flags = next ? next->flags : 0;
-  if (flags & kModifier) return {};
+  if (!st.overlay_sources.empty() && !(flags & (kOverlaySource | kTakesOverlay)))
+    return fail("--overlay-src must be followed by another --overlay-src or one of --overlay, "
+                "--tmp-overlay, or --ro-overlay");
+  if (flags & (kModifier | kOverlaySource)) return {};
   if (st.pending_size && !(flags & kTakesSize)) return fail("--size must be followed by --tmpfs");
   if (st.pending_perms && !(flags & kTakesPerms))
     return fail("--perms must be followed by an option that creates a file");
@@ -39,7 +46,7 @@ Result<void> check_path(std::string_view option, const std::string& path) {
 
 struct PathChecker {
   Result<void> operator()(const BindOp& b) const {
-    TRY(check_path(option_name(b), b.src));
+    if (!b.src_fd) TRY(check_path(option_name(b), b.src));
     return check_path(option_name(b), b.dest);
   }
   Result<void> operator()(const ProcOp& o) const { return check_path("--proc", o.dest); }
@@ -52,9 +59,49 @@ struct PathChecker {
   }
   Result<void> operator()(const RemountRoOp& o) const { return check_path("--remount-ro", o.dest); }
   Result<void> operator()(const ChmodOp& o) const { return check_path("--chmod", o.path); }
+  Result<void> operator()(const DataOp& o) const {
+    return check_path(!o.bind ? "--file" : o.ro ? "--ro-bind-data" : "--bind-data", o.dest);
+  }
+  Result<void> operator()(const MqueueOp& o) const { return check_path("--mqueue", o.dest); }
+  Result<void> operator()(const OverlayOp& o) const {
+    for (const auto& l : o.lower) TRY(check_path("--overlay-src", l));
+    if (o.kind == OverlayKind::rw) {
+      TRY(check_path("--overlay", o.upper));
+      TRY(check_path("--overlay", o.work));
+    }
+    return check_path("--overlay", o.dest);
+  }
 };
 
+// Splits an --args stream: NUL-terminated arguments.
+Result<std::vector<std::string>> split_args(const std::string& data, const std::string& fd) {
+  std::vector<std::string> out;
+  if (data.empty()) return out;
+  if (data.back() != '\0')
+    return fail("--args " + fd + ": the last argument is not terminated by NUL", EINVAL);
+  size_t start = 0;
+  while (start < data.size()) {
+    size_t end = data.find('\0', start);
+    out.emplace_back(data, start, end - start);
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
+
+Result<std::string> read_whole_fd(int fd) {
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_errno("Can't read --args " + std::to_string(fd));
+    if (n == 0) return data;
+    data.append(buf, static_cast<size_t>(n));
+    if (data.size() > 64u << 20) return fail("--args " + std::to_string(fd) + ": more than 64 MiB", E2BIG);
+  }
+}
 
 Personality personality_for(std::string_view argv0) {
   auto slash = argv0.rfind('/');
@@ -62,11 +109,20 @@ Personality personality_for(std::string_view argv0) {
   return base == "bwrap" ? Personality::bwrap : Personality::native;
 }
 
-Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0) {
+Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
+                     const FdReader& read_fd) {
   Parsed out;
   out.spec.personality = personality_for(argv0);
-  ParseState st{out.spec, out.warnings, {}, {}, {}};
+  if (out.spec.personality == Personality::bwrap) {
+    // bubblewrap's defaults: only the user and mount namespaces unless asked.
+    auto& ns = out.spec.ns;
+    ns.pid = ns.ipc = ns.uts = ns.net = ns.cgroup = false;
+  }
+  ParseState st{out.spec, out.warnings, {}, {}, {}, {}};
 
+  std::vector<std::string> args(in.begin(), in.end());
+  if (args.size() > kMaxArgs) return fail("Too many arguments: at most 9000", E2BIG);
+  size_t file_args_end = 0;  // args[..end) past the current --args position came from a file
   size_t i = 0;
   while (i < args.size()) {
     const std::string& arg = args[i];
@@ -82,7 +138,22 @@ Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0) 
       return fail(arg + " takes " + count_word(opt->arity));
     if ((opt->flags & kSingle) && !st.seen_single.insert(opt->name).second)
       out.warnings.push_back("Only the last " + arg + " option will take effect");
-    TRY(opt->handler(st, args.subspan(i + 1, static_cast<size_t>(opt->arity))));
+    if (opt->flags & kArgs) {
+      if (i < file_args_end) return fail("--args is not allowed inside an --args stream");
+      std::string fd_text = args[i + 1];
+      auto fd = parse_fd(fd_text);
+      if (!fd) return fail("Invalid fd: " + fd_text);
+      TRY_ASSIGN(std::string data, read_fd(*fd));
+      TRY_ASSIGN(std::vector<std::string> more, split_args(data, fd_text));
+      if (args.size() - 2 + more.size() > kMaxArgs)
+        return fail("--args " + fd_text + ": too many arguments: at most 9000", E2BIG);
+      auto at = args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                           args.begin() + static_cast<std::ptrdiff_t>(i + 2));
+      args.insert(at, more.begin(), more.end());
+      file_args_end = i + more.size();
+      continue;
+    }
+    TRY(opt->handler(st, std::span<const std::string>(args).subspan(i + 1, static_cast<size_t>(opt->arity))));
     i += 1 + static_cast<size_t>(opt->arity);
     if (out.spec.action != Action::run) return out;  // --help / --version end parsing
   }
@@ -93,15 +164,19 @@ Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0) 
 
 Result<void> validate(const Spec& spec) {
   if (spec.action != Action::run) return {};
+  const bool bwrap = spec.personality == Personality::bwrap;
   if (spec.command.empty()) return fail("No command specified");
   if (spec.command[0].empty()) return fail("COMMAND: empty command name");
   if (spec.hostname) {
-    if (!spec.ns.uts) return fail("--hostname needs a new uts namespace: drop --share-uts");
+    if (!spec.ns.uts)
+      return fail(bwrap ? "Specifying --hostname requires --unshare-uts"
+                        : "--hostname needs a new uts namespace: drop --share-uts");
     if (spec.hostname->empty() || spec.hostname->size() > kHostNameMax)
       return fail("--hostname: '" + *spec.hostname + "' must be 1 to 64 characters", EINVAL);
   }
   for (const auto& op : spec.mounts) TRY(std::visit(PathChecker{}, op));
   if (spec.chdir) TRY(check_path("--chdir", *spec.chdir));
+  for (const auto& l : spec.lock_files) TRY(check_path("--lock-file", l));
   for (const auto& e : spec.env) {
     if (e.kind == EnvOp::Kind::clear) continue;
     const char* opt = e.kind == EnvOp::Kind::set ? "--setenv" : "--unsetenv";
@@ -110,12 +185,21 @@ Result<void> validate(const Spec& spec) {
   }
   for (int fd : spec.keep_fds)
     if (fd <= 2) return fail("--keep-fd: " + std::to_string(fd) + " is a standard stream, always kept");
+  if (spec.as_pid_1 && !spec.lock_files.empty())
+    return fail("--lock-file needs the init process: it cannot be combined with --as-pid-1");
+  if (spec.userns_block_fd && !spec.info_fd) return fail("--userns-block-fd requires --info-fd");
+  if (spec.userns_block_fd && spec.userns_fd)
+    return fail("--userns-block-fd cannot be combined with --userns");
+  if (spec.userns2_fd && !spec.userns_fd && spec.disable_userns)
+    return fail("--userns2 cannot be combined with --disable-userns");
+  if (spec.disable_userns && spec.userns_fd)
+    return fail("--disable-userns cannot be combined with --userns");
   return {};
 }
 
 std::string help_text(std::string_view argv0, Personality p) {
   std::string out = "usage: " + std::string(argv0) + " [OPTIONS...] [--] COMMAND [ARGS...]\n";
-  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process}) {
+  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::status}) {
     out += "\n";
     out += group_title(g);
     out += ":\n";
@@ -123,7 +207,7 @@ std::string help_text(std::string_view argv0, Personality p) {
       if (o.group != g || !offered(o, p)) continue;
       std::string left = "  " + std::string(o.name);
       if (!o.metavar.empty()) left += " " + std::string(o.metavar);
-      if (left.size() < 30) left.resize(30, ' ');
+      if (left.size() < 32) left.resize(32, ' ');
       else left += "  ";
       out += left + std::string(o.help) + "\n";
     }

@@ -1,6 +1,7 @@
 // argv -> Spec. Pure: no system calls, so every path is unit-testable.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,8 +20,15 @@ struct Parsed {
 // The personality follows the basename of argv[0]: "bwrap" is the drop-in.
 Personality personality_for(std::string_view argv0);
 
+// Reads everything from a descriptor, for --args. Injected so the parser stays pure.
+using FdReader = std::function<Result<std::string>(int fd)>;
+Result<std::string> read_whole_fd(int fd);
+
+constexpr size_t kMaxArgs = 9000;  // in all, after every --args is spliced in
+
 // args excludes argv[0].
-Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0);
+Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0,
+                     const FdReader& read_fd = read_whole_fd);
 
 // Checks that need the whole Spec (contradictions, ranges), still without touching the system.
 Result<void> validate(const Spec& spec);

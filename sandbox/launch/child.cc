@@ -1,6 +1,8 @@
 #include "launch/child.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <net/if.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -13,6 +15,8 @@
 #include "launch/signals.h"
 #include "mount/assemble.h"
 #include "security/privileges.h"
+#include "security/seccomp.h"
+#include "security/userns.h"
 #include "sys/fd.h"
 
 namespace sb::launch {
@@ -51,16 +55,76 @@ Result<void> child_loopback_up(const Spec& spec) {
   return {};
 }
 
+// Waits until the descriptor has data or is closed, then closes it.
+Result<void> child_wait_on(int fd, const char* option) {
+  char b;
+  ssize_t n;
+  do {
+    n = ::read(fd, &b, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return fail_errno(std::string(option) + " " + std::to_string(fd));
+  ::close(fd);
+  return {};
+}
+
+// SELinux labels are accepted for scripts written for it; with SELinux on they would have to
+// be applied, which this build does not do, so it refuses rather than run unlabelled.
+Result<void> child_check_labels(const Spec& spec) {
+  if ((spec.exec_label || spec.file_label) && ::access("/sys/fs/selinux/enforce", F_OK) == 0)
+    return fail(std::string(spec.exec_label ? "--exec-label" : "--file-label") +
+                ": SELinux is enabled here and labels are not supported", ENOTSUP);
+  return {};
+}
+
+// --lock-file: a read lock taken by this process, which becomes init and holds it.
+Result<void> child_take_locks(const Spec& spec, ChildState& state) {
+  for (const auto& path : spec.lock_files) {
+    unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return fail_errno("Can't open lock file " + path);
+    struct flock lock{};
+    lock.l_type = F_RDLCK;
+    lock.l_whence = SEEK_SET;
+    if (::fcntl(fd.get(), F_SETLK, &lock) < 0) return fail_errno("Can't lock " + path);
+    state.locks.push_back(std::move(fd));
+  }
+  return {};
+}
+
+// Descriptors the command line handed over for setup only; COMMAND never sees them.
+void child_close_consumed(const Spec& spec) {
+  for (const auto& fd : {spec.info_fd, spec.json_status_fd})
+    if (fd) ::close(*fd);
+  for (const auto& op : spec.mounts)
+    if (const auto* d = std::get_if<DataOp>(&op)) ::close(d->fd);
+}
+
 // The hardening order. Each step needs the ones before it; the comments say why it is here.
-Result<void> child_setup(const Spec& spec, Channel& channel) {
+Result<void> child_setup(const Spec& spec, Channel& channel, ChildState& state) {
   TRY(child_reset_signals());
+  TRY(child_check_labels(spec));
   // Until the id maps exist this process has no usable identity inside.
   TRY(channel.child_wait_go());
+  if (spec.userns_block_fd) TRY(child_wait_on(*spec.userns_block_fd, "--userns-block-fd"));
+  if (spec.pidns_fd && spec.ns.pid) TRY(child_enter_nested_pid_namespace(spec, channel));
+  TRY_ASSIGN(state.seccomp_programs, security::read_seccomp_programs(spec));
+  // The caller's /proc, still reachable by this descriptor after the pivot.
+  unique_fd proc;
+  if (spec.disable_userns) {
+    proc.reset(::open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!proc) return fail_errno("--disable-userns: can't open /proc");
+  }
   // Mounts need CAP_SYS_ADMIN in the new user namespace, and proc must be mounted by a member
   // of the new pid namespace.
   TRY(mount::child_assemble_root(spec));
+  child_close_consumed(spec);
+  TRY(child_take_locks(spec, state));
   TRY(child_set_hostname(spec));
   TRY(child_loopback_up(spec));
+  // After everything that needs this user namespace's capabilities over the others.
+  if (spec.disable_userns) TRY(security::disable_user_namespaces(proc.get()));
+  if (spec.assert_userns_disabled) TRY(security::assert_user_namespaces_disabled());
+  if (spec.userns2_fd && ::setns(*spec.userns2_fd, CLONE_NEWUSER) < 0)
+    return fail_errno("Can't switch to --userns2 " + std::to_string(*spec.userns2_fd));
   // Last: everything above needs the capabilities this takes away.
   TRY(security::drop_capabilities(spec.caps));
   TRY(security::set_no_new_privs());
@@ -84,9 +148,10 @@ void child_main(const Spec& spec, Channel channel) {
   // namespace. Set before waiting for "go", so a monitor that died already is seen as EOF.
   if (spec.personality == Personality::native || spec.die_with_parent)
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  if (auto r = child_setup(spec, channel); !r) child_fail(channel, r.error());
-  if (spec.as_pid_1) child_fail(channel, child_exec_command(spec));
-  child_run_init(spec, channel);
+  ChildState state;
+  if (auto r = child_setup(spec, channel, state); !r) child_fail(channel, r.error());
+  if (spec.as_pid_1) child_fail(channel, child_exec_command(spec, state));
+  child_run_init(spec, channel, state);
 }
 
 }  // namespace sb::launch

@@ -1,10 +1,20 @@
 // What runs inside the new namespaces, before COMMAND.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "launch/channel.h"
 #include "spec.h"
+#include "sys/fd.h"
 
 namespace sb::launch {
+
+// What setup gathers for the last steps before COMMAND.
+struct ChildState {
+  std::vector<std::string> seccomp_programs;  // applied last, in COMMAND's process
+  std::vector<unique_fd> locks;               // --lock-file: held by init for the sandbox's life
+};
 
 // The cloned child: sets up the sandbox in the hardening order, then becomes init (or COMMAND
 // with --as-pid-1). Failures go to the monitor as one record.
@@ -13,11 +23,16 @@ namespace sb::launch {
 // Sends the error to the monitor and exits with its code.
 [[noreturn]] void child_fail(Channel& channel, const Error& error);
 
-// The last steps in COMMAND's own process: session, directory, environment, descriptors, exec.
-// Returns only on failure.
-Error child_exec_command(const Spec& spec);
+// The last steps in COMMAND's own process: session, directory, environment, descriptors,
+// --block-fd, seccomp, exec. Returns only on failure.
+Error child_exec_command(const Spec& spec, const ChildState& state);
+
+// --pidns with a new pid namespace: the kernel creates a pid namespace only for the children
+// of a process, so this process stays outside it and relays signals and the exit status, while
+// its child, pid 1 inside, returns and carries on.
+Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel);
 
 // pid 1: starts COMMAND, forwards signals to it, reaps orphans, exits with COMMAND's status.
-[[noreturn]] void child_run_init(const Spec& spec, Channel& channel);
+[[noreturn]] void child_run_init(const Spec& spec, Channel& channel, const ChildState& state);
 
 }  // namespace sb::launch

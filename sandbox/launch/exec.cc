@@ -1,5 +1,6 @@
 // The last steps before COMMAND, in its own process.
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "launch/child.h"
+#include "security/seccomp.h"
 #include "sys/syscalls.h"
 
 namespace sb::launch {
@@ -50,29 +52,28 @@ Result<void> child_chdir(const Spec& spec) {
   return {};
 }
 
-// Marks every descriptor from 3 up close-on-exec except the kept ones, whose flag is cleared.
-// Marking rather than closing keeps the channel open until the exec succeeds.
-Result<void> child_limit_fds(const Spec& spec) {
-  std::vector<int> keep = spec.keep_fds;
-  std::sort(keep.begin(), keep.end());
-  unsigned from = 3;
-  for (int fd : keep) {
-    if (static_cast<unsigned>(fd) > from)
-      TRY(sys::close_range(from, static_cast<unsigned>(fd) - 1, CLOSE_RANGE_CLOEXEC));
-    from = std::max(from, static_cast<unsigned>(fd) + 1);
-    if (::fcntl(fd, F_SETFD, 0) < 0) return fail_errno("--keep-fd " + std::to_string(fd));
-  }
-  return sys::close_range(from, UINT_MAX, CLOSE_RANGE_CLOEXEC);
-}
-
 }  // namespace
 
-Error child_exec_command(const Spec& spec) {
+Error child_exec_command(const Spec& spec, const ChildState& state) {
   if (spec.new_session && ::setsid() < 0) return fail_errno("Can't start a new session").error();
   if (auto r = child_apply_env(spec); !r) return r.error();
   if (auto r = child_chdir(spec); !r) return r.error();
-  if (spec.personality == Personality::native)
-    if (auto r = child_limit_fds(spec); !r) return r.error();
+  if (spec.personality == Personality::native) {
+    // Only what an option names goes in; marking rather than closing keeps the channel open
+    // until the exec succeeds.
+    std::vector<int> keep = spec.keep_fds;
+    if (spec.sync_fd) keep.push_back(*spec.sync_fd);
+    if (spec.block_fd) keep.push_back(*spec.block_fd);  // closed below, once read
+    if (auto r = sys::close_fds_except(keep, CLOSE_RANGE_CLOEXEC); !r) return r.error();
+  }
+  if (spec.block_fd) {
+    char b;
+    while (::read(*spec.block_fd, &b, 1) < 0 && errno == EINTR) {
+    }
+    ::close(*spec.block_fd);
+  }
+  // Seccomp last: the filter may forbid what the steps above need.
+  if (auto r = security::apply_seccomp(state.seccomp_programs); !r) return r.error();
 
   std::vector<char*> argv;
   argv.reserve(spec.command.size() + 1);

@@ -1,4 +1,5 @@
 // pid 1 inside the sandbox.
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -18,51 +19,86 @@ namespace {
 // are blocked and taken with sigwaitinfo), makes the kernel queue them.
 void init_noop_handler(int) {}
 
-}  // namespace
-
-void child_run_init(const Spec& spec, Channel& channel) {
+sigset_t init_signals() {
   sigset_t set = forwarded_set();
   sigaddset(&set, SIGCHLD);
+  return set;
+}
+
+// Forks; the parent takes the forwarded signals and SIGCHLD from now on, the child gets the
+// default dispositions and an empty mask back.
+pid_t fork_with_signals_held() {
+  sigset_t set = init_signals();
   struct sigaction sa{};
   sa.sa_handler = init_noop_handler;
   for (int sig : kForwardedSignals) ::sigaction(sig, &sa, nullptr);
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
-  // Without a pid namespace of its own, init still collects the orphans of COMMAND.
-  if (!spec.ns.pid) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-
-  pid_t command = ::fork();
-  if (command < 0) child_fail(channel, fail_errno("Can't start COMMAND: fork").error());
-  if (command == 0) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
     sigset_t none;
     sigemptyset(&none);
     struct sigaction dfl{};
     dfl.sa_handler = SIG_DFL;
     for (int sig : kForwardedSignals) ::sigaction(sig, &dfl, nullptr);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    // fork cleared the parent-death signal; init's death is the sandbox's end.
-    if (spec.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    child_fail(channel, child_exec_command(spec));
   }
+  return pid;
+}
 
-  // init holds nothing COMMAND could reach: no descriptor beyond the standard three, and it
-  // is not dumpable, so COMMAND can neither ptrace it nor open its /proc entries.
-  channel.close();
-  (void)sys::close_range(3, UINT_MAX, 0);
-  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-
+// Passes forwarded signals on to `target`, reaps every child, and exits with `target`'s status.
+[[noreturn]] void forward_and_reap(pid_t target) {
+  sigset_t set = init_signals();
   for (;;) {
     siginfo_t info;
     int sig = ::sigwaitinfo(&set, &info);
     if (sig < 0) continue;
     if (sig != SIGCHLD) {
-      ::kill(command, sig);
+      ::kill(target, sig);
       continue;
     }
     int status;
     pid_t pid;
     while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0)
-      if (pid == command) ::_exit(status_code(status));
+      if (pid == target) ::_exit(status_code(status));
   }
+}
+
+}  // namespace
+
+Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel) {
+  if (::unshare(CLONE_NEWPID) < 0) return fail_errno("Can't make a pid namespace inside --pidns");
+  pid_t inner = fork_with_signals_held();
+  if (inner < 0) return fail_errno("Can't start pid 1 inside --pidns: fork");
+  if (inner == 0) {
+    if (spec.personality == Personality::native || spec.die_with_parent)
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    return {};
+  }
+  channel.close();
+  forward_and_reap(inner);
+}
+
+void child_run_init(const Spec& spec, Channel& channel, const ChildState& state) {
+  // Without a pid namespace of its own, init still collects the orphans of COMMAND.
+  if (!spec.ns.pid) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+  pid_t command = fork_with_signals_held();
+  if (command < 0) child_fail(channel, fail_errno("Can't start COMMAND: fork").error());
+  if (command == 0) {
+    // fork cleared the parent-death signal; init's death is the sandbox's end.
+    if (spec.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    child_fail(channel, child_exec_command(spec, state));
+  }
+
+  // init holds nothing COMMAND could use: no capability, no descriptor beyond the standard
+  // three and its locks. It stays dumpable: joining the sandbox later (--userns, --pidns) goes
+  // through its /proc/PID/ns entries.
+  channel.close();
+  std::vector<int> locks;
+  for (const auto& fd : state.locks) locks.push_back(fd.get());
+  (void)sys::close_fds_except(locks, 0);
+
+  forward_and_reap(command);
 }
 
 }  // namespace sb::launch

@@ -12,6 +12,7 @@
 #include "launch/child.h"
 #include "launch/launch.h"
 #include "launch/signals.h"
+#include "launch/status.h"
 #include "sys/syscalls.h"
 
 namespace sb::launch {
@@ -19,8 +20,9 @@ namespace sb::launch {
 namespace {
 
 uint64_t clone_flags(const Spec& spec) {
-  uint64_t flags = CLONE_NEWUSER | CLONE_NEWNS;
-  if (spec.ns.pid) flags |= CLONE_NEWPID;
+  uint64_t flags = CLONE_NEWNS | (spec.userns_fd ? 0 : CLONE_NEWUSER);
+  // After joining --pidns the kernel refuses CLONE_NEWPID here; the child makes it instead.
+  if (spec.ns.pid && !spec.pidns_fd) flags |= CLONE_NEWPID;
   if (spec.ns.ipc) flags |= CLONE_NEWIPC;
   if (spec.ns.uts) flags |= CLONE_NEWUTS;
   if (spec.ns.net) flags |= CLONE_NEWNET;
@@ -28,9 +30,38 @@ uint64_t clone_flags(const Spec& spec) {
   return flags;
 }
 
-Result<void> monitor_check_keep_fds(const Spec& spec) {
-  for (int fd : spec.keep_fds)
-    if (::fcntl(fd, F_GETFD) < 0) return fail_errno("--keep-fd " + std::to_string(fd));
+// Every descriptor the command line names must be open now, before anything starts.
+Result<void> monitor_check_fds(const Spec& spec) {
+  std::vector<std::pair<const char*, int>> named;
+  for (int fd : spec.keep_fds) named.emplace_back("--keep-fd", fd);
+  auto add = [&](const char* option, const std::optional<int>& fd) {
+    if (fd) named.emplace_back(option, *fd);
+  };
+  add("--info-fd", spec.info_fd);
+  add("--json-status-fd", spec.json_status_fd);
+  add("--block-fd", spec.block_fd);
+  add("--userns-block-fd", spec.userns_block_fd);
+  add("--sync-fd", spec.sync_fd);
+  add("--userns", spec.userns_fd);
+  add("--userns2", spec.userns2_fd);
+  add("--pidns", spec.pidns_fd);
+  for (int fd : spec.seccomp_fds) named.emplace_back(spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd", fd);
+  for (const auto& op : spec.mounts) {
+    if (const auto* b = std::get_if<BindOp>(&op); b && b->src_fd) named.emplace_back(option_name(*b), *b->src_fd);
+    if (const auto* d = std::get_if<DataOp>(&op))
+      named.emplace_back(!d->bind ? "--file" : d->ro ? "--ro-bind-data" : "--bind-data", d->fd);
+  }
+  for (auto [option, fd] : named)
+    if (::fcntl(fd, F_GETFD) < 0) return fail_errno(std::string(option) + " " + std::to_string(fd));
+  return {};
+}
+
+// --userns and --pidns: the monitor joins them, so the child is created inside.
+Result<void> monitor_join_namespaces(const Spec& spec) {
+  if (spec.userns_fd && ::setns(*spec.userns_fd, CLONE_NEWUSER) < 0)
+    return fail_errno("Can't join --userns " + std::to_string(*spec.userns_fd));
+  if (spec.pidns_fd && ::setns(*spec.pidns_fd, CLONE_NEWPID) < 0)
+    return fail_errno("Can't join --pidns " + std::to_string(*spec.pidns_fd));
   return {};
 }
 
@@ -114,13 +145,31 @@ Result<int> monitor_wait(Child& child, Channel& channel, int sigfd) {
 
 }  // namespace
 
-Result<int> monitor_run(const Spec& spec) {
-  TRY(monitor_check_keep_fds(spec));
+// The first status: child pid and namespaces, on --info-fd (then closed) and --json-status-fd.
+Result<void> monitor_report_start(const Spec& spec, pid_t child) {
+  if (spec.info_fd) {
+    TRY_ASSIGN(std::string info, status_json(child, spec, true));
+    TRY(write_all(*spec.info_fd, info, "--info-fd " + std::to_string(*spec.info_fd)));
+    ::close(*spec.info_fd);
+  }
+  if (spec.json_status_fd) {
+    TRY_ASSIGN(std::string line, status_json(child, spec, false));
+    TRY(write_all(*spec.json_status_fd, line, "--json-status-fd " + std::to_string(*spec.json_status_fd)));
+  }
+  return {};
+}
+
+Result<int> monitor_run(const Spec& given) {
+  TRY(monitor_check_fds(given));
+  Spec spec = given;
+  // --unshare-cgroup-try: only where this kernel has cgroup namespaces.
+  if (spec.ns.cgroup_try && ::access("/proc/self/ns/cgroup", F_OK) < 0) spec.ns.cgroup = false;
   if (spec.die_with_parent) {
     pid_t parent = ::getppid();
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (::getppid() != parent) ::raise(SIGKILL);  // it died before the request took effect
   }
+  TRY(monitor_join_namespaces(spec));
 
   // Blocked before the clone, so a signal that arrives during setup is forwarded, not lost.
   sigset_t set = forwarded_set();
@@ -141,14 +190,25 @@ Result<int> monitor_run(const Spec& spec) {
   child_end.close();
   Child child{cloned.pid, std::move(cloned.pidfd)};
 
-  auto started = monitor_write_id_maps(child.pid, spec);
+  // With --userns the namespace exists already; with --userns-block-fd a helper maps it.
+  Result<void> started;
+  if (!spec.userns_fd && !spec.userns_block_fd) started = monitor_write_id_maps(child.pid, spec);
+  if (started) started = monitor_report_start(spec, child.pid);
   if (started) started = monitor_end.monitor_send_go();
+  Result<int> outcome = started ? monitor_wait(child, monitor_end, sigfd.get())
+                                : Result<int>(std::unexpected(started.error()));
   if (!started) {
     child.kill();
     child.wait();
-    return std::unexpected(started.error());
   }
-  return monitor_wait(child, monitor_end, sigfd.get());
+  if (spec.json_status_fd) {
+    int code = outcome ? *outcome
+                       : exit_code_for(outcome.error().kind, spec.personality == Personality::bwrap);
+    (void)write_all(*spec.json_status_fd, "{ \"exit-code\": " + std::to_string(code) + " }\n",
+                    "--json-status-fd");
+    ::close(*spec.json_status_fd);
+  }
+  return outcome;
 }
 
 }  // namespace sb::launch

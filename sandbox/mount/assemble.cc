@@ -18,9 +18,11 @@ namespace sb::mount {
 
 namespace {
 
-// Where the new root is mounted while it is built. Only this namespace sees it, and the bind
-// sources were opened before it covered anything.
-constexpr const char* kBase = "/tmp";
+// Where the new root is mounted while it is built: the first of these that is a directory
+// (a sandbox inside a sandbox may lack /tmp). Only this namespace sees it, and the bind sources
+// were opened before it covered anything. Not /proc or /dev: setup still reads those.
+constexpr const char* kBaseCandidates[] = {"/tmp", "/var/tmp", "/run", "/mnt", "/home", "/root",
+                                           "/usr", "/etc"};
 
 constexpr mode_t kDirMode = 0755;
 
@@ -48,26 +50,98 @@ class NofileLimit {
 };
 
 struct Root {
-  unique_fd fd;  // the topmost mount at kBase
+  const char* base = nullptr;  // where it is mounted, one of kBaseCandidates
+  unique_fd fd;                // the topmost mount at base
 
   // After a mount onto "/" itself the old descriptor names the covered mount; take the top.
   Result<void> refresh() {
-    TRY_ASSIGN(fd, sys::open(kBase, O_PATH | O_DIRECTORY));
+    TRY_ASSIGN(fd, sys::open(base, O_PATH | O_DIRECTORY));
     return {};
   }
 };
 
-Result<std::vector<unique_fd>> open_sources(const std::vector<MountOp>& ops) {
-  std::vector<unique_fd> sources(ops.size());
+// What an operation needs from the caller's view of the host, opened before anything is
+// mounted: a bind's source, or an overlay's layers.
+struct Sources {
+  unique_fd main;
+  std::vector<unique_fd> layers;  // overlay: lower layers bottom first, then upper and work
+};
+
+Result<bool> same_object(int a, int b);
+
+Result<unique_fd> open_source(const std::string& path) {
+  auto fd = sys::open(path, O_PATH);
+  if (!fd) return fail("Can't find source path " + path, fd.error().err);
+  return fd;
+}
+
+// --bind-fd: the descriptor belongs to the caller's mount namespace, so it is reached again by
+// its path in this one and must lead to the same object.
+Result<unique_fd> open_fd_source(const BindOp& bind) {
+  std::string what = std::string(option_name(bind)) + " " + std::to_string(*bind.src_fd);
+  char link[PATH_MAX];
+  ssize_t n = ::readlink(sys::fd_path(*bind.src_fd).c_str(), link, sizeof link - 1);
+  if (n < 0) return fail_errno(what);
+  std::string path(link, static_cast<size_t>(n));
+  auto fd = sys::open(path, O_PATH);
+  if (!fd) return fail(what + ": " + path, fd.error().err);
+  TRY_ASSIGN(bool same, same_object(fd->get(), *bind.src_fd));
+  if (!same) return fail(what + ": " + path + " no longer names the descriptor's file", EXDEV);
+  return fd;
+}
+
+Result<std::vector<Sources>> open_sources(const std::vector<MountOp>& ops) {
+  std::vector<Sources> sources(ops.size());
   for (size_t i = 0; i < ops.size(); ++i) {
-    const auto* bind = std::get_if<BindOp>(&ops[i]);
-    if (!bind) continue;
-    auto fd = sys::open(bind->src, O_PATH);
-    if (!fd && fd.error().err == ENOENT && bind->optional) continue;
-    if (!fd) return fail("Can't find source path " + bind->src, fd.error().err);
-    sources[i] = std::move(*fd);
+    if (const auto* bind = std::get_if<BindOp>(&ops[i])) {
+      if (bind->src_fd) {
+        TRY_ASSIGN(sources[i].main, open_fd_source(*bind));
+        continue;
+      }
+      auto fd = sys::open(bind->src, O_PATH);
+      if (!fd && fd.error().err == ENOENT && bind->optional) continue;
+      if (!fd) return fail("Can't find source path " + bind->src, fd.error().err);
+      sources[i].main = std::move(*fd);
+    } else if (const auto* overlay = std::get_if<OverlayOp>(&ops[i])) {
+      std::vector<std::string> paths = overlay->lower;
+      if (overlay->kind == OverlayKind::rw) {
+        paths.push_back(overlay->upper);
+        paths.push_back(overlay->work);
+      }
+      for (const auto& p : paths) {
+        TRY_ASSIGN(unique_fd fd, open_source(p));
+        sources[i].layers.push_back(std::move(fd));
+      }
+    }
   }
   return sources;
+}
+
+// Holds what the sandbox needs but must not see: --bind-data copies and --tmp-overlay upper
+// layers. It sits under the new root, so it vanishes with the old root.
+bool needs_scratch(const std::vector<MountOp>& ops) {
+  for (const auto& op : ops) {
+    if (const auto* d = std::get_if<DataOp>(&op); d && d->bind) return true;
+    if (const auto* o = std::get_if<OverlayOp>(&op); o && o->kind == OverlayKind::tmp) return true;
+  }
+  return false;
+}
+
+// Copies everything readable from `from` into `to`.
+Result<void> copy_data(int from, int to, const std::string& what) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(from, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_errno("Can't read " + what);
+    if (n == 0) return {};
+    for (ssize_t off = 0; off < n;) {
+      ssize_t w = ::write(to, buf + off, static_cast<size_t>(n - off));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) return fail_errno("Can't write " + what);
+      off += w;
+    }
+  }
 }
 
 Result<bool> same_object(int a, int b) {
@@ -79,7 +153,9 @@ Result<bool> same_object(int a, int b) {
 // Applies one operation; `source` is the opened bind source, if any.
 struct Apply {
   Root& root;
-  unique_fd& source;
+  Sources& sources;
+  int scratch;          // the scratch tmpfs, or -1
+  unsigned& scratch_n;  // names handed out in it so far
 
   // The operation's destination as the caller wrote it, for messages.
   static std::string shown(const std::string& dest) { return dest.starts_with('/') ? dest : "/" + dest; }
@@ -90,6 +166,7 @@ struct Apply {
   }
 
   Result<void> operator()(const BindOp& op) {
+    unique_fd& source = sources.main;
     if (!source) return {};  // a -try source that does not exist
     std::string rel = relative_dest(op.dest);
     struct stat st;
@@ -97,7 +174,9 @@ struct Apply {
     auto target = S_ISDIR(st.st_mode) ? make_dirs(root.fd.get(), rel, kDirMode, kDirMode)
                                       : make_file(root.fd.get(), rel, kDirMode);
     if (!target) return std::unexpected(std::move(target).error());
-    std::string what = "Can't bind mount " + op.src + " on " + shown(op.dest);
+    std::string what = "Can't bind mount " +
+                       (op.src_fd ? "fd " + std::to_string(*op.src_fd) : op.src) + " on " +
+                       shown(op.dest);
     auto tree = bind_tree(source.get(), target->get(), bind_attrs(op.kind));
     if (!tree) return std::unexpected(std::move(tree).error().wrap(what));
     source.reset();
@@ -117,6 +196,54 @@ struct Apply {
     if (auto m = make(target.get()); !m)
       return std::unexpected(
           std::move(m).error().wrap(std::string("Can't mount ") + fstype + " on " + shown(dest)));
+    return after_mount_on(rel);
+  }
+
+  Result<void> operator()(const MqueueOp& op) { return mount_new(op.dest, "mqueue", kDirMode, mount_mqueue); }
+
+  Result<void> operator()(const OverlayOp& op) {
+    std::vector<int> lower;
+    for (size_t i = 0; i < op.lower.size(); ++i) lower.push_back(sources.layers[i].get());
+    int upper = -1, work = -1;
+    unique_fd tmp_upper, tmp_work;
+    if (op.kind == OverlayKind::rw) {
+      upper = sources.layers[op.lower.size()].get();
+      work = sources.layers[op.lower.size() + 1].get();
+    } else if (op.kind == OverlayKind::tmp) {
+      std::string n = std::to_string(scratch_n++);
+      for (auto* name : {"upper", "work"})
+        if (::mkdirat(scratch, (std::string(name) + n).c_str(), 0755) < 0)
+          return fail_errno("Can't make the --tmp-overlay layers for " + shown(op.dest));
+      TRY_ASSIGN(tmp_upper, sys::openat2(scratch, "upper" + n, O_PATH | O_DIRECTORY, 0, 0));
+      TRY_ASSIGN(tmp_work, sys::openat2(scratch, "work" + n, O_PATH | O_DIRECTORY, 0, 0));
+      upper = tmp_upper.get();
+      work = tmp_work.get();
+    }
+    return mount_new(op.dest, "overlay", kDirMode,
+                     [&](int target) { return mount_overlay(target, lower, upper, work); });
+  }
+
+  Result<void> operator()(const DataOp& op) {
+    std::string rel = relative_dest(op.dest);
+    std::string what = "fd " + std::to_string(op.fd) + " for " + shown(op.dest);
+    if (!op.bind) {  // --file: a new file in the sandbox, 0666 less the umask unless --perms
+      mode_t parents = op.perms ? parent_mode_for(*op.perms) : kDirMode;
+      TRY_ASSIGN(Parent parent, make_parent(root.fd.get(), rel, parents));
+      unique_fd file(::openat(parent.dir.get(), parent.name.c_str(),
+                              O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666));
+      if (!file) return fail_errno("Can't create file " + shown(op.dest));
+      if (op.perms && ::fchmod(file.get(), *op.perms) < 0) return fail_errno("Can't chmod " + shown(op.dest));
+      return copy_data(op.fd, file.get(), what);
+    }
+    // --bind-data: a private copy in the scratch tmpfs, bound on the destination.
+    std::string name = "data" + std::to_string(scratch_n++);
+    unique_fd copy(::openat(scratch, name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600));
+    if (!copy) return fail_errno("Can't copy " + what);
+    if (::fchmod(copy.get(), op.perms.value_or(0600)) < 0) return fail_errno("Can't copy " + what);
+    TRY(copy_data(op.fd, copy.get(), what));
+    TRY_ASSIGN(unique_fd target, make_file(root.fd.get(), rel, kDirMode));
+    auto tree = bind_tree(copy.get(), target.get(), bind_attrs(op.ro ? BindKind::ro : BindKind::rw));
+    if (!tree) return std::unexpected(std::move(tree).error().wrap("Can't bind " + what));
     return after_mount_on(rel);
   }
 
@@ -187,23 +314,37 @@ Result<void> child_assemble_root(const Spec& spec) {
     return fail_errno("Can't make / a slave mount");
 
   NofileLimit limit(spec.mounts.size());
-  TRY_ASSIGN(std::vector<unique_fd> sources, open_sources(spec.mounts));
+  TRY_ASSIGN(std::vector<Sources> sources, open_sources(spec.mounts));
 
   Root root;
-  {
-    auto base = sys::open(kBase, O_PATH | O_DIRECTORY);
-    if (!base) return fail(std::string("Can't open ") + kBase, base.error().err);
-    auto tmpfs = new_tmpfs(kDirMode, std::nullopt, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-    if (!tmpfs) return std::unexpected(std::move(tmpfs).error().wrap("Can't create the new root"));
+  Result<unique_fd> base = fail("no directory to build the new root on", ENOENT);
+  for (const char* candidate : kBaseCandidates) {
+    base = sys::open(candidate, O_PATH | O_DIRECTORY);
+    if (base) {
+      root.base = candidate;
+      break;
+    }
+  }
+  if (!base) return std::unexpected(std::move(base).error().wrap("Can't build the new root"));
+  auto mount_base = [&](mode_t mode, const char* what) -> Result<unique_fd> {
+    auto tmpfs = new_tmpfs(mode, std::nullopt, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+    if (!tmpfs) return std::unexpected(std::move(tmpfs).error().wrap(what));
     if (auto m = sys::move_mount(tmpfs->get(), "", base->get(), "",
                                  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
         !m)
-      return std::unexpected(std::move(m).error().wrap("Can't mount the new root"));
-    TRY(root.refresh());
+      return std::unexpected(std::move(m).error().wrap(what));
+    return tmpfs;
+  };
+  unique_fd scratch;
+  if (needs_scratch(spec.mounts)) {
+    TRY_ASSIGN(scratch, mount_base(0700, "Can't create scratch space"));
   }
+  TRY(mount_base(kDirMode, "Can't create the new root"));
+  TRY(root.refresh());
 
+  unsigned scratch_n = 0;
   for (size_t i = 0; i < spec.mounts.size(); ++i)
-    TRY(std::visit(Apply{root, sources[i]}, spec.mounts[i]));
+    TRY(std::visit(Apply{root, sources[i], scratch.get(), scratch_n}, spec.mounts[i]));
   return pivot(root);
 }
 

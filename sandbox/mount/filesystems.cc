@@ -58,6 +58,35 @@ Result<unique_fd> mount_tmpfs(int target, mode_t mode, std::optional<uint64_t> s
   return mnt;
 }
 
+Result<unique_fd> mount_mqueue(int target) {
+  TRY_ASSIGN(unique_fd fs, sys::fsopen("mqueue"));
+  TRY(sys::fsconfig_string(fs.get(), "source", "mqueue"));
+  TRY_ASSIGN(unique_fd mnt, sys::fsmount_create(fs.get(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                                              MOUNT_ATTR_NOEXEC));
+  TRY(attach(mnt.get(), target));
+  return mnt;
+}
+
+Result<unique_fd> mount_overlay(int target, const std::vector<int>& lower, int upper, int work) {
+  TRY_ASSIGN(unique_fd fs, sys::fsopen("overlay"));
+  TRY(sys::fsconfig_string(fs.get(), "source", "overlay"));
+  // The kernel lists the top layer first.
+  std::string lowerdir;
+  for (auto it = lower.rbegin(); it != lower.rend(); ++it)
+    lowerdir += (lowerdir.empty() ? "" : ":") + sys::fd_path(*it);
+  TRY(sys::fsconfig_string(fs.get(), "lowerdir", lowerdir));
+  if (upper >= 0) {
+    TRY(sys::fsconfig_string(fs.get(), "upperdir", sys::fd_path(upper)));
+    TRY(sys::fsconfig_string(fs.get(), "workdir", sys::fd_path(work)));
+  }
+  // Inside a user namespace overlayfs may only use the user.* xattr namespace.
+  TRY(sys::fsconfig_flag(fs.get(), "userxattr"));
+  uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (upper < 0 ? MOUNT_ATTR_RDONLY : 0);
+  TRY_ASSIGN(unique_fd mnt, sys::fsmount_create(fs.get(), static_cast<unsigned>(attrs)));
+  TRY(attach(mnt.get(), target));
+  return mnt;
+}
+
 Result<unique_fd> mount_proc(int target) {
   TRY_ASSIGN(unique_fd fs, sys::fsopen("proc"));
   TRY(sys::fsconfig_string(fs.get(), "source", "proc"));

@@ -31,6 +31,17 @@ struct Error {
   std::string message() const;
 };
 
+// The exit status a failure gives: 125/126/127 natively, 1 for the bwrap drop-in.
+inline int exit_code_for(Failure kind, bool bwrap) {
+  if (bwrap) return 1;
+  switch (kind) {
+    case Failure::not_executable: return 126;
+    case Failure::not_found: return 127;
+    case Failure::setup: break;
+  }
+  return 125;
+}
+
 template <typename T = void>
 using Result = std::expected<T, Error>;
 

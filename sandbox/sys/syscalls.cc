@@ -7,7 +7,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
+#include <linux/close_range.h>
 
 namespace sb::sys {
 
@@ -107,6 +110,19 @@ Result<void> pivot_root(const char* new_root, const char* put_old) {
 Result<void> close_range(unsigned first, unsigned last, unsigned flags) {
   if (::syscall(SYS_close_range, first, last, flags) < 0) return fail_errno("close_range");
   return {};
+}
+
+Result<void> close_fds_except(std::vector<int> keep, unsigned flags) {
+  std::sort(keep.begin(), keep.end());
+  unsigned from = 3;
+  for (int fd : keep) {
+    if (fd < 3) continue;
+    if (static_cast<unsigned>(fd) > from) TRY(close_range(from, static_cast<unsigned>(fd) - 1, flags));
+    from = std::max(from, static_cast<unsigned>(fd) + 1);
+    if ((flags & CLOSE_RANGE_CLOEXEC) && ::fcntl(fd, F_SETFD, 0) < 0)
+      return fail_errno("descriptor " + std::to_string(fd));
+  }
+  return close_range(from, UINT_MAX, flags);
 }
 
 Result<void> pidfd_send_signal(int pidfd, int sig) {

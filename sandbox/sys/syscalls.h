@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sys/error.h"
 #include "sys/fd.h"
@@ -31,6 +32,9 @@ Result<unique_fd> fsmount_create(int fsfd, unsigned attr_flags);
 
 Result<void> pivot_root(const char* new_root, const char* put_old);
 Result<void> close_range(unsigned first, unsigned last, unsigned flags);
+// close_range over every descriptor from 3 up except `keep`; with CLOSE_RANGE_CLOEXEC they are
+// only marked, and the kept ones lose the mark.
+Result<void> close_fds_except(std::vector<int> keep, unsigned flags);
 Result<void> pidfd_send_signal(int pidfd, int sig);
 
 // clone3 with a pidfd; returns the child's pid in the parent and 0 in the child.

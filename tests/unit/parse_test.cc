@@ -88,9 +88,9 @@ TEST(Parse, BindsInOrder) {
                        "--ro-bind-try", "g", "h", "--dev-bind", "i", "j", "--dev-bind-try", "k",
                        "l", "x"});
   std::vector<MountOp> want = {
-      BindOp{"a", "b", BindKind::rw, false}, BindOp{"c", "d", BindKind::rw, true},
-      BindOp{"e", "f", BindKind::ro, false}, BindOp{"g", "h", BindKind::ro, true},
-      BindOp{"i", "j", BindKind::dev, false}, BindOp{"k", "l", BindKind::dev, true}};
+      BindOp{"a", "b", BindKind::rw, false, std::nullopt}, BindOp{"c", "d", BindKind::rw, true, std::nullopt},
+      BindOp{"e", "f", BindKind::ro, false, std::nullopt}, BindOp{"g", "h", BindKind::ro, true, std::nullopt},
+      BindOp{"i", "j", BindKind::dev, false, std::nullopt}, BindOp{"k", "l", BindKind::dev, true, std::nullopt}};
   EXPECT_EQ(s.mounts, want);
   EXPECT_STREQ(option_name(std::get<BindOp>(s.mounts[3])), "--ro-bind-try");
 }
@@ -241,7 +241,7 @@ TEST(Help, ListsEveryOptionOfThePersonalityGrouped) {
     bool listed = native.find("  " + std::string(o.name) + " ") != std::string::npos;
     EXPECT_EQ(listed, (o.personalities & kNative) != 0) << o.name;
   }
-  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process})
+  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::status})
     EXPECT_NE(native.find(std::string(group_title(g)) + ":\n"), std::string::npos);
   std::string bwrap = help_text("bwrap", Personality::bwrap);
   EXPECT_TRUE(bwrap.starts_with("usage: bwrap "));
