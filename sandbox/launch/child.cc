@@ -90,10 +90,15 @@ Result<void> child_take_locks(const Spec& spec, ChildState& state) {
   return {};
 }
 
-// Descriptors the command line handed over for setup only; COMMAND never sees them.
-void child_close_consumed(const Spec& spec) {
+// The status descriptors belong to the monitor: the child lets go of them at once, so that a
+// reader of --info-fd sees its end while the child may still wait on --userns-block-fd.
+void child_close_status_fds(const Spec& spec) {
   for (const auto& fd : {spec.info_fd, spec.json_status_fd})
     if (fd) ::close(*fd);
+}
+
+// Descriptors handed over for their data only; COMMAND never sees them.
+void child_close_data_fds(const Spec& spec) {
   for (const auto& op : spec.mounts)
     if (const auto* d = std::get_if<DataOp>(&op)) ::close(d->fd);
 }
@@ -101,6 +106,7 @@ void child_close_consumed(const Spec& spec) {
 // The hardening order. Each step needs the ones before it; the comments say why it is here.
 Result<void> child_setup(const Spec& spec, Channel& channel, ChildState& state) {
   TRY(child_reset_signals());
+  child_close_status_fds(spec);
   TRY(child_check_labels(spec));
   // Until the id maps exist this process has no usable identity inside.
   TRY(channel.child_wait_go());
@@ -116,15 +122,16 @@ Result<void> child_setup(const Spec& spec, Channel& channel, ChildState& state) 
   // Mounts need CAP_SYS_ADMIN in the new user namespace, and proc must be mounted by a member
   // of the new pid namespace.
   TRY(mount::child_assemble_root(spec));
-  child_close_consumed(spec);
+  child_close_data_fds(spec);
   TRY(child_take_locks(spec, state));
   TRY(child_set_hostname(spec));
   TRY(child_loopback_up(spec));
   // After everything that needs this user namespace's capabilities over the others.
   if (spec.disable_userns) TRY(security::disable_user_namespaces(proc.get()));
-  if (spec.assert_userns_disabled) TRY(security::assert_user_namespaces_disabled());
   if (spec.userns2_fd && ::setns(*spec.userns2_fd, CLONE_NEWUSER) < 0)
     return fail_errno("Can't switch to --userns2 " + std::to_string(*spec.userns2_fd));
+  // Checked where COMMAND will run: after --userns2.
+  if (spec.assert_userns_disabled) TRY(security::assert_user_namespaces_disabled());
   // Last: everything above needs the capabilities this takes away.
   TRY(security::drop_capabilities(spec.caps));
   TRY(security::set_no_new_privs());

@@ -76,8 +76,14 @@ Result<void> monitor_write_id_maps(pid_t pid, const Spec& spec) {
     return std::to_string(inside) + " " + std::to_string(outside) + " 1\n";
   };
   auto write = [&](const std::string& file, const std::string& data) -> Result<void> {
-    if (auto r = sys::write_file(proc + file, data); !r)
-      return fail("Can't write " + proc + file, r.error().err);
+    if (auto r = sys::write_file(proc + file, data); !r) {
+      // Since Linux 5.12, mapping the parent's uid 0 takes CAP_SETFCAP in the parent: the
+      // usual failure of a sandbox started as root inside another sandbox.
+      bool root_map = file != "setgroups" && (file == "uid_map" ? spec.caller.uid : spec.caller.gid) == 0;
+      std::string hint = r.error().err == EPERM && root_map
+                             ? " (mapping uid 0 of this namespace needs CAP_SETFCAP)" : "";
+      return fail("Can't write " + proc + file + hint, r.error().err);
+    }
     return {};
   };
   TRY(write("uid_map", line(uid, spec.caller.uid)));
@@ -181,7 +187,15 @@ Result<int> monitor_run(const Spec& given) {
   TRY_ASSIGN(auto channels, Channel::make());
   auto& [monitor_end, child_end] = channels;
 
-  TRY_ASSIGN(sys::CloneResult cloned, sys::clone3(clone_flags(spec), true));
+  auto clone = sys::clone3(clone_flags(spec), true);
+  if (!clone) {
+    int err = clone.error().err;
+    // ENOSPC: the user namespace limit is reached, or set to 0 (--disable-userns one level up).
+    if (err == ENOSPC && !spec.userns_fd)
+      return fail("Can't create a user namespace: creating them is not allowed here", err);
+    return fail("Can't create the sandbox's namespaces", err);
+  }
+  sys::CloneResult cloned = std::move(*clone);
   if (cloned.pid == 0) {
     sigfd.reset();
     monitor_end.close();

@@ -60,8 +60,10 @@ struct Root {
   }
 };
 
-// What an operation needs from the caller's view of the host, opened before anything is
-// mounted: a bind's source, or an overlay's layers.
+// What an operation needs from the caller's view of the host, taken before anything is
+// mounted: a bind's source as a detached copy of its mount tree (a copy taken later would
+// include the new root itself when the source contains the directory it is built on), or an
+// overlay's layers.
 struct Sources {
   unique_fd main;
   std::vector<unique_fd> layers;  // overlay: lower layers bottom first, then upper and work
@@ -83,11 +85,11 @@ Result<unique_fd> open_fd_source(const BindOp& bind) {
   ssize_t n = ::readlink(sys::fd_path(*bind.src_fd).c_str(), link, sizeof link - 1);
   if (n < 0) return fail_errno(what);
   std::string path(link, static_cast<size_t>(n));
-  auto fd = sys::open(path, O_PATH);
-  if (!fd) return fail(what + ": " + path, fd.error().err);
-  TRY_ASSIGN(bool same, same_object(fd->get(), *bind.src_fd));
+  auto tree = clone_tree(AT_FDCWD, path);
+  if (!tree) return fail(what + ": " + path, tree.error().err);
+  TRY_ASSIGN(bool same, same_object(tree->get(), *bind.src_fd));
   if (!same) return fail(what + ": " + path + " no longer names the descriptor's file", EXDEV);
-  return fd;
+  return tree;
 }
 
 Result<std::vector<Sources>> open_sources(const std::vector<MountOp>& ops) {
@@ -98,10 +100,10 @@ Result<std::vector<Sources>> open_sources(const std::vector<MountOp>& ops) {
         TRY_ASSIGN(sources[i].main, open_fd_source(*bind));
         continue;
       }
-      auto fd = sys::open(bind->src, O_PATH);
-      if (!fd && fd.error().err == ENOENT && bind->optional) continue;
-      if (!fd) return fail("Can't find source path " + bind->src, fd.error().err);
-      sources[i].main = std::move(*fd);
+      auto tree = clone_tree(AT_FDCWD, bind->src);
+      if (!tree && tree.error().err == ENOENT && bind->optional) continue;
+      if (!tree) return fail("Can't find source path " + bind->src, tree.error().err);
+      sources[i].main = std::move(*tree);
     } else if (const auto* overlay = std::get_if<OverlayOp>(&ops[i])) {
       std::vector<std::string> paths = overlay->lower;
       if (overlay->kind == OverlayKind::rw) {
@@ -177,13 +179,13 @@ struct Apply {
     std::string what = "Can't bind mount " +
                        (op.src_fd ? "fd " + std::to_string(*op.src_fd) : op.src) + " on " +
                        shown(op.dest);
-    auto tree = bind_tree(source.get(), target->get(), bind_attrs(op.kind));
-    if (!tree) return std::unexpected(std::move(tree).error().wrap(what));
-    source.reset();
+    if (auto a = attach_tree(source.get(), target->get(), bind_attrs(op.kind)); !a)
+      return std::unexpected(std::move(a).error().wrap(what));
     TRY(after_mount_on(rel));
     // What the path shows now must be what was mounted.
     TRY_ASSIGN(unique_fd now, resolve(root.fd.get(), rel));
-    TRY_ASSIGN(bool same, same_object(now.get(), tree->get()));
+    TRY_ASSIGN(bool same, same_object(now.get(), source.get()));
+    source.reset();
     if (!same) return fail(what + ": destination changed while mounting", EXDEV);
     return {};
   }
@@ -313,7 +315,7 @@ Result<void> child_assemble_root(const Spec& spec) {
   if (::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
     return fail_errno("Can't make / a slave mount");
 
-  NofileLimit limit(spec.mounts.size());
+  NofileLimit limit(spec.mounts.size());  // one descriptor per source until its turn
   TRY_ASSIGN(std::vector<Sources> sources, open_sources(spec.mounts));
 
   Root root;

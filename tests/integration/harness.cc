@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -48,10 +49,11 @@ pid_t spawn(const std::vector<std::string>& argv, const RunOptions& opts, int* i
     dup2(in[0], 0);
     dup2(out[1], 1);
     dup2(err[1], 2);
-    for (auto [child_fd, here] : opts.fds) {
-      int tmp = fcntl(here, F_DUPFD_CLOEXEC, 100);
-      dup2(tmp, child_fd);  // dup2 clears close-on-exec on the new descriptor
-    }
+    // Copy every source out of the way first, so no dup2 overwrites a source still needed.
+    std::vector<int> copies;
+    for (auto [child_fd, here] : opts.fds) copies.push_back(fcntl(here, F_DUPFD_CLOEXEC, 200));
+    for (size_t i = 0; i < opts.fds.size(); ++i)
+      dup2(copies[i], opts.fds[i].first);  // dup2 clears close-on-exec on the new descriptor
     if (!opts.cwd.empty() && chdir(opts.cwd.c_str()) < 0) _exit(121);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -175,6 +177,35 @@ std::vector<std::string> in_usr(std::initializer_list<std::string> args) {
                              "/dev"};
   v.insert(v.end(), args);
   return v;
+}
+
+std::string bwrap_bin() {
+  static std::string path = [] {
+    static TempDir dir;  // lives as long as the test process
+    std::string link = dir / "bwrap";
+    if (symlink(sandbox_bin().c_str(), link.c_str()) < 0) std::abort();
+    chmod(dir.path().c_str(), 0755);
+    return link;
+  }();
+  return path;
+}
+
+std::vector<std::string> as_bwrap(std::initializer_list<std::string> args) {
+  std::vector<std::string> v{bwrap_bin()};
+  v.insert(v.end(), args);
+  return v;
+}
+
+int data_fd(const std::string& data) {
+  int fd = memfd_create("sandbox-test", MFD_CLOEXEC);
+  if (fd < 0 || write(fd, data.data(), data.size()) != static_cast<ssize_t>(data.size())) std::abort();
+  lseek(fd, 0, SEEK_SET);
+  return fd;
+}
+
+std::vector<std::string> plus(std::vector<std::string> argv, std::initializer_list<std::string> more) {
+  argv.insert(argv.end(), more);
+  return argv;
 }
 
 std::vector<std::string> lines(const std::string& text) {

@@ -55,6 +55,15 @@ std::vector<std::string> sandbox(std::initializer_list<std::string> args);
 // {sandbox, a read-only view of the host's /usr with its /bin, /lib, /lib64 links, args...}
 std::vector<std::string> in_usr(std::initializer_list<std::string> args);
 
+// The binary under the name bwrap (a symlink made once per test process), for the drop-in.
+std::string bwrap_bin();
+// {bwrap link, args...}
+std::vector<std::string> as_bwrap(std::initializer_list<std::string> args);
+// A memfd holding `data`, positioned at its start; the caller closes it.
+int data_fd(const std::string& data);
+// `argv` with `more` appended.
+std::vector<std::string> plus(std::vector<std::string> argv, std::initializer_list<std::string> more);
+
 std::vector<std::string> lines(const std::string& text);
 std::string read_link(const std::string& path);
 bool exists(const std::string& path);
