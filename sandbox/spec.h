@@ -95,6 +95,7 @@ struct Namespaces {
   bool user = true, mount = true;
   bool pid = true, ipc = true, uts = true, net = true, cgroup = true;
   bool cgroup_try = false;  // --unshare-cgroup-try: only where the kernel has cgroup namespaces
+  bool user_asked = false;  // --unshare-user given (bubblewrap checks for it by name)
   bool operator==(const Namespaces&) const = default;
 };
 

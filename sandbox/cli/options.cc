@@ -238,7 +238,11 @@ Result<void> unshare(ParseState& st, Values) {
   st.spec.ns.*Field = true;
   return {};
 }
-Result<void> unshare_none(ParseState&, Values) { return {}; }  // user: always new
+Result<void> unshare_user(ParseState& st, Values) {  // user: always new anyway
+  st.spec.ns.user_asked = true;
+  return {};
+}
+Result<void> unshare_user_try(ParseState&, Values) { return {}; }
 Result<void> unshare_cgroup(ParseState& st, Values) {
   st.spec.ns.cgroup = true;
   st.spec.ns.cgroup_try = false;
@@ -283,8 +287,8 @@ const std::array kOptions = {
   OptionDef{"--share-uts", "", 0, G::namespaces, kNative, 0, "Keep the caller's uts namespace (hostname)", share<&Namespaces::uts>},
   OptionDef{"--share-cgroup", "", 0, G::namespaces, kNative, 0, "Keep the caller's cgroup namespace", share<&Namespaces::cgroup>},
   OptionDef{"--unshare-all", "", 0, G::namespaces, kBoth, 0, "New ipc, pid, net, uts and (where possible) cgroup namespaces", unshare_all},
-  OptionDef{"--unshare-user", "", 0, G::namespaces, kBoth, 0, "New user namespace (always the case)", unshare_none},
-  OptionDef{"--unshare-user-try", "", 0, G::namespaces, kBoth, 0, "New user namespace if possible (always the case)", unshare_none},
+  OptionDef{"--unshare-user", "", 0, G::namespaces, kBoth, 0, "New user namespace (always the case)", unshare_user},
+  OptionDef{"--unshare-user-try", "", 0, G::namespaces, kBoth, 0, "New user namespace if possible (always the case)", unshare_user_try},
   OptionDef{"--unshare-ipc", "", 0, G::namespaces, kBoth, 0, "New ipc namespace", unshare<&Namespaces::ipc>},
   OptionDef{"--unshare-pid", "", 0, G::namespaces, kBoth, 0, "New pid namespace", unshare<&Namespaces::pid>},
   OptionDef{"--unshare-net", "", 0, G::namespaces, kBoth, 0, "New network namespace with only lo, up", unshare<&Namespaces::net>},

@@ -187,6 +187,8 @@ Result<void> validate(const Spec& spec) {
     if (fd <= 2) return fail("--keep-fd: " + std::to_string(fd) + " is a standard stream, always kept");
   if (spec.as_pid_1 && !spec.lock_files.empty())
     return fail("--lock-file needs the init process: it cannot be combined with --as-pid-1");
+  if (bwrap && spec.userns_block_fd && !spec.ns.user_asked)
+    return fail("--userns-block-fd requires --unshare-user");
   if (spec.userns_block_fd && !spec.info_fd) return fail("--userns-block-fd requires --info-fd");
   if (spec.userns_block_fd && spec.userns_fd)
     return fail("--userns-block-fd cannot be combined with --userns");

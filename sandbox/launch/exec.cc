@@ -19,13 +19,9 @@ namespace {
 Result<void> child_apply_env(const Spec& spec) {
   for (const auto& e : spec.env) {
     switch (e.kind) {
-      case EnvOp::Kind::clear: {
-        const char* pwd = ::getenv("PWD");
-        std::string keep = pwd ? pwd : "";
+      case EnvOp::Kind::clear:  // PWD comes back with the working directory, below
         ::clearenv();
-        if (pwd) ::setenv("PWD", keep.c_str(), 1);
         break;
-      }
       case EnvOp::Kind::set:
         if (::setenv(e.name.c_str(), e.value.c_str(), 1) < 0) return fail_errno("--setenv " + e.name);
         break;

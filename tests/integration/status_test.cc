@@ -139,7 +139,9 @@ TEST_F(Status, UsernsBlockFdLetsAHelperWriteTheMaps) {
   ASSERT_EQ(pipe2(block, O_CLOEXEC), 0);
   RunOptions o;
   o.fds = {{5, info[1]}, {6, block[0]}};
-  Background bg(as_bwrap({"--info-fd", "5", "--userns-block-fd", "6", "--ro-bind", "/", "/", "cat", "/proc/self/uid_map"}), o);
+  Background bg(as_bwrap({"--unshare-user", "--info-fd", "5", "--userns-block-fd", "6", "--ro-bind", "/", "/",
+                          "cat", "/proc/self/uid_map"}),
+                o);
   close(info[1]);
   close(block[0]);
   std::string text = read_all(info[0]);
@@ -165,7 +167,7 @@ TEST_F(Status, UsernsBlockFdLetsAHelperWriteTheMaps) {
 }
 
 TEST_F(Status, UsernsBlockFdNeedsInfoFd) {
-  auto r = run(as_bwrap({"--userns-block-fd", "0", "--ro-bind", "/", "/", "true"}));
+  auto r = run(as_bwrap({"--unshare-user", "--userns-block-fd", "0", "--ro-bind", "/", "/", "true"}));
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "bwrap: --userns-block-fd requires --info-fd\n");
 }
