@@ -11,7 +11,7 @@ shift 2
 stage=$(mktemp -d /tmp/sandbox-stage.XXXXXX)
 trap 'rm -rf "$stage"' EXIT INT TERM
 chmod 755 "$stage"
-cp "$build/sandbox" "$build/tests/integration-tests" "$stage/"
+cp "$build/sandbox" "$build/tests/integration-tests" "$build/tests/tty-probe" "$stage/"
 cp -a "$build/tests/rootfs" "$stage/rootfs"
 chmod -R a+rX "$stage"
 
@@ -28,7 +28,7 @@ case "${GTEST_OUTPUT:-}" in
 esac
 # Both variables make a refused user namespace, or any skipped test, a failure.
 status=0
-$as_user env SANDBOX_BIN="$stage/sandbox" SANDBOX_ROOTFS="$stage/rootfs" \
+$as_user env SANDBOX_BIN="$stage/sandbox" SANDBOX_ROOTFS="$stage/rootfs" SANDBOX_TTY_PROBE="$stage/tty-probe" \
   SANDBOX_REQUIRE_USERNS=1 SANDBOX_NO_SKIP=1 ${report:+GTEST_OUTPUT=xml:$stage/report/} \
   "$stage/integration-tests" "$@" || status=$?
 if [ -n "$report" ]; then

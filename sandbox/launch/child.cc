@@ -113,6 +113,10 @@ Result<void> child_setup(const Spec& spec, Channel& channel, ChildState& state) 
   if (spec.userns_block_fd) TRY(child_wait_on(*spec.userns_block_fd, "--userns-block-fd"));
   if (spec.pidns_fd && spec.ns.pid) TRY(child_enter_nested_pid_namespace(spec, channel));
   TRY_ASSIGN(state.seccomp_programs, security::read_seccomp_programs(spec));
+  // Native: no terminal injection, with --new-session or without. Installed first, so the
+  // caller's programs are evaluated before it.
+  if (spec.personality == Personality::native)
+    state.seccomp_programs.insert(state.seccomp_programs.begin(), security::tty_injection_filter());
   // The caller's /proc, still reachable by this descriptor after the pivot.
   unique_fd proc;
   if (spec.disable_userns) {

@@ -1,9 +1,15 @@
 #include "security/seccomp.h"
 
+#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
 
 namespace sb::security {
 
@@ -31,6 +37,42 @@ Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec) {
     ::close(fd);
   }
   return programs;
+}
+
+std::string tty_injection_filter() {
+  constexpr uint32_t kArch = offsetof(seccomp_data, arch);
+  constexpr uint32_t kNr = offsetof(seccomp_data, nr);
+  // The request's low word: little-endian hosts keep it first.
+  constexpr uint32_t kRequest = offsetof(seccomp_data, args) + sizeof(uint64_t) * 1 +
+                                (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? 0 : sizeof(uint32_t));
+  auto stmt = [](uint16_t code, uint32_t k) { return sock_filter{code, 0, 0, k}; };
+  auto jeq = [](uint32_t k, uint8_t jt, uint8_t jf) {
+    return sock_filter{BPF_JMP | BPF_JEQ | BPF_K, jt, jf, k};
+  };
+  std::vector<sock_filter> f;
+  f.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kArch));
+#if defined(__x86_64__)
+  // Three ABIs reach this kernel: x86-64, x32 (same arch, numbers with bit 30) and i386.
+  f.push_back(jeq(AUDIT_ARCH_X86_64, 0, 3));
+  f.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kNr));
+  f.push_back(jeq(__NR_ioctl, 4, 0));
+  f.push_back(jeq(0x40000000u | 514u, 3, 7));  // x32 ioctl
+  f.push_back(jeq(AUDIT_ARCH_I386, 0, 6));
+  f.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kNr));
+  f.push_back(jeq(54, 0, 4));  // i386 ioctl
+#elif defined(__aarch64__)
+  f.push_back(jeq(AUDIT_ARCH_AARCH64, 0, 6));
+  f.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kNr));
+  f.push_back(jeq(__NR_ioctl, 0, 4));
+#else
+#error "tty_injection_filter: name this architecture's AUDIT_ARCH and ioctl number"
+#endif
+  f.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kRequest));
+  f.push_back(jeq(TIOCSTI, 1, 0));
+  f.push_back(jeq(TIOCLINUX, 0, 1));
+  f.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+  f.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+  return std::string(reinterpret_cast<const char*>(f.data()), f.size() * sizeof(sock_filter));
 }
 
 Result<void> apply_seccomp(const std::vector<std::string>& programs) {

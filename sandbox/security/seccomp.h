@@ -12,6 +12,11 @@ namespace sb::security {
 // Reads every program, in order; each must be a whole number of 8-byte instructions.
 Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec);
 
+// The native personality's own filter: ioctl TIOCSTI and TIOCLINUX fail with EPERM, on the
+// caller's terminal too (CVE-2017-5226). Only the low 32 bits of the request are compared,
+// as the kernel does, so a request with high bits set cannot slip past (CVE-2019-10063).
+std::string tty_injection_filter();
+
 // Installs them in order (the kernel then runs the last one first). Needs no_new_privs.
 Result<void> apply_seccomp(const std::vector<std::string>& programs);
 
