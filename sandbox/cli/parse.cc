@@ -121,7 +121,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
   ParseState st{out.spec, out.warnings, {}, {}, {}, {}};
 
   std::vector<std::string> args(in.begin(), in.end());
-  if (args.size() > kMaxArgs) return fail("Too many arguments: at most 9000", E2BIG);
+  size_t from_files = 0;     // arguments the --args streams brought, capped at kMaxArgs
   size_t file_args_end = 0;  // args[..end) past the current --args position came from a file
   size_t i = 0;
   while (i < args.size()) {
@@ -145,7 +145,8 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       if (!fd) return fail("Invalid fd: " + fd_text);
       TRY_ASSIGN(std::string data, read_fd(*fd));
       TRY_ASSIGN(std::vector<std::string> more, split_args(data, fd_text));
-      if (args.size() - 2 + more.size() > kMaxArgs)
+      from_files += more.size();
+      if (from_files > kMaxArgs)
         return fail("--args " + fd_text + ": too many arguments: at most 9000", E2BIG);
       auto at = args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
                            args.begin() + static_cast<std::ptrdiff_t>(i + 2));

@@ -24,7 +24,7 @@ Personality personality_for(std::string_view argv0);
 using FdReader = std::function<Result<std::string>(int fd)>;
 Result<std::string> read_whole_fd(int fd);
 
-constexpr size_t kMaxArgs = 9000;  // in all, after every --args is spliced in
+constexpr size_t kMaxArgs = 9000;  // from all --args streams together
 
 // args excludes argv[0].
 Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0,

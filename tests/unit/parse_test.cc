@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -259,6 +260,70 @@ TEST(Table, NamesAreUniqueAndArityMatchesMetavar) {
     EXPECT_FALSE(o.help.empty()) << o.name;
     EXPECT_EQ(find_option(o.name), &o);
   }
+}
+
+}  // namespace
+}  // namespace sb::cli
+
+namespace sb::cli {
+namespace {
+
+// --args through a fake reader: descriptor N yields streams[N].
+Result<Parsed> parse_with_streams(std::vector<std::string> args, std::map<int, std::string> streams) {
+  return parse(args, "sandbox", [&](int fd) -> Result<std::string> {
+    auto it = streams.find(fd);
+    if (it == streams.end()) return fail("Can't read --args " + std::to_string(fd), EBADF);
+    return it->second;
+  });
+}
+
+std::string nul(std::initializer_list<std::string> args) {
+  std::string out;
+  for (const auto& a : args) out += a + std::string(1, '\0');
+  return out;
+}
+
+TEST(Args, SplicedInPlace) {
+  auto r = parse_with_streams({"--chdir", "/a", "--args", "3", "--hostname", "h", "cmd"},
+                              {{3, nul({"--chdir", "/b", "--uid", "7"})}});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->spec.chdir, "/b");
+  EXPECT_EQ(r->spec.uid, 7u);
+  EXPECT_EQ(r->spec.hostname, "h");
+  EXPECT_EQ(r->spec.command, (std::vector<std::string>{"cmd"}));
+  EXPECT_EQ(r->warnings, (std::vector<std::string>{"Only the last --chdir option will take effect"}));
+}
+
+TEST(Args, StreamMayHoldTheCommandAndEmptyStreamIsNothing) {
+  auto r = parse_with_streams({"--args", "3", "--args", "4"}, {{3, ""}, {4, nul({"--", "ls", "-l"})}});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->spec.command, (std::vector<std::string>{"ls", "-l"}));
+}
+
+TEST(Args, Errors) {
+  EXPECT_EQ(parse_with_streams({"--args", "3", "x"}, {{3, std::string("--chdir\0/a", 10)}}).error().message(),
+            "--args 3: the last argument is not terminated by NUL: Invalid argument");
+  EXPECT_EQ(parse_with_streams({"--args", "3", "x"}, {{3, nul({"--args", "4"})}, {4, ""}}).error().message(),
+            "--args is not allowed inside an --args stream");
+  EXPECT_EQ(parse_with_streams({"--args", "x3", "x"}, {}).error().message(), "Invalid fd: x3");
+  EXPECT_EQ(parse_with_streams({"--args", "5", "x"}, {}).error().message(), "Can't read --args 5: Bad file descriptor");
+  EXPECT_EQ(parse_with_streams({"--args"}, {}).error().message(), "--args takes one argument");
+}
+
+TEST(Args, CapCountsEveryStreamNotTheCommandLine) {
+  std::string half;
+  for (int i = 0; i < 4500; ++i) half += nul({"--clearenv"});
+  EXPECT_TRUE(parse_with_streams({"--args", "3", "--args", "4", "x"}, {{3, half}, {4, half}}));
+  EXPECT_EQ(parse_with_streams({"--args", "3", "--args", "4", "x"}, {{3, half}, {4, half + nul({"--clearenv"})}})
+                .error()
+                .message(),
+            "--args 4: too many arguments: at most 9000: Argument list too long");
+  std::vector<std::string> many;
+  for (int i = 0; i < 3001; ++i) many.insert(many.end(), {"--ro-bind", "/a", "/b" + std::to_string(i)});
+  many.push_back("x");
+  auto direct = parse_with_streams(many, {});
+  ASSERT_TRUE(direct);
+  EXPECT_EQ(direct->spec.mounts.size(), 3001u);
 }
 
 }  // namespace
