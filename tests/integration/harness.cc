@@ -269,6 +269,11 @@ void SandboxTest::SetUp() {
   GTEST_SKIP() << "unprivileged user namespaces are refused by this kernel";
 }
 
+void SandboxTest::TearDown() {
+  while (waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+}
+
 }  // namespace sbtest
 
 // Skips count as failures when SANDBOX_NO_SKIP=1 (CI sets it).

@@ -90,6 +90,8 @@ std::string read_file(const std::string& path);
 class SandboxTest : public ::testing::Test {
  protected:
   void SetUp() override;
+  // Collects the orphans this process (a child subreaper) inherited during the test.
+  void TearDown() override;
 };
 
 }  // namespace sbtest

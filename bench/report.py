@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Turns one bench/run.sh run into RESULTS.md: medians, ratios and the targets."""
+import json
+import os
+import platform
+import subprocess
+import sys
+
+out, sandbox, bwrap = sys.argv[1:4]
+
+
+def medians(name):
+    with open(os.path.join(out, name)) as f:
+        return {r["command"]: r["median"] for r in json.load(f)["results"]}
+
+
+def version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
+start = medians("startup.json")
+binds = {n: medians(f"binds-{n}.json") for n in (10, 100, 1000, 3000)}
+with open(os.path.join(out, "rss.json")) as f:
+    rss = {k: v["median_kib"] for k, v in json.load(f).items()}
+
+cpu = "?"
+with open("/proc/cpuinfo") as f:
+    for line in f:
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+
+ms = lambda s: f"{s * 1000:.2f} ms"
+checks = [
+    ("start-up vs bwrap", start["sandbox"] / start["bwrap"], 0.75),
+    ("start-up vs unshare", start["sandbox"] / start["unshare"], 1.15),
+    ("1000 ro-binds vs bwrap", binds[1000]["sandbox"] / binds[1000]["bwrap"], 0.08),
+    ("3000 vs 1000 ro-binds (ours)", binds[3000]["sandbox"] / binds[1000]["sandbox"], 3.5),
+    ("peak RSS vs bwrap", rss["sandbox"] / rss["bwrap"], 1.2),
+]
+
+print("# Benchmark results\n")
+print("Produced by `bench/run.sh` in one run; medians of hyperfine runs (`-N`, no shell).\n")
+print(f"- machine: {cpu}, {os.cpu_count()} cores, kernel {platform.release()}")
+print(f"- sandbox: {version([sandbox, '--version'])}; bwrap: {version([bwrap, '--version'])}; "
+      f"{version(['unshare', '--version'])}")
+print()
+print("## Start-up: /usr read-only with its links, /proc, /dev, all namespaces, `/bin/true`\n")
+print("| tool | median | vs sandbox |")
+print("|---|---|---|")
+for k in ("sandbox", "bwrap", "unshare"):
+    print(f"| {k} | {ms(start[k])} | {start[k] / start['sandbox']:.2f}x |")
+print("\n## N read-only binds\n")
+print("| N | sandbox | bwrap | sandbox / bwrap |")
+print("|---|---|---|---|")
+for n, m in binds.items():
+    print(f"| {n} | {ms(m['sandbox'])} | {ms(m['bwrap'])} | {m['sandbox'] / m['bwrap']:.3f} |")
+print("\n## Peak RSS (largest process of the run, median of 20)\n")
+print("| tool | KiB |")
+print("|---|---|")
+for k, v in rss.items():
+    print(f"| {k} | {v:.0f} |")
+print("\n## Targets\n")
+print("| target | measured | limit | met |")
+print("|---|---|---|---|")
+for name, value, limit in checks:
+    print(f"| {name} | {value:.3f}x | {limit}x | {'yes' if value <= limit else '**no**'} |")

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Start-up, many binds and peak memory of sandbox, side by side with Debian's bwrap and
+# unshare(1), in one run. Writes bench/RESULTS.md. See bench/README.md.
+# usage: bench/run.sh [BUILD_DIR]   (default: build; needs hyperfine, bubblewrap, python3)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:-$here/../build}" && pwd)
+sandbox="$build/sandbox"
+bwrap=$(command -v bwrap)
+unshare=$(command -v unshare)
+runs=${BENCH_RUNS:-40}
+out=$(mktemp -d /tmp/sandbox-bench.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+# The desktop-ish set: /usr read-only with its links, /proc, /dev, every namespace.
+usr_view="--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --proc /proc --dev /dev"
+
+echo "== start-up"
+hyperfine -N --warmup 5 --runs "$runs" --export-json "$out/startup.json" \
+  -n sandbox "$sandbox $usr_view /bin/true" \
+  -n bwrap "$bwrap --unshare-all $usr_view /bin/true" \
+  -n unshare "$unshare -Urmpinuf --mount-proc /bin/true"
+
+# N read-only binds of one source onto N destinations, on a tmpfs root with /usr for /bin/true.
+binds() {
+  i=0
+  while [ "$i" -lt "$1" ]; do
+    printf -- '--ro-bind /usr/share /b/%d ' "$i"
+    i=$((i + 1))
+  done
+}
+for n in 10 100 1000 3000; do
+  echo "== $n binds"
+  list=$(binds "$n")
+  # 3000 binds of bwrap take seconds each: fewer runs for the large sizes.
+  r=$runs
+  [ "$n" -ge 1000 ] && r=10
+  hyperfine -N --warmup 2 --runs "$r" --export-json "$out/binds-$n.json" \
+    -n sandbox "$sandbox --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib64 /lib64 $list /bin/true" \
+    -n bwrap "$bwrap --unshare-all --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib64 /lib64 $list /bin/true"
+done
+
+echo "== peak RSS"
+python3 "$here/maxrss.py" 20 "$out/rss.json" \
+  sandbox "$sandbox $usr_view /bin/true" \
+  bwrap "$bwrap --unshare-all $usr_view /bin/true" \
+  unshare "$unshare -Urmpinuf --mount-proc /bin/true"
+
+python3 "$here/report.py" "$out" "$sandbox" "$bwrap" > "$here/RESULTS.md"
+echo "== wrote $here/RESULTS.md"
+cat "$here/RESULTS.md"
