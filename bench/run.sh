@@ -36,8 +36,8 @@ for n in 10 100 1000 3000; do
   r=$runs
   [ "$n" -ge 1000 ] && r=10
   hyperfine -N --warmup 2 --runs "$r" --export-json "$out/binds-$n.json" \
-    -n sandbox "$sandbox --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib64 /lib64 $list /bin/true" \
-    -n bwrap "$bwrap --unshare-all --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib64 /lib64 $list /bin/true"
+    -n sandbox "$sandbox --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 $list /bin/true" \
+    -n bwrap "$bwrap --unshare-all --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 $list /bin/true"
 done
 
 echo "== peak RSS"

@@ -201,7 +201,7 @@ TEST_F(Data, ArgsErrors) {
   close(nested);
 
   std::string many;
-  for (int i = 0; i < 9000; ++i) many += nul_terminated({"--clearenv"});
+  for (int i = 0; i < 9001; ++i) many += nul_terminated({"--clearenv"});  // one past the cap
   int big = data_fd(many);
   o.fds = {{5, big}};
   auto over = run(in_busybox({"--args", "5", "true"}), o);
