@@ -57,7 +57,10 @@ print("\n## N read-only binds\n")
 print("| N | sandbox | bwrap | sandbox / bwrap |")
 print("|---|---|---|---|")
 for n, m in binds.items():
-    print(f"| {n} | {ms(m['sandbox'])} | {ms(m['bwrap'])} | {m['sandbox'] / m['bwrap']:.3f} |")
+    if "bwrap" in m:
+        print(f"| {n} | {ms(m['sandbox'])} | {ms(m['bwrap'])} | {m['sandbox'] / m['bwrap']:.3f} |")
+    else:
+        print(f"| {n} | {ms(m['sandbox'])} | refused: more than 9000 arguments | |")
 print("\n## Peak RSS (largest process of the run, median of 20)\n")
 print("| tool | KiB |")
 print("|---|---|")
