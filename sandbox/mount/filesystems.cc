@@ -58,14 +58,21 @@ Result<unique_fd> mount_tmpfs(int target, mode_t mode, std::optional<uint64_t> s
   return mnt;
 }
 
-Result<unique_fd> mount_mqueue(int target) {
-  TRY_ASSIGN(unique_fd fs, sys::fsopen("mqueue"));
-  TRY(sys::fsconfig_string(fs.get(), "source", "mqueue"));
+namespace {
+
+// A new instance of a filesystem that takes no options, nosuid, nodev and noexec, on target.
+Result<unique_fd> mount_plain(int target, const std::string& type) {
+  TRY_ASSIGN(unique_fd fs, sys::fsopen(type));
+  TRY(sys::fsconfig_string(fs.get(), "source", type));
   TRY_ASSIGN(unique_fd mnt, sys::fsmount_create(fs.get(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
                                                               MOUNT_ATTR_NOEXEC));
   TRY(attach(mnt.get(), target));
   return mnt;
 }
+
+}  // namespace
+
+Result<unique_fd> mount_mqueue(int target) { return mount_plain(target, "mqueue"); }
 
 Result<unique_fd> mount_overlay(int target, const std::vector<int>& lower, int upper, int work) {
   TRY_ASSIGN(unique_fd fs, sys::fsopen("overlay"));
@@ -88,11 +95,7 @@ Result<unique_fd> mount_overlay(int target, const std::vector<int>& lower, int u
 }
 
 Result<unique_fd> mount_proc(int target) {
-  TRY_ASSIGN(unique_fd fs, sys::fsopen("proc"));
-  TRY(sys::fsconfig_string(fs.get(), "source", "proc"));
-  TRY_ASSIGN(unique_fd mnt, sys::fsmount_create(fs.get(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                                              MOUNT_ATTR_NOEXEC));
-  TRY(attach(mnt.get(), target));
+  TRY_ASSIGN(unique_fd mnt, mount_plain(target, "proc"));
   for (const char* name : kProcReadOnly) {
     auto tree = sys::open_tree(mnt.get(), name, OPEN_TREE_CLONE | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
     if (!tree && tree.error().err == ENOENT) continue;  // not every kernel has all four

@@ -10,12 +10,6 @@ namespace {
 
 class Data : public SandboxTest {};
 
-std::string nul_terminated(std::initializer_list<std::string> args) {
-  std::string out;
-  for (const auto& a : args) out += a + std::string(1, '\0');
-  return out;
-}
-
 TEST_F(Data, FileCopiesDataWithMode) {
   int a = data_fd("first\n"), b = data_fd("second\n");
   RunOptions o;

@@ -40,26 +40,6 @@ struct Case {
   bool differs_only_as_root = false;
 };
 
-std::string seccomp_deny_mkdir(int err) {
-  sock_filter f[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdir, 1, 0),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdirat, 0, 1),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | static_cast<unsigned>(err)),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  return std::string(reinterpret_cast<const char*>(f), sizeof f);
-}
-
-std::string nul(std::initializer_list<std::string> args) {
-  std::string out;
-  for (const auto& a : args) out += a + std::string(1, '\0');
-  return out;
-}
-
 std::vector<Case> cases() {
   const std::vector<std::string> root = {"--ro-bind", "/", "/"};
   auto with_root = [&](std::vector<std::string> before, std::vector<std::string> after) {
@@ -114,7 +94,7 @@ std::vector<Case> cases() {
        "bwrap names the path under its private /newroot; we name it as given"},
       {"chmod", with_root({"--tmpfs", "/tmp", "--dir", "/tmp/d", "--chmod", "0700", "/tmp/d"}, {"stat", "-c", "%a", "/tmp/d"})},
       {"dev-bind", {"--dev-bind", "/", "/", "sh", "-c", "echo x > /dev/null && echo ok"}},
-      {"args", with_root({"--args", "5"}, {"sh", "-c", "echo $X; pwd"}), {{5, nul({"--setenv", "X", "from-args", "--chdir", "/usr"})}}},
+      {"args", with_root({"--args", "5"}, {"sh", "-c", "echo $X; pwd"}), {{5, nul_terminated({"--setenv", "X", "from-args", "--chdir", "/usr"})}}},
       {"block-fd", with_root({"--block-fd", "5"}, {"echo", "ran"}), {{5, "x"}}},
       {"sync-fd", with_root({"--sync-fd", "5"}, {"echo", "ran"}), {{5, ""}}},
       {"lock-file", with_root({"--lock-file", "/etc/hostname"}, {"echo", "locked"})},

@@ -14,20 +14,6 @@ namespace {
 
 class Flatpak : public SandboxTest {};
 
-std::string nul_join(const std::vector<std::string>& args) {
-  std::string out;
-  for (const auto& a : args) out += a + std::string(1, '\0');
-  return out;
-}
-
-std::string read_all(int fd) {
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  return out;
-}
-
 // A flat JSON object of string keys and integer values, as the status descriptors write.
 std::map<std::string, long long> parse_object(const std::string& text) {
   std::map<std::string, long long> out;
@@ -58,7 +44,7 @@ TEST_F(Flatpak, LongArgsListWithStatusDescriptors) {
     args.insert(args.end(), {"--setenv", "FILLER_" + std::to_string(i), std::to_string(i)});
     args.insert(args.end(), {"--ro-bind-try", "/nonexistent/" + std::to_string(i), "/opt/" + std::to_string(i)});
   }
-  int args_fd = data_fd(nul_join(args));
+  int args_fd = data_fd(nul_terminated(args));
   int info_data = data_fd("[Application]\nname=org.example.App\n");
   int passwd = data_fd("user:x:1000:1000::/home/user:/bin/sh\n");
   RunOptions o;

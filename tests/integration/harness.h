@@ -61,6 +61,13 @@ std::string bwrap_bin();
 std::vector<std::string> as_bwrap(std::initializer_list<std::string> args);
 // A memfd holding `data`, positioned at its start; the caller closes it.
 int data_fd(const std::string& data);
+// Everything readable from fd, until end of file.
+std::string read_all(int fd);
+// Each argument followed by a NUL, as --args reads them.
+std::string nul_terminated(std::initializer_list<std::string> args);
+std::string nul_terminated(const std::vector<std::string>& args);
+// A classic BPF seccomp program failing mkdir and mkdirat with `err`, allowing the rest.
+std::string seccomp_deny_mkdir(int err);
 // `argv` with `more` appended.
 std::vector<std::string> plus(std::vector<std::string> argv, std::initializer_list<std::string> more);
 

@@ -14,21 +14,6 @@ namespace {
 
 class Seccomp : public SandboxTest {};
 
-// A program that fails mkdir and mkdirat with `err` and allows everything else.
-std::string deny_mkdir(int err) {
-  sock_filter f[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdir, 1, 0),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdirat, 0, 1),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | static_cast<unsigned>(err)),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  return std::string(reinterpret_cast<const char*>(f), sizeof f);
-}
-
 RunResult mkdir_with(std::initializer_list<std::string> options, std::vector<std::pair<int, int>> fds) {
   RunOptions o;
   o.fds = std::move(fds);
@@ -39,7 +24,7 @@ RunResult mkdir_with(std::initializer_list<std::string> options, std::vector<std
 }
 
 TEST_F(Seccomp, OneProgram) {
-  int fd = data_fd(deny_mkdir(EXDEV));
+  int fd = data_fd(seccomp_deny_mkdir(EXDEV));
   auto r = mkdir_with({"--seccomp", "5"}, {{5, fd}});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("Invalid cross-device link"), std::string::npos) << r.out << r.err;
@@ -49,13 +34,13 @@ TEST_F(Seccomp, OneProgram) {
 
 TEST_F(Seccomp, StackedInOrder) {
   // Both deny mkdir; the one installed last is evaluated first and its errno wins.
-  int a = data_fd(deny_mkdir(EXDEV)), b = data_fd(deny_mkdir(ENOTTY));
+  int a = data_fd(seccomp_deny_mkdir(EXDEV)), b = data_fd(seccomp_deny_mkdir(ENOTTY));
   auto ab = mkdir_with({"--add-seccomp-fd", "5", "--add-seccomp-fd", "6"}, {{5, a}, {6, b}});
   EXPECT_NE(ab.out.find("Inappropriate ioctl"), std::string::npos) << ab.out << ab.err;
   close(a);
   close(b);
-  a = data_fd(deny_mkdir(EXDEV));
-  b = data_fd(deny_mkdir(ENOTTY));
+  a = data_fd(seccomp_deny_mkdir(EXDEV));
+  b = data_fd(seccomp_deny_mkdir(ENOTTY));
   auto ba = mkdir_with({"--add-seccomp-fd", "6", "--add-seccomp-fd", "5"}, {{5, a}, {6, b}});
   EXPECT_NE(ba.out.find("Invalid cross-device link"), std::string::npos) << ba.out << ba.err;
   close(a);
@@ -64,7 +49,7 @@ TEST_F(Seccomp, StackedInOrder) {
 
 TEST_F(Seccomp, SetupIsNotFiltered) {
   // The filter applies to COMMAND only: the sandbox's own setup still makes directories.
-  int fd = data_fd(deny_mkdir(EPERM));
+  int fd = data_fd(seccomp_deny_mkdir(EPERM));
   RunOptions o;
   o.fds = {{5, fd}};
   auto r = run(in_busybox({"--seccomp", "5", "--dir", "/made/by/setup", "ls", "-d", "/made/by/setup"}), o);

@@ -17,14 +17,6 @@ namespace {
 
 class Status : public SandboxTest {};
 
-std::string read_all(int fd) {
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  return out;
-}
-
 std::string ns_inode(pid_t pid, const char* kind) {
   std::string link = read_link("/proc/" + std::to_string(pid) + "/ns/" + kind);
   return link.substr(link.find('[') + 1, link.find(']') - link.find('[') - 1);

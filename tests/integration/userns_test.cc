@@ -25,10 +25,7 @@ std::unique_ptr<Background> start_waiting(std::initializer_list<std::string> opt
   args.insert(args.end(), {"--info-fd", "5", "sh", "-c", "echo ready; exec sleep 1000"});
   auto bg = std::make_unique<Background>(args, o);
   close(p[1]);
-  std::string info;
-  char buf[512];
-  ssize_t n;
-  while ((n = read(p[0], buf, sizeof buf)) > 0) info.append(buf, static_cast<size_t>(n));
+  std::string info = read_all(p[0]);
   close(p[0]);
   std::smatch m;
   if (std::regex_search(info, m, std::regex("\"child-pid\": ([0-9]+)"))) *child = std::stoi(m[1]);
