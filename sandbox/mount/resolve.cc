@@ -63,9 +63,12 @@ Result<unique_fd> make_dirs(int rootfd, const std::string& rel, mode_t mode, mod
       // Create in the already-resolved parent: mkdirat never follows a final symlink, so a
       // dangling link fails with EEXIST instead of creating its target.
       mode_t m = i + 1 == parts.size() ? mode : parent_mode;
-      if (::mkdirat(cur->get(), std::string(parts[i]).c_str(), m) < 0 && errno != EEXIST)
-        return fail_errno("Can't create directory /" + prefix);
+      bool existed = ::mkdirat(cur->get(), std::string(parts[i]).c_str(), m) < 0;
+      if (existed && errno != EEXIST) return fail_errno("Can't create directory /" + prefix);
       next = sys::openat2(rootfd, prefix, O_PATH | O_DIRECTORY, 0, kInRoot);
+      if (!next && existed && next.error().err == ENOENT)
+        return fail("Can't create directory /" + prefix +
+                    ": a symbolic link whose target does not exist in the sandbox is in the way");
     }
     if (!next) return fail("Can't create directory /" + prefix, next.error().err);
     cur = std::move(next);
