@@ -17,42 +17,12 @@ namespace {
 
 class Errors : public SandboxTest {};
 
-// Processes this test started that are still alive. The test process is a child subreaper
-// (see main), so anything that outlived its parent was reparented here and shows up too.
-std::vector<std::string> leftover_processes() {
-  while (waitpid(-1, nullptr, WNOHANG) > 0) {  // collect what has already exited
-  }
-  std::vector<std::string> out;
-  DIR* d = opendir("/proc");
-  while (auto* e = readdir(d)) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::string base = std::string("/proc/") + e->d_name;
-    std::string stat = read_file(base + "/stat");
-    auto close_paren = stat.rfind(')');
-    if (close_paren == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close_paren + 2));
-    std::string state;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    std::string cmd = read_file(base + "/cmdline");
-    bool is_sandbox = cmd.starts_with(sandbox_bin() + std::string(1, '\0'));
-    if (ppid == getpid() || is_sandbox) out.push_back(std::string(e->d_name) + " " + cmd);
-  }
-  closedir(d);
-  return out;
-}
-
 void expect_one_line(const RunResult& r, const std::string& line, int status) {
   EXPECT_EQ(r.status, status) << r.err;
   EXPECT_EQ(r.err, "sandbox: " + line + "\n");
   EXPECT_EQ(r.out, "");
   // The monitor waited for everything it started: no process of the run is left.
-  std::vector<std::string> left;
-  for (int i = 0; i < 40; ++i) {
-    left = leftover_processes();
-    if (left.empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  auto left = leftover_processes();
   EXPECT_TRUE(left.empty()) << left.front();
 }
 

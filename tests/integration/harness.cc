@@ -1,5 +1,6 @@
 #include "harness.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -22,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace sbtest {
 
@@ -206,6 +208,39 @@ int data_fd(const std::string& data) {
   if (fd < 0 || write(fd, data.data(), data.size()) != static_cast<ssize_t>(data.size())) std::abort();
   lseek(fd, 0, SEEK_SET);
   return fd;
+}
+
+static std::vector<std::string> leftover_processes_now() {
+  while (waitpid(-1, nullptr, WNOHANG) > 0) {  // collect what has already exited
+  }
+  std::vector<std::string> out;
+  DIR* d = opendir("/proc");
+  while (auto* e = readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    std::string base = std::string("/proc/") + e->d_name;
+    std::string stat = read_file(base + "/stat");
+    auto close_paren = stat.rfind(')');
+    if (close_paren == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close_paren + 2));
+    std::string state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    std::string cmd = read_file(base + "/cmdline");
+    bool is_sandbox = cmd.starts_with(sandbox_bin() + std::string(1, '\0'));
+    if (ppid == getpid() || is_sandbox) out.push_back(std::string(e->d_name) + " " + cmd);
+  }
+  closedir(d);
+  return out;
+}
+
+std::vector<std::string> leftover_processes() {
+  std::vector<std::string> left;
+  for (int i = 0; i < 40; ++i) {
+    left = leftover_processes_now();
+    if (left.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return left;
 }
 
 std::string read_all(int fd) {

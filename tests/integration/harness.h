@@ -61,6 +61,11 @@ std::string bwrap_bin();
 std::vector<std::string> as_bwrap(std::initializer_list<std::string> args);
 // A memfd holding `data`, positioned at its start; the caller closes it.
 int data_fd(const std::string& data);
+// Processes this test started that are still alive: the test process is a child subreaper,
+// so anything that outlived its parent was reparented to it; a monitor is also found by its
+// argv[0]. Waits up to two seconds for stragglers to go.
+std::vector<std::string> leftover_processes();
+
 // Everything readable from fd, until end of file.
 std::string read_all(int fd);
 // Each argument followed by a NUL, as --args reads them.
