@@ -179,8 +179,7 @@ Result<int> monitor_run(const Spec& given) {
 
   // Blocked before the clone, so a signal that arrives during setup is forwarded, not lost.
   sigset_t set = forwarded_set();
-  sigset_t old;
-  ::sigprocmask(SIG_BLOCK, &set, &old);
+  ::sigprocmask(SIG_BLOCK, &set, nullptr);
   unique_fd sigfd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
   if (!sigfd) return fail_errno("signalfd");
 
