@@ -30,6 +30,7 @@ esac
 status=0
 $as_user env SANDBOX_BIN="$stage/sandbox" SANDBOX_ROOTFS="$stage/rootfs" SANDBOX_TTY_PROBE="$stage/tty-probe" \
   SANDBOX_REQUIRE_USERNS=1 SANDBOX_NO_SKIP=1 ${report:+GTEST_OUTPUT=xml:$stage/report/} \
+  ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
   "$stage/integration-tests" "$@" || status=$?
 if [ -n "$report" ]; then
   mkdir -p "$report"
