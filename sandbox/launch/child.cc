@@ -55,18 +55,6 @@ Result<void> child_loopback_up(const Spec& spec) {
   return {};
 }
 
-// Waits until the descriptor has data or is closed, then closes it.
-Result<void> child_wait_on(int fd, const char* option) {
-  char b;
-  ssize_t n;
-  do {
-    n = ::read(fd, &b, 1);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return fail_errno(std::string(option) + " " + std::to_string(fd));
-  ::close(fd);
-  return {};
-}
-
 // SELinux labels are accepted for scripts written for it; with SELinux on they would have to
 // be applied, which this build does not do, so it refuses rather than run unlabelled.
 Result<void> child_check_labels(const Spec& spec) {
@@ -143,6 +131,18 @@ Result<void> child_setup(const Spec& spec, Channel& channel, ChildState& state) 
 }
 
 }  // namespace
+
+Result<void> child_wait_on(int fd, const char* option) {
+  char b;
+  ssize_t n;
+  do {
+    n = ::read(fd, &b, 1);
+  } while (n < 0 && errno == EINTR);
+  int err = errno;
+  ::close(fd);
+  if (n < 0) return fail(std::string(option) + " " + std::to_string(fd), err);
+  return {};
+}
 
 void child_fail(Channel& channel, const Error& error) {
   channel.child_send_error(error);

@@ -20,6 +20,9 @@ struct ChildState {
 // with --as-pid-1). Failures go to the monitor as one record.
 [[noreturn]] void child_main(const Spec& spec, Channel channel);
 
+// Waits until fd has data or is closed (--block-fd, --userns-block-fd), then closes it.
+Result<void> child_wait_on(int fd, const char* option);
+
 // Sends the error to the monitor and exits with its code.
 [[noreturn]] void child_fail(Channel& channel, const Error& error);
 

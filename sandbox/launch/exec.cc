@@ -3,7 +3,6 @@
 #include <linux/close_range.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <vector>
@@ -62,12 +61,8 @@ Error child_exec_command(const Spec& spec, const ChildState& state) {
     if (spec.block_fd) keep.push_back(*spec.block_fd);  // closed below, once read
     if (auto r = sys::close_fds_except(keep, CLOSE_RANGE_CLOEXEC); !r) return r.error();
   }
-  if (spec.block_fd) {
-    char b;
-    while (::read(*spec.block_fd, &b, 1) < 0 && errno == EINTR) {
-    }
-    ::close(*spec.block_fd);
-  }
+  // As bubblewrap, a descriptor that cannot be read does not hold COMMAND back.
+  if (spec.block_fd) (void)child_wait_on(*spec.block_fd, "--block-fd");
   // Seccomp last: the filter may forbid what the steps above need.
   if (auto r = security::apply_seccomp(state.seccomp_programs); !r) return r.error();
 
