@@ -3,6 +3,7 @@
 
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,13 @@ int main(int argc, char** argv) {
   spec.caller.gid = ::getgid();
   char cwd[PATH_MAX];
   if (::getcwd(cwd, sizeof cwd)) spec.caller.cwd = cwd;
+  if (const char* api = std::getenv("SANDBOX_MOUNT_API"); api && *api) {
+    std::string_view v = api;
+    if (v == "new") spec.mount_api = sb::MountApi::new_api;
+    else if (v == "legacy") spec.mount_api = sb::MountApi::legacy;
+    else if (v != "auto")
+      return report(sb::Error{EINVAL, "SANDBOX_MOUNT_API: '" + std::string(v) + "' is not one of auto, new, legacy"});
+  }
 
   auto status = sb::launch::monitor_run(spec);
   if (!status) return report(status.error());

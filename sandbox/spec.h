@@ -14,6 +14,10 @@ namespace sb {
 
 enum class Personality : unsigned char { native, bwrap };
 
+// How mounts are made: the new mount API where the kernel has it, else mount(2); the
+// SANDBOX_MOUNT_API environment variable can force either (main reads it).
+enum class MountApi : unsigned char { automatic, new_api, legacy };
+
 // --- Mount operations, applied in command-line order ---------------------------------------
 
 enum class BindKind : unsigned char { rw, ro, dev };
@@ -154,6 +158,7 @@ struct Spec {
   std::vector<std::string> command;
 
   Caller caller;
+  MountApi mount_api = MountApi::automatic;
 };
 
 }  // namespace sb

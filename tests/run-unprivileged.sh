@@ -11,7 +11,7 @@ shift 2
 stage=$(mktemp -d /tmp/sandbox-stage.XXXXXX)
 trap 'rm -rf "$stage"' EXIT INT TERM
 chmod 755 "$stage"
-cp "$build/sandbox" "$build/tests/integration-tests" "$build/tests/tty-probe" "$stage/"
+cp "$build/sandbox" "$build/tests/integration-tests" "$build/tests/tty-probe" "$build/tests/old-kernel" "$stage/"
 cp -a "$build/tests/rootfs" "$stage/rootfs"
 chmod -R a+rX "$stage"
 
@@ -29,6 +29,7 @@ esac
 # Both variables make a refused user namespace, or any skipped test, a failure.
 status=0
 $as_user env SANDBOX_BIN="$stage/sandbox" SANDBOX_ROOTFS="$stage/rootfs" SANDBOX_TTY_PROBE="$stage/tty-probe" \
+  SANDBOX_OLD_KERNEL="$stage/old-kernel" \
   SANDBOX_REQUIRE_USERNS=1 SANDBOX_NO_SKIP=1 ${report:+GTEST_OUTPUT=xml:$stage/report/} \
   ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
   "$stage/integration-tests" "$@" || status=$?

@@ -9,20 +9,14 @@
 #include <climits>
 #include <vector>
 
-#include "mount/bind.h"
 #include "mount/filesystems.h"
+#include "mount/mounter.h"
 #include "mount/resolve.h"
 #include "sys/syscalls.h"
 
 namespace sb::mount {
 
 namespace {
-
-// Where the new root is mounted while it is built: the first of these that is a directory
-// (a sandbox inside a sandbox may lack /tmp). Only this namespace sees it, and the bind sources
-// were opened before it covered anything. Not /proc or /dev: setup still reads those.
-constexpr const char* kBaseCandidates[] = {"/tmp", "/var/tmp", "/run", "/mnt", "/home", "/root",
-                                           "/usr", "/etc"};
 
 constexpr mode_t kDirMode = 0755;
 
@@ -50,8 +44,11 @@ class NofileLimit {
 };
 
 struct Root {
-  const char* base = nullptr;  // where it is mounted, one of kBaseCandidates
-  unique_fd fd;                // the topmost mount at base
+  std::string base;  // where it is mounted while it is built
+  unique_fd fd;      // the topmost mount at base
+  Resolver how = Resolver::openat2;
+
+  RootDir dir() const { return {fd.get(), how}; }
 
   // After a mount onto "/" itself the old descriptor names the covered mount; take the top.
   Result<void> refresh() {
@@ -79,28 +76,28 @@ Result<unique_fd> open_source(const std::string& path) {
 
 // --bind-fd: the descriptor belongs to the caller's mount namespace, so it is reached again by
 // its path in this one and must lead to the same object.
-Result<unique_fd> open_fd_source(const BindOp& bind) {
+Result<unique_fd> open_fd_source(Mounter& m, const BindOp& bind) {
   std::string what = std::string(option_name(bind)) + " " + std::to_string(*bind.src_fd);
   char link[PATH_MAX];
   ssize_t n = ::readlink(sys::fd_path(*bind.src_fd).c_str(), link, sizeof link - 1);
   if (n < 0) return fail_errno(what);
   std::string path(link, static_cast<size_t>(n));
-  auto tree = clone_tree(AT_FDCWD, path);
+  auto tree = m.take_source(AT_FDCWD, path);
   if (!tree) return fail(what + ": " + path, tree.error().err);
   TRY_ASSIGN(bool same, same_object(tree->get(), *bind.src_fd));
   if (!same) return fail(what + ": " + path + " no longer names the descriptor's file", EXDEV);
   return tree;
 }
 
-Result<std::vector<Sources>> open_sources(const std::vector<MountOp>& ops) {
+Result<std::vector<Sources>> open_sources(Mounter& m, const std::vector<MountOp>& ops) {
   std::vector<Sources> sources(ops.size());
   for (size_t i = 0; i < ops.size(); ++i) {
     if (const auto* bind = std::get_if<BindOp>(&ops[i])) {
       if (bind->src_fd) {
-        TRY_ASSIGN(sources[i].main, open_fd_source(*bind));
+        TRY_ASSIGN(sources[i].main, open_fd_source(m, *bind));
         continue;
       }
-      auto tree = clone_tree(AT_FDCWD, bind->src);
+      auto tree = m.take_source(AT_FDCWD, bind->src);
       if (!tree && tree.error().err == ENOENT && bind->optional) continue;
       if (!tree) return fail("Can't find source path " + bind->src, tree.error().err);
       sources[i].main = std::move(*tree);
@@ -154,6 +151,7 @@ Result<bool> same_object(int a, int b) {
 
 // Applies one operation; `source` is the opened bind source, if any.
 struct Apply {
+  Mounter& m;
   Root& root;
   Sources& sources;
   int scratch;          // the scratch tmpfs, or -1
@@ -173,17 +171,17 @@ struct Apply {
     std::string rel = relative_dest(op.dest);
     struct stat st;
     if (::fstat(source.get(), &st) < 0) return fail_errno("Can't stat " + op.src);
-    auto target = S_ISDIR(st.st_mode) ? make_dirs(root.fd.get(), rel, kDirMode, kDirMode)
-                                      : make_file(root.fd.get(), rel, kDirMode);
+    auto target = S_ISDIR(st.st_mode) ? make_dirs(root.dir(), rel, kDirMode, kDirMode)
+                                      : make_file(root.dir(), rel, kDirMode);
     if (!target) return std::unexpected(std::move(target).error());
     std::string what = "Can't bind mount " +
                        (op.src_fd ? "fd " + std::to_string(*op.src_fd) : op.src) + " on " +
                        shown(op.dest);
-    if (auto a = attach_tree(source.get(), target->get(), bind_attrs(op.kind)); !a)
+    if (auto a = m.bind(source.get(), target->get(), "", bind_attrs(op.kind)); !a)
       return std::unexpected(std::move(a).error().wrap(what));
     TRY(after_mount_on(rel));
     // What the path shows now must be what was mounted.
-    TRY_ASSIGN(unique_fd now, resolve(root.fd.get(), rel));
+    TRY_ASSIGN(unique_fd now, resolve(root.dir(), rel));
     TRY_ASSIGN(bool same, same_object(now.get(), source.get()));
     source.reset();
     if (!same) return fail(what + ": destination changed while mounting", EXDEV);
@@ -194,14 +192,16 @@ struct Apply {
   template <typename Make>
   Result<void> mount_new(const std::string& dest, const char* fstype, mode_t parents, Make make) {
     std::string rel = relative_dest(dest);
-    TRY_ASSIGN(unique_fd target, make_dirs(root.fd.get(), rel, parents, parents));
-    if (auto m = make(target.get()); !m)
+    TRY_ASSIGN(unique_fd target, make_dirs(root.dir(), rel, parents, parents));
+    if (auto made = make(target.get()); !made)
       return std::unexpected(
-          std::move(m).error().wrap(std::string("Can't mount ") + fstype + " on " + shown(dest)));
+          std::move(made).error().wrap(std::string("Can't mount ") + fstype + " on " + shown(dest)));
     return after_mount_on(rel);
   }
 
-  Result<void> operator()(const MqueueOp& op) { return mount_new(op.dest, "mqueue", kDirMode, mount_mqueue); }
+  Result<void> operator()(const MqueueOp& op) {
+    return mount_new(op.dest, "mqueue", kDirMode, [&](int target) { return mount_mqueue(m, target); });
+  }
 
   Result<void> operator()(const OverlayOp& op) {
     std::vector<int> lower;
@@ -216,13 +216,14 @@ struct Apply {
       for (auto* name : {"upper", "work"})
         if (::mkdirat(scratch, (std::string(name) + n).c_str(), 0755) < 0)
           return fail_errno("Can't make the --tmp-overlay layers for " + shown(op.dest));
-      TRY_ASSIGN(tmp_upper, sys::openat2(scratch, "upper" + n, O_PATH | O_DIRECTORY, 0, 0));
-      TRY_ASSIGN(tmp_work, sys::openat2(scratch, "work" + n, O_PATH | O_DIRECTORY, 0, 0));
+      tmp_upper.reset(::openat(scratch, ("upper" + n).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+      tmp_work.reset(::openat(scratch, ("work" + n).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+      if (!tmp_upper || !tmp_work) return fail_errno("Can't open the --tmp-overlay layers for " + shown(op.dest));
       upper = tmp_upper.get();
       work = tmp_work.get();
     }
     return mount_new(op.dest, "overlay", kDirMode,
-                     [&](int target) { return mount_overlay(target, lower, upper, work); });
+                     [&](int target) { return mount_overlay(m, target, lower, upper, work); });
   }
 
   Result<void> operator()(const DataOp& op) {
@@ -230,7 +231,7 @@ struct Apply {
     std::string what = "fd " + std::to_string(op.fd) + " for " + shown(op.dest);
     if (!op.bind) {  // --file: a new file in the sandbox, 0666 less the umask unless --perms
       mode_t parents = op.perms ? parent_mode_for(*op.perms) : kDirMode;
-      TRY_ASSIGN(Parent parent, make_parent(root.fd.get(), rel, parents));
+      TRY_ASSIGN(Parent parent, make_parent(root.dir(), rel, parents));
       unique_fd file(::openat(parent.dir.get(), parent.name.c_str(),
                               O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666));
       if (!file) return fail_errno("Can't create file " + shown(op.dest));
@@ -243,31 +244,37 @@ struct Apply {
     if (!copy) return fail_errno("Can't copy " + what);
     if (::fchmod(copy.get(), op.perms.value_or(0600)) < 0) return fail_errno("Can't copy " + what);
     TRY(copy_data(op.fd, copy.get(), what));
-    TRY_ASSIGN(unique_fd target, make_file(root.fd.get(), rel, kDirMode));
-    auto tree = bind_tree(copy.get(), target.get(), bind_attrs(op.ro ? BindKind::ro : BindKind::rw));
+    TRY_ASSIGN(unique_fd target, make_file(root.dir(), rel, kDirMode));
+    auto tree = m.take_source(copy.get(), "");
     if (!tree) return std::unexpected(std::move(tree).error().wrap("Can't bind " + what));
+    if (auto b = m.bind(tree->get(), target.get(), "", bind_attrs(op.ro ? BindKind::ro : BindKind::rw)); !b)
+      return std::unexpected(std::move(b).error().wrap("Can't bind " + what));
     return after_mount_on(rel);
   }
 
-  Result<void> operator()(const ProcOp& op) { return mount_new(op.dest, "proc", kDirMode, mount_proc); }
+  Result<void> operator()(const ProcOp& op) {
+    return mount_new(op.dest, "proc", kDirMode, [&](int target) { return mount_proc(m, target); });
+  }
 
-  Result<void> operator()(const DevOp& op) { return mount_new(op.dest, "dev", kDirMode, mount_dev); }
+  Result<void> operator()(const DevOp& op) {
+    return mount_new(op.dest, "dev", kDirMode, [&](int target) { return mount_dev(m, target); });
+  }
 
   Result<void> operator()(const TmpfsOp& op) {
     mode_t parents = op.perms ? parent_mode_for(*op.perms) : kDirMode;
     return mount_new(op.dest, "tmpfs", parents, [&](int target) {
-      return mount_tmpfs(target, op.perms.value_or(kDirMode), op.size);
+      return mount_tmpfs(m, target, op.perms.value_or(kDirMode), op.size);
     });
   }
 
   Result<void> operator()(const DirOp& op) {
     mode_t parents = op.perms ? parent_mode_for(*op.perms) : kDirMode;
-    TRY(make_dirs(root.fd.get(), relative_dest(op.dest), op.perms.value_or(kDirMode), parents));
+    TRY(make_dirs(root.dir(), relative_dest(op.dest), op.perms.value_or(kDirMode), parents));
     return {};
   }
 
   Result<void> operator()(const SymlinkOp& op) {
-    TRY_ASSIGN(Parent parent, make_parent(root.fd.get(), relative_dest(op.dest), kDirMode));
+    TRY_ASSIGN(Parent parent, make_parent(root.dir(), relative_dest(op.dest), kDirMode));
     if (::symlinkat(op.target.c_str(), parent.dir.get(), parent.name.c_str()) == 0) return {};
     int err = errno;
     if (err == EEXIST) {  // an identical link is fine, so scripts can be re-run on a rootfs
@@ -282,16 +289,16 @@ struct Apply {
 
   Result<void> operator()(const RemountRoOp& op) {
     std::string what = "Can't remount read-only " + shown(op.dest);
-    auto fd = resolve(root.fd.get(), relative_dest(op.dest));
+    auto fd = resolve(root.dir(), relative_dest(op.dest));
     if (!fd) return fail(what, fd.error().err);
-    if (auto r = sys::mount_setattr(fd->get(), "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0); !r)
+    if (auto r = m.add_attrs(fd->get(), MOUNT_ATTR_RDONLY); !r)
       return fail(what + (r.error().err == EINVAL ? ": not a mount point" : ""),
                   r.error().err == EINVAL ? 0 : r.error().err);
     return {};
   }
 
   Result<void> operator()(const ChmodOp& op) {
-    auto fd = resolve(root.fd.get(), relative_dest(op.path));
+    auto fd = resolve(root.dir(), relative_dest(op.path));
     if (!fd || ::chmod(sys::fd_path(fd->get()).c_str(), op.mode) < 0)
       return fail("Can't chmod " + shown(op.path), fd ? errno : fd.error().err);
     return {};
@@ -315,26 +322,18 @@ Result<void> child_assemble_root(const Spec& spec) {
   if (::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
     return fail_errno("Can't make / a slave mount");
 
+  std::unique_ptr<Mounter> m = choose_mounter(spec.mount_api);
   NofileLimit limit(spec.mounts.size());  // one descriptor per source until its turn
-  TRY_ASSIGN(std::vector<Sources> sources, open_sources(spec.mounts));
+  TRY_ASSIGN(std::vector<Sources> sources, open_sources(*m, spec.mounts));
 
   Root root;
-  Result<unique_fd> base = fail("no directory to build the new root on", ENOENT);
-  for (const char* candidate : kBaseCandidates) {
-    base = sys::open(candidate, O_PATH | O_DIRECTORY);
-    if (base) {
-      root.base = candidate;
-      break;
-    }
-  }
-  if (!base) return std::unexpected(std::move(base).error().wrap("Can't build the new root"));
+  root.how = m->resolver();
+  TRY_ASSIGN(root.base, m->build_base());
+  TRY_ASSIGN(unique_fd base, sys::open(root.base, O_PATH | O_DIRECTORY));
   auto mount_base = [&](mode_t mode, const char* what) -> Result<unique_fd> {
-    auto tmpfs = new_tmpfs(mode, std::nullopt, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+    auto tmpfs = new_tmpfs(*m, mode, std::nullopt);
     if (!tmpfs) return std::unexpected(std::move(tmpfs).error().wrap(what));
-    if (auto m = sys::move_mount(tmpfs->get(), "", base->get(), "",
-                                 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
-        !m)
-      return std::unexpected(std::move(m).error().wrap(what));
+    if (auto a = m->attach(tmpfs->get(), base.get()); !a) return std::unexpected(std::move(a).error().wrap(what));
     return tmpfs;
   };
   unique_fd scratch;
@@ -346,7 +345,7 @@ Result<void> child_assemble_root(const Spec& spec) {
 
   unsigned scratch_n = 0;
   for (size_t i = 0; i < spec.mounts.size(); ++i)
-    TRY(std::visit(Apply{root, sources[i], scratch.get(), scratch_n}, spec.mounts[i]));
+    TRY(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n}, spec.mounts[i]));
   return pivot(root);
 }
 

@@ -1,4 +1,5 @@
-// New filesystem instances: procfs, a minimal /dev, tmpfs.
+// New filesystem instances: procfs, a minimal /dev, tmpfs, mqueue, overlay, each mounted on the
+// directory descriptor `target`.
 #pragma once
 
 #include <sys/types.h>
@@ -7,23 +8,22 @@
 #include <optional>
 #include <vector>
 
+#include "mount/mounter.h"
 #include "sys/error.h"
 #include "sys/fd.h"
 
 namespace sb::mount {
 
-// Each mounts on the directory descriptor `target` and returns the new mount.
-Result<unique_fd> mount_proc(int target);
-Result<unique_fd> mount_dev(int target);
-Result<unique_fd> mount_tmpfs(int target, mode_t mode, std::optional<uint64_t> size);
-
-Result<unique_fd> mount_mqueue(int target);
+Result<void> mount_proc(Mounter& m, int target);
+Result<void> mount_dev(Mounter& m, int target);
+Result<void> mount_tmpfs(Mounter& m, int target, mode_t mode, std::optional<uint64_t> size);
+Result<void> mount_mqueue(Mounter& m, int target);
 
 // An overlay on `target`: lower layers bottom first, as descriptors; upper/work optional (both
 // or neither; neither makes it read-only).
-Result<unique_fd> mount_overlay(int target, const std::vector<int>& lower, int upper, int work);
+Result<void> mount_overlay(Mounter& m, int target, const std::vector<int>& lower, int upper, int work);
 
-// A detached tmpfs (mode 0755, nosuid, nodev), for the new root.
-Result<unique_fd> new_tmpfs(mode_t mode, std::optional<uint64_t> size, uint64_t attrs);
+// A tmpfs (nosuid, nodev), not yet attached anywhere.
+Result<unique_fd> new_tmpfs(Mounter& m, mode_t mode, std::optional<uint64_t> size);
 
 }  // namespace sb::mount

@@ -8,9 +8,9 @@
 namespace sbtest {
 namespace {
 
-class Data : public SandboxTest {};
+class Data : public MountApiTest {};
 
-TEST_F(Data, FileCopiesDataWithMode) {
+TEST_P(Data, FileCopiesDataWithMode) {
   int a = data_fd("first\n"), b = data_fd("second\n");
   RunOptions o;
   o.fds = {{5, a}, {6, b}};
@@ -28,7 +28,7 @@ TEST_F(Data, FileCopiesDataWithMode) {
   close(b);
 }
 
-TEST_F(Data, BindDataIsAPrivateCopy) {
+TEST_P(Data, BindDataIsAPrivateCopy) {
   int a = data_fd("rw data\n"), b = data_fd("ro data\n");
   RunOptions o;
   o.fds = {{5, a}, {6, b}};
@@ -41,7 +41,7 @@ TEST_F(Data, BindDataIsAPrivateCopy) {
   close(b);
 }
 
-TEST_F(Data, BindDataPerms) {
+TEST_P(Data, BindDataPerms) {
   int a = data_fd("x");
   RunOptions o;
   o.fds = {{5, a}};
@@ -50,7 +50,7 @@ TEST_F(Data, BindDataPerms) {
   close(a);
 }
 
-TEST_F(Data, BindFd) {
+TEST_P(Data, BindFd) {
   TempDir d;
   write_file(d / "f", "via fd\n");
   int dir = open(d.path().c_str(), O_PATH | O_DIRECTORY);
@@ -66,7 +66,7 @@ TEST_F(Data, BindFd) {
   close(dir);
 }
 
-TEST_F(Data, BindFdWhosePathNowNamesSomethingElse) {
+TEST_P(Data, BindFdWhosePathNowNamesSomethingElse) {
   // In a mount namespace of its own, the caller opens a directory, then covers it with a
   // tmpfs: the descriptor's path now leads to the tmpfs, which must not be bound instead.
   TempDir d;
@@ -90,14 +90,14 @@ TEST_F(Data, BindFdWhosePathNowNamesSomethingElse) {
   close(gone);
 }
 
-TEST_F(Data, ClosedDescriptorIsRefused) {
+TEST_P(Data, ClosedDescriptorIsRefused) {
   auto r = run(in_busybox({"--file", "61", "/x", "true"}));
   EXPECT_EQ(r.status, 125);
   EXPECT_EQ(r.err, "sandbox: --file 61: Bad file descriptor\n");
   EXPECT_EQ(run(in_busybox({"--bind-fd", "x", "/x", "true"})).err, "sandbox: Invalid fd: x\n");
 }
 
-TEST_F(Data, Mqueue) {
+TEST_P(Data, Mqueue) {
   auto r = run(in_busybox({"--mqueue", "/dev/mqueue", "grep", " /dev/mqueue ", "/proc/self/mountinfo"}));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find(" - mqueue "), std::string::npos) << r.out;
@@ -107,11 +107,11 @@ TEST_F(Data, Mqueue) {
   EXPECT_TRUE(shared.err.starts_with("sandbox: Can't mount mqueue on /dev/mqueue")) << shared.err;
 }
 
-class Overlay : public SandboxTest {
+class Overlay : public MountApiTest {
  protected:
   TempDir d;
   void SetUp() override {
-    SandboxTest::SetUp();
+    MountApiTest::SetUp();
     for (auto dir : {"lower1", "lower2", "upper", "work"}) mkdir((d / dir).c_str(), 0755);
     write_file(d / "lower1/shared", "from lower1\n");
     write_file(d / "lower2/shared", "from lower2\n");
@@ -119,7 +119,7 @@ class Overlay : public SandboxTest {
   }
 };
 
-TEST_F(Overlay, TmpOverlayWritesVanish) {
+TEST_P(Overlay, TmpOverlayWritesVanish) {
   auto r = run(in_busybox({"--overlay-src", d / "lower1", "--overlay-src", d / "lower2", "--tmp-overlay", "/o",
                            "sh", "-c", "cat /o/shared /o/only1; echo new > /o/new && cat /o/new; rm /o/only1 && ls /o"}));
   ASSERT_EQ(r.status, 0) << r.err;
@@ -130,7 +130,7 @@ TEST_F(Overlay, TmpOverlayWritesVanish) {
   EXPECT_TRUE(exists(d / "lower1/only1"));
 }
 
-TEST_F(Overlay, OverlayWritesToRwsrc) {
+TEST_P(Overlay, OverlayWritesToRwsrc) {
   auto r = run(in_busybox({"--overlay-src", d / "lower1", "--overlay", d / "upper", d / "work", "/o",
                            "sh", "-c", "echo changed > /o/shared && echo added > /o/added"}));
   ASSERT_EQ(r.status, 0) << r.err;
@@ -139,14 +139,14 @@ TEST_F(Overlay, OverlayWritesToRwsrc) {
   EXPECT_EQ(read_file(d / "lower1/shared"), "from lower1\n");
 }
 
-TEST_F(Overlay, RoOverlay) {
+TEST_P(Overlay, RoOverlay) {
   auto r = run(in_busybox({"--overlay-src", d / "lower1", "--overlay-src", d / "lower2", "--ro-overlay", "/o",
                            "sh", "-c", "cat /o/shared; touch /o/x || echo refused"}));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "from lower2\nrefused\n");
 }
 
-TEST_F(Overlay, Diagnostics) {
+TEST_P(Overlay, Diagnostics) {
   auto one = run(in_busybox({"--overlay", d / "upper", d / "work", "/o", "true"}));
   EXPECT_EQ(one.err, "sandbox: --overlay requires at least one --overlay-src\n");
   EXPECT_EQ(one.status, 125);
@@ -164,7 +164,7 @@ TEST_F(Overlay, Diagnostics) {
   EXPECT_EQ(missing.err, "sandbox: Can't find source path " + (d / "nope") + ": No such file or directory\n");
 }
 
-TEST_F(Data, ArgsSplicesArgumentsInPlace) {
+TEST_P(Data, ArgsSplicesArgumentsInPlace) {
   std::string stream = nul_terminated({"--setenv", "FROM", "file", "--chdir", "/etc"});
   int fd = data_fd(stream);
   RunOptions o;
@@ -179,7 +179,7 @@ TEST_F(Data, ArgsSplicesArgumentsInPlace) {
   close(cmd);
 }
 
-TEST_F(Data, ArgsErrors) {
+TEST_P(Data, ArgsErrors) {
   int unterminated = data_fd(std::string("--chdir\0/", 9));
   RunOptions o;
   o.fds = {{5, unterminated}};
@@ -206,6 +206,9 @@ TEST_F(Data, ArgsErrors) {
   EXPECT_EQ(run(in_busybox({"--args", "-1", "true"})).err, "sandbox: Invalid fd: -1\n");
   EXPECT_EQ(run(in_busybox({"--args", "59", "true"})).err, "sandbox: Can't read --args 59: Bad file descriptor\n");
 }
+
+SANDBOX_BOTH_MOUNT_APIS(Data);
+SANDBOX_BOTH_MOUNT_APIS(Overlay);
 
 }  // namespace
 }  // namespace sbtest

@@ -44,8 +44,14 @@ int status_code(int status) {
   return -1;
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const RunOptions& opts, int* in_w, int* out_r,
+// Set by MountApiTest: a program every sandbox the test starts runs under.
+std::string g_wrapper;
+
+pid_t spawn(const std::vector<std::string>& argv_in, const RunOptions& opts, int* in_w, int* out_r,
             int* err_r) {
+  std::vector<std::string> argv = argv_in;
+  if (!g_wrapper.empty() && !argv.empty() && (argv[0] == sandbox_bin() || argv[0] == bwrap_bin()))
+    argv.insert(argv.begin(), g_wrapper);
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) std::abort();
   pid_t pid = fork();
@@ -344,6 +350,27 @@ void SandboxTest::SetUp() {
 void SandboxTest::TearDown() {
   while (waitpid(-1, nullptr, WNOHANG) > 0) {
   }
+}
+
+std::string mount_api_name(const ::testing::TestParamInfo<std::string>& param) { return param.param; }
+
+std::string old_kernel_bin() {
+  const char* p = std::getenv("SANDBOX_OLD_KERNEL");
+  return p ? p : "old-kernel";
+}
+
+void MountApiTest::SetUp() {
+  SandboxTest::SetUp();
+  // "legacy" runs on a kernel made to look older than the new mount API, and the sandbox has
+  // to notice by itself; "new" insists on the new API, so it cannot fall back unseen.
+  if (legacy()) g_wrapper = old_kernel_bin();
+  else setenv("SANDBOX_MOUNT_API", "new", 1);
+}
+
+void MountApiTest::TearDown() {
+  g_wrapper.clear();
+  unsetenv("SANDBOX_MOUNT_API");
+  SandboxTest::TearDown();
 }
 
 }  // namespace sbtest

@@ -106,4 +106,22 @@ class SandboxTest : public ::testing::Test {
   void TearDown() override;
 };
 
+// tests/helpers/old_kernel.c: runs a command where the new mount API and openat2 answer ENOSYS.
+std::string old_kernel_bin();
+
+// The same tests on both ways of making mounts: with "new" every sandbox the test starts is
+// told to use the new mount API; with "legacy" it runs under old_kernel_bin() and must find
+// out by itself that only mount(2) is there.
+class MountApiTest : public SandboxTest, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  bool legacy() const { return GetParam() == "legacy"; }
+};
+
+// Instantiates a MountApiTest suite for both ways, named by them.
+std::string mount_api_name(const ::testing::TestParamInfo<std::string>& param);
+#define SANDBOX_BOTH_MOUNT_APIS(suite) \
+  INSTANTIATE_TEST_SUITE_P(Api, suite, ::testing::Values("new", "legacy"), mount_api_name)
+
 }  // namespace sbtest

@@ -12,12 +12,12 @@
 namespace sbtest {
 namespace {
 
-class Hostile : public SandboxTest {
+class Hostile : public MountApiTest {
  protected:
   TempDir host;   // stands for the host: nothing may appear in it
   TempDir tree;   // a tree the caller binds in, full of traps
   void SetUp() override {
-    SandboxTest::SetUp();
+    MountApiTest::SetUp();
     write_file(tree / "payload", "payload\n");
   }
   // Everything below `host`, for before/after comparisons.
@@ -37,7 +37,7 @@ class Hostile : public SandboxTest {
   }
 };
 
-TEST_F(Hostile, AbsoluteSymlinkInDestinationStaysInside) {
+TEST_P(Hostile, AbsoluteSymlinkInDestinationStaysInside) {
   symlink(host.path().c_str(), (tree / "out").c_str());  // points at the "host" by absolute path
   auto before = listing();
   // Until its target exists in the new root, the link cannot be gone through at all.
@@ -54,7 +54,7 @@ TEST_F(Hostile, AbsoluteSymlinkInDestinationStaysInside) {
   EXPECT_EQ(listing(), before);
 }
 
-TEST_F(Hostile, DotDotChainsStopAtTheRoot) {
+TEST_P(Hostile, DotDotChainsStopAtTheRoot) {
   symlink("../../../../../../../..", (tree / "up").c_str());
   symlink("up", (tree / "up2").c_str());  // a chain through another link
   auto before = listing();
@@ -67,7 +67,7 @@ TEST_F(Hostile, DotDotChainsStopAtTheRoot) {
   EXPECT_EQ(listing(), before);
 }
 
-TEST_F(Hostile, RelativeLinkToEtc) {
+TEST_P(Hostile, RelativeLinkToEtc) {
   symlink("../../../../../../etc", (tree / "etc-link").c_str());
   auto r = sandboxed({"--bind", tree.path(), "/t", "--dir", "/etc", "--tmpfs", "/t/etc-link", "--proc", "/proc"},
                      "grep ' /etc ' /proc/self/mountinfo | cut -d' ' -f5,9");
@@ -77,7 +77,7 @@ TEST_F(Hostile, RelativeLinkToEtc) {
   ASSERT_EQ(stat("/etc/passwd", &st), 0);
 }
 
-TEST_F(Hostile, DanglingLinkIsNotCreatedThrough) {
+TEST_P(Hostile, DanglingLinkIsNotCreatedThrough) {
   symlink((host / "created-through-link").c_str(), (tree / "dangling").c_str());
   auto before = listing();
   auto file = sandboxed({"--bind", tree.path(), "/t", "--ro-bind", tree / "payload", "/t/dangling"}, "true");
@@ -92,20 +92,20 @@ TEST_F(Hostile, DanglingLinkIsNotCreatedThrough) {
   }
 }
 
-TEST_F(Hostile, LinksInsideBindSourcesAreNotFollowedOut) {
+TEST_P(Hostile, LinksInsideBindSourcesAreNotFollowedOut) {
   // A bind source holding a link to the host: inside, it resolves in the new root.
   symlink("/etc/passwd", (tree / "passwd-link").c_str());
   auto r = sandboxed({"--ro-bind", tree.path(), "/t"}, "cat /t/passwd-link 2>&1 | head -1");
   EXPECT_NE(r.out.find("No such file"), std::string::npos) << r.out;
 }
 
-TEST_F(Hostile, SourceThatIsALinkIsResolvedAsTheCallerSeesIt) {
+TEST_P(Hostile, SourceThatIsALinkIsResolvedAsTheCallerSeesIt) {
   symlink((tree / "payload").c_str(), (host / "source-link").c_str());
   auto r = sandboxed({"--ro-bind", host / "source-link", "/p"}, "cat /p");
   EXPECT_EQ(r.out, "payload\n") << r.err;
 }
 
-TEST_F(Hostile, ChmodAndRemountThroughLinksStayInside) {
+TEST_P(Hostile, ChmodAndRemountThroughLinksStayInside) {
   symlink(host.path().c_str(), (tree / "out").c_str());
   mode_t before_mode;
   struct stat st;
@@ -119,7 +119,7 @@ TEST_F(Hostile, ChmodAndRemountThroughLinksStayInside) {
   EXPECT_EQ(st.st_mode, before_mode);
 }
 
-TEST_F(Hostile, LinkSwappedDuringSetupNeverLeadsOut) {
+TEST_P(Hostile, LinkSwappedDuringSetupNeverLeadsOut) {
   // A process outside keeps swapping a directory for a link to the host while sandboxes bind
   // onto it. Whichever it meets, a sandbox mounts inside its own root, and the host stays as it
   // was; a mount that lands elsewhere than resolved is refused by the identity check.
@@ -146,6 +146,8 @@ TEST_F(Hostile, LinkSwappedDuringSetupNeverLeadsOut) {
   EXPECT_EQ(listing(), before);
   EXPECT_GT(ok, 0);
 }
+
+SANDBOX_BOTH_MOUNT_APIS(Hostile);
 
 }  // namespace
 }  // namespace sbtest
