@@ -110,6 +110,7 @@ struct Caller {
   uid_t uid = 0;
   gid_t gid = 0;
   std::string cwd;  // empty when unknown
+  bool operator==(const Caller&) const = default;
 };
 
 inline const char* option_name(const BindOp& b) {
@@ -159,6 +160,7 @@ struct Spec {
 
   Caller caller;
   MountApi mount_api = MountApi::automatic;
+  bool operator==(const Spec&) const = default;
 };
 
 }  // namespace sb
