@@ -11,9 +11,17 @@ shift 2
 stage=$(mktemp -d /tmp/sandbox-stage.XXXXXX)
 trap 'rm -rf "$stage"' EXIT INT TERM
 chmod 755 "$stage"
-cp "$build/sandbox" "$build/tests/integration-tests" "$build/tests/tty-probe" "$build/tests/old-kernel" "$stage/"
+cp "$build/sandbox" "$build/tests/integration-tests" "$build/tests/tty-probe" "$build/tests/old-kernel" "$build/tests/escape-probe" "$stage/"
 cp -a "$build/tests/rootfs" "$stage/rootfs"
 chmod -R a+rX "$stage"
+# A set-user-ID program owned by root, for the test that such a program gains nothing inside;
+# only root can make one, so it is made here when this runs as root.
+suid=""
+if [ "$(id -u)" = 0 ]; then
+  mkdir -m 755 "$stage/suid"
+  install -m 4755 -o root "$build/tests/escape-probe" "$stage/suid/escape-probe"
+  suid="$stage/suid/escape-probe"
+fi
 
 cd "$stage"
 if [ "$(id -u)" = 0 ]; then
@@ -29,7 +37,8 @@ esac
 # Both variables make a refused user namespace, or any skipped test, a failure.
 status=0
 $as_user env SANDBOX_BIN="$stage/sandbox" SANDBOX_ROOTFS="$stage/rootfs" SANDBOX_TTY_PROBE="$stage/tty-probe" \
-  SANDBOX_OLD_KERNEL="$stage/old-kernel" \
+  SANDBOX_OLD_KERNEL="$stage/old-kernel" SANDBOX_ESCAPE_PROBE="$stage/escape-probe" \
+  ${suid:+SANDBOX_SUID_PROBE=$suid} \
   SANDBOX_REQUIRE_USERNS=1 SANDBOX_NO_SKIP=1 ${report:+GTEST_OUTPUT=xml:$stage/report/} \
   ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
   "$stage/integration-tests" "$@" || status=$?

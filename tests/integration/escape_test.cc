@@ -1,13 +1,21 @@
 // What an attacker inside would try first (native personality, defaults).
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "harness.h"
@@ -15,7 +23,44 @@
 namespace sbtest {
 namespace {
 
-class Escape : public SandboxTest {};
+class Escape : public SandboxTest {
+ protected:
+  // tests/helpers/escape_probe.c, and the folder it is in, to bind into a sandbox.
+  static std::string probe() {
+    const char* p = std::getenv("SANDBOX_ESCAPE_PROBE");
+    return p ? p : "escape-probe";
+  }
+  static std::string probe_dir() { return probe().substr(0, probe().rfind('/')); }
+  // {sandbox, busybox, the probe's folder at /probe, options..., the probe with args...}
+  static std::vector<std::string> probing(std::initializer_list<std::string> options,
+                                          std::initializer_list<std::string> args) {
+    std::vector<std::string> v = in_busybox({"--ro-bind", probe_dir(), "/probe"});
+    v.insert(v.end(), options);
+    v.push_back("/probe/" + probe().substr(probe().rfind('/') + 1));
+    v.insert(v.end(), args);
+    return v;
+  }
+};
+
+// Whether a live process has `marker` in its command line.
+bool process_with(const std::string& marker) {
+  bool found = false;
+  DIR* d = opendir("/proc");
+  while (auto* e = readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    if (read_file(std::string("/proc/") + e->d_name + "/cmdline").find(marker) != std::string::npos) found = true;
+  }
+  closedir(d);
+  return found;
+}
+
+bool gone_within(const std::string& marker, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (!process_with(marker)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
 
 TEST_F(Escape, PrivilegedCallsFail) {
   auto r = run(in_busybox({"--tmpfs", "/t", "--dev", "/dev", "sh", "-c",
@@ -111,6 +156,150 @@ TEST_F(Escape, HostSysvIpcInvisible) {
   auto shared = run(in_busybox({"--share-ipc", "sh", "-c", count}));
   EXPECT_EQ(shared.out, "1\n") << shared.err;
   shmctl(id, IPC_RMID, nullptr);
+}
+
+TEST_F(Escape, KernelWideCallsFail) {
+  // kexec, reboot, modules, swap, process accounting, the clock and port I/O act on the whole
+  // machine: they need capabilities over the host, which no sandbox has.
+  const std::string calls[] = {"kexec_load", "kexec_file_load", "reboot", "init_module", "finit_module",
+                               "delete_module", "swapon", "acct", "settimeofday", "clock_settime", "iopl", "ioperm"};
+  auto r = run(probing({}, {"privileged"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  // EPERM; or ENOSYS where this kernel was built without the call (no kexec, no modules, no
+  // port I/O): refused either way.
+  auto got = lines(r.out);
+  ASSERT_EQ(got.size(), std::size(calls)) << r.out;
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_TRUE(got[i] == calls[i] + " EPERM" || got[i] == calls[i] + " ENOSYS") << got[i];
+  EXPECT_NE(r.out.find("reboot EPERM\n"), std::string::npos);
+  EXPECT_NE(r.out.find("settimeofday EPERM\n"), std::string::npos);
+  // Every capability of the sandbox's own namespace does not reach them either; reboot, which
+  // here would only end the sandbox's pid namespace, is then refused for the request itself.
+  auto all = run(probing({"--cap-add", "ALL"}, {"privileged"}));
+  ASSERT_EQ(all.status, 0) << all.err;
+  for (const auto& l : lines(all.out)) EXPECT_EQ(l.find(" ok"), std::string::npos) << l;
+  EXPECT_NE(all.out.find("reboot EINVAL\n"), std::string::npos) << all.out;
+  EXPECT_EQ(lines(all.out).size(), std::size(calls));
+}
+
+TEST_F(Escape, HostAbstractUnixSocketsUnreachable) {
+  // Abstract socket names live in the network namespace, not in the filesystem.
+  std::string name = "sandbox-escape-test-" + std::to_string(getpid());
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path + 1, name.data(), name.size());
+  auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+  ASSERT_EQ(bind(s, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(listen(s, 4), 0);
+  EXPECT_EQ(run(probing({}, {"abstract", name})).out, "ECONNREFUSED\n");
+  // With the caller's network the same name answers: the probe can tell the two apart.
+  EXPECT_EQ(run(probing({"--share-net"}, {"abstract", name})).out, "connected\n");
+  close(s);
+}
+
+TEST_F(Escape, MonitorCannotBePtraced) {
+  Background other(in_busybox({"sh", "-c", "echo ready; exec sleep 1000"}));
+  ASSERT_TRUE(other.wait_for_line("ready"));
+  // A monitor has no pid in the sandbox's pid namespace: there is nothing to attach to.
+  EXPECT_EQ(run(probing({}, {"ptrace", std::to_string(other.pid())})).out, "ESRCH\n");
+  auto r = run(in_busybox({"sh", "-c", "grep PPid /proc/1/status"}));
+  EXPECT_EQ(r.out, "PPid:\t0\n") << r.err;
+  // Even where it is visible (--share-pid), it belongs to the caller's user namespace, over
+  // which the sandbox has no capability. Its own monitor is the parent of its init.
+  std::string p = "/probe/" + probe().substr(probe().rfind('/') + 1);
+  // A new procfs needs a pid namespace of the sandbox's own: the caller's is bound instead.
+  auto shared = run({sandbox_bin(), "--share-pid", "--ro-bind", rootfs() + "/bin", "/bin", "--ro-bind", "/proc", "/proc",
+                     "--ro-bind", probe_dir(), "/probe", "sh", "-c",
+                                "m=$(grep PPid /proc/$PPID/status | cut -f2); " + p + " ptrace $m; " + p +
+                                    " ptrace " + std::to_string(other.pid())});
+  EXPECT_EQ(shared.out, "EPERM\nEPERM\n") << shared.err;
+  kill(other.pid(), SIGKILL);
+}
+
+TEST_F(Escape, DieWithParentHoldsDuringSetup) {
+  // The parent dies while the sandbox is still being set up, held at --userns-block-fd (before
+  // any mount) or at --block-fd (just before exec): the command never runs and nothing stays.
+  for (const char* hold : {"--userns-block-fd", "--block-fd"}) {
+    for (bool die_with_parent : {true, false}) {
+      TempDir out;
+      chmod(out.path().c_str(), 0777);
+      std::string marker = std::string("dwp-setup-") + (hold + 2) + std::to_string(die_with_parent);
+      int block[2], info[2];
+      ASSERT_EQ(pipe2(block, O_CLOEXEC), 0);
+      ASSERT_EQ(pipe2(info, O_CLOEXEC), 0);
+      std::vector<std::string> argv = in_busybox({"--setenv", "MARKER", marker, "--info-fd", "4", hold, "3",
+                                                  "--bind", out.path(), "/out", "touch", "/out/ran"});
+      if (die_with_parent) argv.insert(argv.begin() + 1, "--die-with-parent");
+      std::string cmd;
+      for (const auto& a : argv) cmd += "'" + a + "' ";
+      RunOptions opts;
+      opts.fds = {{3, block[0]}, {4, info[1]}};
+      Background parent({"/bin/sh", "-c", cmd + "& wait"}, opts);
+      close(info[1]);
+      close(block[0]);
+      // The first status names the child: it exists, and waits. (The shell keeps its copy of the
+      // descriptor, so no end of file comes: read up to the end of the object.)
+      std::string status;
+      char c;
+      while (status.find('}') == std::string::npos && read(info[0], &c, 1) == 1) status += c;
+      close(info[0]);
+      ASSERT_NE(status.find("child-pid"), std::string::npos) << hold << ": " << status;
+      ASSERT_TRUE(process_with(marker));
+      kill(parent.pid(), SIGKILL);  // only the shell: the sandbox is its child
+      if (die_with_parent) {
+        EXPECT_TRUE(gone_within(marker, 20)) << hold;
+      } else {
+        // Without the option the monitor outlives its parent: the test can see the difference.
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        EXPECT_TRUE(process_with(marker)) << hold;
+      }
+      close(block[1]);  // lets a survivor go on, and end
+      if (!die_with_parent) {
+        EXPECT_TRUE(gone_within(marker, 20)) << hold;
+      }
+      // A survivor held at --userns-block-fd goes on without id maps (no helper wrote them) and
+      // fails; at --block-fd it runs the command.
+      bool ran_expected = !die_with_parent && std::string(hold) == "--block-fd";
+      EXPECT_EQ(exists(out / "ran"), ran_expected) << hold;
+      parent.finish(5);
+    }
+  }
+}
+
+// A set-user-ID program: given by the test runner (run-unprivileged.sh makes one owned by root),
+// else made here, when the tests run as root, owned by another user.
+std::string setuid_probe(const TempDir& dir) {
+  if (const char* p = std::getenv("SANDBOX_SUID_PROBE")) return p;
+  if (geteuid() != 0) {
+    ADD_FAILURE() << "SANDBOX_SUID_PROBE must name a set-user-ID copy of escape-probe when not root";
+    return "";
+  }
+  std::string path = dir / "escape-probe";
+  write_file(path, read_file(std::getenv("SANDBOX_ESCAPE_PROBE") ? std::getenv("SANDBOX_ESCAPE_PROBE") : "escape-probe"), 0755);
+  EXPECT_EQ(chown(path.c_str(), 65534, 65534), 0);
+  EXPECT_EQ(chmod(path.c_str(), 04755), 0);  // after chown, which clears the bit
+  chmod(dir.path().c_str(), 0755);
+  return path;
+}
+
+TEST_F(Escape, SetuidProgramsGainNothing) {
+  TempDir dir;
+  std::string probe_path = setuid_probe(dir);
+  ASSERT_FALSE(probe_path.empty());
+  std::string folder = probe_path.substr(0, probe_path.rfind('/'));
+  std::string inside = "/suid/" + probe_path.substr(probe_path.rfind('/') + 1);
+  // Outside, the bit works: the effective uid is the owner's.
+  auto host = run({probe_path, "ids"});
+  std::istringstream h(host.out);
+  unsigned ruid = 0, euid = 0;
+  h >> ruid >> euid;
+  ASSERT_NE(ruid, euid) << "the set-user-ID bit has no effect here: " << host.out << host.err;
+  // Inside, on a nosuid bind, with no_new_privs, it changes nothing, as root inside or not.
+  for (auto uid : {"0", "1000"}) {
+    auto r = run(in_busybox({"--uid", uid, "--ro-bind", folder, "/suid", inside, "ids"}));
+    EXPECT_EQ(r.out, std::string(uid) + " " + uid + " 0\n") << r.err;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,84 @@
+/* What an attacker inside a sandbox would try, one mode at a time; prints what the kernel
+ * answered. Linked statically so it runs in any root.
+ *   escape-probe privileged      kexec, reboot, modules, swap, accounting, clock, port I/O
+ *   escape-probe abstract NAME   connect to the abstract unix socket @NAME
+ *   escape-probe ptrace PID      PTRACE_SEIZE the process PID
+ *   escape-probe ids             real and effective uid, effective capabilities */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/reboot.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static void report(const char *what, long r) {
+  printf("%s %s\n", what, r == 0 ? "ok" : strerrorname_np(errno));
+}
+
+static int privileged(void) {
+  struct timeval tv;
+  struct timespec ts;
+  gettimeofday(&tv, NULL);
+  clock_gettime(CLOCK_REALTIME, &ts);
+  report("kexec_load", syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0UL));
+  report("kexec_file_load", syscall(SYS_kexec_file_load, -1, -1, 0UL, "", 0UL));
+  /* CAD_OFF: even where it were allowed, it changes nothing that matters. */
+  report("reboot", syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_CAD_OFF, NULL));
+  report("init_module", syscall(SYS_init_module, NULL, 0UL, ""));
+  report("finit_module", syscall(SYS_finit_module, -1, "", 0));
+  report("delete_module", syscall(SYS_delete_module, "sandbox_no_such_module", 0));
+  report("swapon", syscall(SYS_swapon, "/nonexistent", 0));
+  report("acct", syscall(SYS_acct, NULL));
+  report("settimeofday", syscall(SYS_settimeofday, &tv, NULL));
+  report("clock_settime", syscall(SYS_clock_settime, CLOCK_REALTIME, &ts));
+  report("iopl", syscall(SYS_iopl, 3));
+  report("ioperm", syscall(SYS_ioperm, 0x80UL, 1UL, 1));
+  return 0;
+}
+
+static int abstract(const char *name) {
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  size_t len = strlen(name);
+  if (s < 0 || len + 1 > sizeof addr.sun_path) return 2;
+  memcpy(addr.sun_path + 1, name, len); /* a leading NUL: the abstract namespace */
+  if (connect(s, (struct sockaddr *)&addr, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)) == 0)
+    printf("connected\n");
+  else
+    printf("%s\n", strerrorname_np(errno));
+  return 0;
+}
+
+static int trace(const char *pid) {
+  long r = ptrace(PTRACE_SEIZE, (pid_t)atoi(pid), NULL, NULL);
+  printf("%s\n", r == 0 ? "attached" : strerrorname_np(errno));
+  if (r == 0) ptrace(PTRACE_DETACH, (pid_t)atoi(pid), NULL, NULL);
+  return 0;
+}
+
+static int ids(void) {
+  struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct d[2];
+  memset(d, 0, sizeof d);
+  syscall(SYS_capget, &h, d);
+  printf("%u %u %llx\n", getuid(), geteuid(), ((unsigned long long)d[1].effective << 32) | d[0].effective);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "privileged") == 0) return privileged();
+  if (argc == 3 && strcmp(argv[1], "abstract") == 0) return abstract(argv[2]);
+  if (argc == 3 && strcmp(argv[1], "ptrace") == 0) return trace(argv[2]);
+  if (argc == 2 && strcmp(argv[1], "ids") == 0) return ids();
+  fprintf(stderr, "usage: escape-probe privileged | abstract NAME | ptrace PID | ids\n");
+  return 2;
+}
