@@ -3,6 +3,7 @@
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 
@@ -21,7 +22,18 @@ def version(cmd):
         return "?"
 
 
-start = medians("startup.json")
+def pooled_medians(prefix):
+    """Medians over every run of every round of one measurement."""
+    times = {}
+    for name in sorted(os.listdir(out)):
+        if name.startswith(prefix) and name.endswith(".json"):
+            with open(os.path.join(out, name)) as f:
+                for r in json.load(f)["results"]:
+                    times.setdefault(r["command"], []).extend(r["times"])
+    return {k: statistics.median(v) for k, v in times.items()}, {k: len(v) for k, v in times.items()}
+
+
+start, start_runs = pooled_medians("startup-")
 binds = {n: medians(f"binds-{n}.json") for n in (10, 100, 1000, 3000)}
 with open(os.path.join(out, "rss.json")) as f:
     rss = {k: v["median_kib"] for k, v in json.load(f).items()}
@@ -49,6 +61,7 @@ print(f"- sandbox: {version([sandbox, '--version'])}; bwrap: {version([bwrap, '-
       f"{version(['unshare', '--version'])}")
 print()
 print("## Start-up: /usr read-only with its links, /proc, /dev, all namespaces, `/bin/true`\n")
+print(f"Medians of {start_runs['sandbox']} runs each, taken in rounds in which the three take turns.\n")
 print("| tool | median | vs sandbox |")
 print("|---|---|---|")
 for k in ("sandbox", "bwrap", "unshare"):
