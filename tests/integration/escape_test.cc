@@ -42,26 +42,6 @@ class Escape : public SandboxTest {
   }
 };
 
-// Whether a live process has `marker` in its command line.
-bool process_with(const std::string& marker) {
-  bool found = false;
-  DIR* d = opendir("/proc");
-  while (auto* e = readdir(d)) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    if (read_file(std::string("/proc/") + e->d_name + "/cmdline").find(marker) != std::string::npos) found = true;
-  }
-  closedir(d);
-  return found;
-}
-
-bool gone_within(const std::string& marker, int seconds) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    if (!process_with(marker)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
 TEST_F(Escape, PrivilegedCallsFail) {
   auto r = run(in_busybox({"--tmpfs", "/t", "--dev", "/dev", "sh", "-c",
                            "mount -t tmpfs none /t 2>/dev/null || echo mount;"

@@ -249,6 +249,25 @@ std::vector<std::string> leftover_processes() {
   return left;
 }
 
+bool process_with(const std::string& marker) {
+  bool found = false;
+  DIR* d = opendir("/proc");
+  while (auto* e = readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    if (read_file(std::string("/proc/") + e->d_name + "/cmdline").find(marker) != std::string::npos) found = true;
+  }
+  closedir(d);
+  return found;
+}
+
+bool gone_within(const std::string& marker, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (!process_with(marker)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
 std::string read_all(int fd) {
   std::string out;
   char buf[4096];

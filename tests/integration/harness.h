@@ -66,6 +66,11 @@ int data_fd(const std::string& data);
 // argv[0]. Waits up to two seconds for stragglers to go.
 std::vector<std::string> leftover_processes();
 
+// Whether a live process has `marker` in its command line.
+bool process_with(const std::string& marker);
+// Waits until no live process has `marker` in its command line; false after `seconds`.
+bool gone_within(const std::string& marker, int seconds);
+
 // Everything readable from fd, until end of file.
 std::string read_all(int fd);
 // Each argument followed by a NUL, as --args reads them.

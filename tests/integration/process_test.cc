@@ -58,26 +58,6 @@ TEST_F(Process, UnhandledTermKillsTheCommand) {
   EXPECT_EQ(bg.finish(30).status, 128 + SIGTERM);
 }
 
-bool process_with_marker_exists(const std::string& marker) {
-  DIR* d = opendir("/proc");
-  bool found = false;
-  while (auto* e = readdir(d)) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::string cmd = read_file(std::string("/proc/") + e->d_name + "/cmdline");
-    if (cmd.find(marker) != std::string::npos && cmd.find("sh\0-c", 0) != std::string::npos) found = true;
-  }
-  closedir(d);
-  return found;
-}
-
-bool gone_within(const std::string& marker, int seconds) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    if (!process_with_marker_exists(marker)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
 TEST_F(Process, DieWithParent) {
   // An intermediate shell starts the sandbox and is then killed; everything inside must go.
   std::string marker = "dwp-marker-" + std::to_string(getpid());
@@ -86,7 +66,7 @@ TEST_F(Process, DieWithParent) {
   for (auto& a : in_busybox({"--die-with-parent", "sh", "-c", inner})) cmd += "'" + a + "' ";
   Background parent({"/bin/sh", "-c", cmd + "& wait"});
   ASSERT_TRUE(parent.wait_for_line("ready"));
-  ASSERT_TRUE(process_with_marker_exists(marker));
+  ASSERT_TRUE(process_with(marker));
   kill(parent.pid(), SIGKILL);  // only the shell: the sandbox is its child
   EXPECT_TRUE(gone_within(marker, 20));
 }
@@ -95,7 +75,7 @@ TEST_F(Process, KillingTheMonitorEndsTheSandbox) {
   std::string marker = "kill-marker-" + std::to_string(getpid());
   Background bg(in_busybox({"sh", "-c", "echo ready; sleep 1000; : " + marker}));
   ASSERT_TRUE(bg.wait_for_line("ready"));
-  ASSERT_TRUE(process_with_marker_exists(marker));
+  ASSERT_TRUE(process_with(marker));
   kill(bg.pid(), SIGKILL);
   EXPECT_TRUE(gone_within(marker, 20));
 }
