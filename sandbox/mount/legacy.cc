@@ -137,7 +137,6 @@ class Legacy final : public Mounter {
   }
 
   Resolver resolver() const override { return Resolver::walk; }
-  const char* name() const override { return "legacy"; }
 
  private:
   Result<std::string> new_stage(bool dir) {

@@ -49,7 +49,6 @@ class Mounter {
   virtual Result<std::string> build_base() = 0;
   // How paths inside the new root are resolved.
   virtual Resolver resolver() const = 0;
-  virtual const char* name() const = 0;
 };
 
 // A directory of the caller's tree to build the new root on.

@@ -67,7 +67,6 @@ class NewApi final : public Mounter {
   Result<std::string> build_base() override { return find_base_dir(); }
 
   Resolver resolver() const override { return Resolver::openat2; }
-  const char* name() const override { return "new"; }
 };
 
 // A call the kernel does not have answers ENOSYS (or, behind some seccomp filters, EPERM);
