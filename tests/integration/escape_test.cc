@@ -23,20 +23,20 @@
 namespace sbtest {
 namespace {
 
+std::string dir_of(const std::string& path) { return path.substr(0, path.rfind('/')); }
+std::string base_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
 class Escape : public SandboxTest {
  protected:
-  // tests/helpers/escape_probe.c, and the folder it is in, to bind into a sandbox.
-  static std::string probe() {
-    const char* p = std::getenv("SANDBOX_ESCAPE_PROBE");
-    return p ? p : "escape-probe";
-  }
-  static std::string probe_dir() { return probe().substr(0, probe().rfind('/')); }
+  // The escape probe's folder, bound at /probe, and the probe's path there.
+  static std::string probe_dir() { return dir_of(escape_probe_bin()); }
+  static std::string probe_inside() { return "/probe/" + base_of(escape_probe_bin()); }
   // {sandbox, busybox, the probe's folder at /probe, options..., the probe with args...}
   static std::vector<std::string> probing(std::initializer_list<std::string> options,
                                           std::initializer_list<std::string> args) {
     std::vector<std::string> v = in_busybox({"--ro-bind", probe_dir(), "/probe"});
     v.insert(v.end(), options);
-    v.push_back("/probe/" + probe().substr(probe().rfind('/') + 1));
+    v.push_back(probe_inside());
     v.insert(v.end(), args);
     return v;
   }
@@ -187,7 +187,7 @@ TEST_F(Escape, MonitorCannotBePtraced) {
   EXPECT_EQ(r.out, "PPid:\t0\n") << r.err;
   // Even where it is visible (--share-pid), it belongs to the caller's user namespace, over
   // which the sandbox has no capability. Its own monitor is the parent of its init.
-  std::string p = "/probe/" + probe().substr(probe().rfind('/') + 1);
+  std::string p = probe_inside();
   // A new procfs needs a pid namespace of the sandbox's own: the caller's is bound instead.
   auto shared = run({sandbox_bin(), "--share-pid", "--ro-bind", rootfs() + "/bin", "/bin", "--ro-bind", "/proc", "/proc",
                      "--ro-bind", probe_dir(), "/probe", "sh", "-c",
@@ -256,7 +256,7 @@ std::string setuid_probe(const TempDir& dir) {
     return "";
   }
   std::string path = dir / "escape-probe";
-  write_file(path, read_file(std::getenv("SANDBOX_ESCAPE_PROBE") ? std::getenv("SANDBOX_ESCAPE_PROBE") : "escape-probe"), 0755);
+  write_file(path, read_file(escape_probe_bin()), 0755);
   EXPECT_EQ(chown(path.c_str(), 65534, 65534), 0);
   EXPECT_EQ(chmod(path.c_str(), 04755), 0);  // after chown, which clears the bit
   chmod(dir.path().c_str(), 0755);
@@ -267,8 +267,8 @@ TEST_F(Escape, SetuidProgramsGainNothing) {
   TempDir dir;
   std::string probe_path = setuid_probe(dir);
   ASSERT_FALSE(probe_path.empty());
-  std::string folder = probe_path.substr(0, probe_path.rfind('/'));
-  std::string inside = "/suid/" + probe_path.substr(probe_path.rfind('/') + 1);
+  std::string folder = dir_of(probe_path);
+  std::string inside = "/suid/" + base_of(probe_path);
   // Outside, the bit works: the effective uid is the owner's.
   auto host = run({probe_path, "ids"});
   std::istringstream h(host.out);

@@ -378,6 +378,11 @@ std::string old_kernel_bin() {
   return p ? p : "old-kernel";
 }
 
+std::string escape_probe_bin() {
+  const char* p = std::getenv("SANDBOX_ESCAPE_PROBE");
+  return p ? p : "escape-probe";
+}
+
 void MountApiTest::SetUp() {
   SandboxTest::SetUp();
   // "legacy" runs on a kernel made to look older than the new mount API, and the sandbox has

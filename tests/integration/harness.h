@@ -113,6 +113,8 @@ class SandboxTest : public ::testing::Test {
 
 // tests/helpers/old_kernel.c: runs a command where the new mount API and openat2 answer ENOSYS.
 std::string old_kernel_bin();
+// tests/helpers/escape_probe.c: tries, from inside, what an attacker would.
+std::string escape_probe_bin();
 
 // The same tests on both ways of making mounts: with "new" every sandbox the test starts is
 // told to use the new mount API; with "legacy" it runs under old_kernel_bin() and must find
