@@ -9,27 +9,38 @@ namespace sb::security {
 
 namespace {
 
-// The highest capability this kernel knows: the bounding set answers EINVAL past it.
-unsigned last_cap() {
+// Empties the bounding set but for `keep`; returns the last capability the kernel knows. The
+// kernel answers EINVAL past that one, which ends the walk without a separate count. (libcap-ng
+// would make the same drops, but reads /proc/self/status before and after them.)
+Result<unsigned> drop_bounding_set(uint64_t keep) {
   unsigned cap = 0;
-  while (cap < 63 && ::prctl(PR_CAPBSET_READ, cap + 1, 0, 0, 0) >= 0) ++cap;
-  return cap;
+  for (; cap < 64; ++cap) {
+    int r = (keep & (uint64_t{1} << cap)) ? ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0)
+                                          : ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+    if (r < 0 && errno == EINVAL) break;
+    if (r < 0) return fail_errno("Can't drop capability " + std::to_string(cap) + " from the bounding set");
+  }
+  if (cap == 0) return fail("Can't read the bounding set", EINVAL);
+  return cap - 1;
 }
 
 }  // namespace
 
 Result<void> drop_capabilities(uint64_t keep) {
+  // Needs CAP_SETPCAP, which the capability sets below may give up.
+  TRY_ASSIGN(const unsigned last, drop_bounding_set(keep));
   capng_clear(CAPNG_SELECT_ALL);
-  const unsigned last = last_cap();  // ALL means every capability the running kernel has
   for (unsigned cap = 0; cap <= last; ++cap) {
     if (!(keep & (uint64_t{1} << cap))) continue;
     auto sets = static_cast<capng_type_t>(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
-                                          CAPNG_BOUNDING_SET | CAPNG_AMBIENT);
+                                          CAPNG_AMBIENT);
     if (capng_update(CAPNG_ADD, sets, cap) != 0)
       return fail("--cap-add: can't keep capability " + std::to_string(cap), EINVAL);
   }
-  // libcap-ng orders the calls so that CAP_SETPCAP is given up last.
-  if (capng_apply(CAPNG_SELECT_ALL) != 0) return fail("Can't drop capabilities", EPERM);
+  // Effective, permitted and inheritable in one capset, then the ambient set (raised after
+  // inheritable, as the kernel requires).
+  if (capng_apply(static_cast<capng_select_t>(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT)) != 0)
+    return fail("Can't drop capabilities", EPERM);
   return {};
 }
 
