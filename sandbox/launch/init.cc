@@ -1,6 +1,7 @@
 // pid 1 inside the sandbox.
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,23 +26,29 @@ sigset_t init_signals() {
   return set;
 }
 
-// Forks; the parent takes the forwarded signals and SIGCHLD from now on, the child gets the
-// default dispositions and an empty mask back.
-pid_t fork_with_signals_held() {
+// From here on this process takes the forwarded signals and SIGCHLD itself.
+void hold_signals() {
   sigset_t set = init_signals();
   struct sigaction sa{};
   sa.sa_handler = init_noop_handler;
   for (int sig : kForwardedSignals) ::sigaction(sig, &sa, nullptr);
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
+}
+
+// In a child of a process that holds them: default dispositions and an empty mask again.
+void release_signals() {
+  struct sigaction dfl{};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig : kForwardedSignals) ::sigaction(sig, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+pid_t fork_with_signals_held() {
+  hold_signals();
   pid_t pid = ::fork();
-  if (pid == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    struct sigaction dfl{};
-    dfl.sa_handler = SIG_DFL;
-    for (int sig : kForwardedSignals) ::sigaction(sig, &dfl, nullptr);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  }
+  if (pid == 0) release_signals();
   return pid;
 }
 
@@ -63,6 +70,47 @@ pid_t fork_with_signals_held() {
   }
 }
 
+struct CommandStart {
+  const Spec& spec;
+  Channel& channel;
+  const ChildState& state;
+};
+
+// COMMAND's process, from its start to the exec.
+int command_main(void* arg) {
+  const auto& start = *static_cast<CommandStart*>(arg);
+  release_signals();
+  // The parent-death signal does not pass to children; init's death is the sandbox's end.
+  if (start.spec.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  child_fail(start.channel, child_exec_command(start.spec, start.state));
+}
+
+// Starts COMMAND's process, on a stack of its own. It shares init's memory, and init waits,
+// until the exec (CLONE_VM|CLONE_VFORK): copying init's address space only for the exec to
+// throw the copy away cost more than anything else in starting COMMAND. With --block-fd,
+// which may wait for long before the exec, it gets a copy instead, so that init stays free
+// to pass signals on meanwhile.
+Result<pid_t> start_command(const Spec& spec, Channel& channel, const ChildState& state) {
+  constexpr size_t kStack = size_t{8} << 20;  // reserved only; what is touched is a few pages
+  void* stack = ::mmap(nullptr, kStack, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) return fail_errno("Can't start COMMAND: stack");
+  // A guard page: running off the end faults instead of writing over init's memory.
+  if (::mprotect(stack, static_cast<size_t>(::getpagesize()), PROT_NONE) < 0) {
+    int err = errno;
+    ::munmap(stack, kStack);
+    return fail("Can't start COMMAND: stack", err);
+  }
+  hold_signals();
+  CommandStart start{spec, channel, state};
+  int flags = SIGCHLD | (spec.block_fd ? 0 : CLONE_VM | CLONE_VFORK);
+  pid_t pid = ::clone(command_main, static_cast<char*>(stack) + kStack, flags, &start);
+  int err = errno;
+  ::munmap(stack, kStack);  // with CLONE_VFORK the exec is done; without, the child has a copy
+  if (pid < 0) return fail("Can't start COMMAND: clone", err);
+  return pid;
+}
+
 }  // namespace
 
 Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel) {
@@ -82,13 +130,8 @@ void child_run_init(const Spec& spec, Channel& channel, const ChildState& state)
   // Without a pid namespace of its own, init still collects the orphans of COMMAND.
   if (!spec.ns.pid) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
-  pid_t command = fork_with_signals_held();
-  if (command < 0) child_fail(channel, fail_errno("Can't start COMMAND: fork").error());
-  if (command == 0) {
-    // fork cleared the parent-death signal; init's death is the sandbox's end.
-    if (spec.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    child_fail(channel, child_exec_command(spec, state));
-  }
+  auto command = start_command(spec, channel, state);
+  if (!command) child_fail(channel, command.error());
 
   // init holds nothing COMMAND could use: no capability, no descriptor beyond the standard
   // three and its locks. It stays dumpable: joining the sandbox later (--userns, --pidns) goes
@@ -98,7 +141,7 @@ void child_run_init(const Spec& spec, Channel& channel, const ChildState& state)
   for (const auto& fd : state.locks) locks.push_back(fd.get());
   (void)sys::close_fds_except(locks, 0);
 
-  forward_and_reap(command);
+  forward_and_reap(*command);
 }
 
 }  // namespace sb::launch

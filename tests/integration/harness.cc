@@ -249,16 +249,18 @@ std::vector<std::string> leftover_processes() {
   return left;
 }
 
-bool process_with(const std::string& marker) {
-  bool found = false;
+int processes_with(const std::string& marker) {
+  int found = 0;
   DIR* d = opendir("/proc");
   while (auto* e = readdir(d)) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    if (read_file(std::string("/proc/") + e->d_name + "/cmdline").find(marker) != std::string::npos) found = true;
+    if (read_file(std::string("/proc/") + e->d_name + "/cmdline").find(marker) != std::string::npos) ++found;
   }
   closedir(d);
   return found;
 }
+
+bool process_with(const std::string& marker) { return processes_with(marker) > 0; }
 
 bool gone_within(const std::string& marker, int seconds) {
   for (int i = 0; i < seconds * 20; ++i) {

@@ -66,7 +66,8 @@ int data_fd(const std::string& data);
 // argv[0]. Waits up to two seconds for stragglers to go.
 std::vector<std::string> leftover_processes();
 
-// Whether a live process has `marker` in its command line.
+// How many live processes have `marker` in their command line; whether one has.
+int processes_with(const std::string& marker);
 bool process_with(const std::string& marker);
 // Waits until no live process has `marker` in its command line; false after `seconds`.
 bool gone_within(const std::string& marker, int seconds);

@@ -108,6 +108,29 @@ TEST_F(Status, BlockFdHoldsCommandUntilData) {
   EXPECT_TRUE(exists(d / "ran"));
 }
 
+// While COMMAND's process waits at --block-fd, init must be free to pass a signal on to it.
+TEST_F(Status, SignalReachesCommandHeldAtBlockFd) {
+  int p[2];
+  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+  TempDir d;
+  chmod(d.path().c_str(), 0777);
+  RunOptions o;
+  o.fds = {{5, p[0]}};
+  Background bg(in_busybox({"--bind", d.path(), "/out", "--block-fd", "5", "touch", "/out/ran"}), o);
+  close(p[0]);
+  // The monitor, init and COMMAND's process before its exec all carry the sandbox's arguments.
+  bool held = false;
+  for (int i = 0; i < 600 && !held; ++i) {
+    held = processes_with(d.path()) == 3;
+    if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(held);
+  kill(bg.pid(), SIGTERM);
+  EXPECT_EQ(bg.finish(30).status, 128 + SIGTERM);
+  EXPECT_FALSE(exists(d / "ran"));
+  close(p[1]);
+}
+
 TEST_F(Status, SyncFdStaysOpenWhileSandboxRuns) {
   int p[2];
   ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
