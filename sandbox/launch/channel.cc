@@ -10,8 +10,22 @@ namespace sb::launch {
 namespace {
 
 constexpr char kGo = 'G';
+constexpr char kFd = 'F';  // not a Failure kind, which starts every error record
 constexpr size_t kHeader = 1 + sizeof(int32_t);  // kind, errno
 constexpr size_t kMaxRecord = 4096;
+
+Result<Error> decode_error(const char* buf, size_t n) {
+  if (n < kHeader) return fail("reading from the sandbox: short record", EPROTO);
+  Error e;
+  auto kind = static_cast<unsigned char>(buf[0]);
+  e.kind = kind <= static_cast<unsigned char>(Failure::not_found) ? static_cast<Failure>(kind)
+                                                                   : Failure::setup;
+  int32_t err;
+  std::memcpy(&err, buf + 1, sizeof err);
+  e.err = err;
+  e.context.assign(buf + kHeader, n - kHeader);
+  return e;
+}
 
 }  // namespace
 
@@ -37,7 +51,7 @@ Result<void> Channel::child_wait_go() {
   return {};
 }
 
-void Channel::child_send_error(const Error& e) noexcept {
+void Channel::send_error(const Error& e) noexcept {
   char buf[kMaxRecord];
   buf[0] = static_cast<char>(e.kind);
   int32_t err = e.err;
@@ -58,16 +72,53 @@ Result<std::optional<Error>> Channel::monitor_receive() {
     return fail_errno("reading from the sandbox");
   }
   if (n == 0) return std::optional<Error>{};
-  if (static_cast<size_t>(n) < kHeader) return fail("reading from the sandbox: short record", EPROTO);
-  Error e;
-  auto kind = static_cast<unsigned char>(buf[0]);
-  e.kind = kind <= static_cast<unsigned char>(Failure::not_found) ? static_cast<Failure>(kind)
-                                                                   : Failure::setup;
-  int32_t err;
-  std::memcpy(&err, buf + 1, sizeof err);
-  e.err = err;
-  e.context.assign(buf + kHeader, static_cast<size_t>(n) - kHeader);
+  TRY_ASSIGN(Error e, decode_error(buf, static_cast<size_t>(n)));
   return std::optional<Error>{std::move(e)};
+}
+
+Result<void> Channel::send_fd(int fd) {
+  char tag = kFd;
+  iovec iov{&tag, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  if (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) != 1) return fail_errno("sending a descriptor");
+  return {};
+}
+
+Result<unique_fd> Channel::receive_fd() {
+  char buf[kMaxRecord];
+  iovec iov{buf, sizeof buf};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do {
+    n = ::recvmsg(fd_.get(), &msg, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return fail_errno("receiving a descriptor");
+  unique_fd received;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      received.reset(fd);
+    }
+  if (n == 1 && buf[0] == kFd && received) return received;
+  if (n == 0) return fail("receiving a descriptor: the sender ended without one", EPIPE);
+  TRY_ASSIGN(Error e, decode_error(buf, static_cast<size_t>(n)));
+  return std::unexpected(std::move(e));
 }
 
 }  // namespace sb::launch

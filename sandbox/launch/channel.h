@@ -1,6 +1,8 @@
 // The socket between the monitor and the processes it starts: one "go" from the monitor once
 // the id maps exist, and at most one error record back. A successful exec closes the child's
 // end (close-on-exec), which the monitor reads as end of file.
+// A second pair carries one descriptor, or the error record of why there is none, from a
+// helper of the monitor to the child (the network namespace, see netns.h).
 #pragma once
 
 #include <optional>
@@ -21,8 +23,11 @@ class Channel {
 
   Result<void> monitor_send_go();
   Result<void> child_wait_go();
-  // Best effort: the child is about to exit either way.
-  void child_send_error(const Error& e) noexcept;
+  // Best effort: the sender is about to exit either way.
+  void send_error(const Error& e) noexcept;
+  Result<void> send_fd(int fd);
+  // Waits for the one record: the descriptor sent, or the error sent, or end of file.
+  Result<unique_fd> receive_fd();
   // The next record, or nullopt at end of file (every child end closed).
   Result<std::optional<Error>> monitor_receive();
 

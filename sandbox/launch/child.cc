@@ -1,17 +1,14 @@
 #include "launch/child.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <net/if.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
 
+#include "launch/netns.h"
 #include "launch/signals.h"
 #include "mount/assemble.h"
 #include "security/privileges.h"
@@ -39,19 +36,6 @@ Result<void> child_set_hostname(const Spec& spec) {
   if (name.empty()) return {};
   if (::sethostname(name.data(), name.size()) < 0)
     return fail_errno("Can't set hostname " + name);
-  return {};
-}
-
-// A new network namespace has only `lo`, and it is down; up, the kernel gives it 127.0.0.1/8.
-Result<void> child_loopback_up(const Spec& spec) {
-  if (!spec.ns.net) return {};
-  unique_fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (!sock) return fail_errno("Can't set up loopback: socket");
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-  if (::ioctl(sock.get(), SIOCGIFFLAGS, &ifr) < 0) return fail_errno("Can't set up loopback: lo");
-  ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
-  if (::ioctl(sock.get(), SIOCSIFFLAGS, &ifr) < 0) return fail_errno("Can't set up loopback: lo");
   return {};
 }
 
@@ -92,7 +76,7 @@ void child_close_data_fds(const Spec& spec) {
 }
 
 // The hardening order. Each step needs the ones before it; the comments say why it is here.
-Result<void> child_setup(const Spec& spec, Channel& channel, ChildState& state) {
+Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Channel>& netns, ChildState& state) {
   TRY(child_reset_signals());
   child_close_status_fds(spec);
   TRY(child_check_labels(spec));
@@ -117,7 +101,9 @@ Result<void> child_setup(const Spec& spec, Channel& channel, ChildState& state) 
   child_close_data_fds(spec);
   TRY(child_take_locks(spec, state));
   TRY(child_set_hostname(spec));
-  TRY(child_loopback_up(spec));
+  // Made by clone, or meanwhile by the monitor's helper (netns.h).
+  if (netns) TRY(child_enter_netns(*netns));
+  else if (spec.ns.net) TRY(loopback_up());
   // After everything that needs this user namespace's capabilities over the others.
   if (spec.disable_userns) TRY(security::disable_user_namespaces(proc.get()));
   if (spec.userns2_fd && ::setns(*spec.userns2_fd, CLONE_NEWUSER) < 0)
@@ -145,7 +131,7 @@ Result<void> child_wait_on(int fd, const char* option) {
 }
 
 void child_fail(Channel& channel, const Error& error) {
-  channel.child_send_error(error);
+  channel.send_error(error);
   switch (error.kind) {
     case Failure::not_found: ::_exit(127);
     case Failure::not_executable: ::_exit(126);
@@ -154,13 +140,13 @@ void child_fail(Channel& channel, const Error& error) {
   ::_exit(125);
 }
 
-void child_main(const Spec& spec, Channel channel) {
+void child_main(const Spec& spec, Channel channel, std::optional<Channel> netns) {
   // The monitor's death ends the sandbox: init's death kills every process in its pid
   // namespace. Set before waiting for "go", so a monitor that died already is seen as EOF.
   if (spec.personality == Personality::native || spec.die_with_parent)
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   ChildState state;
-  if (auto r = child_setup(spec, channel, state); !r) child_fail(channel, r.error());
+  if (auto r = child_setup(spec, channel, netns, state); !r) child_fail(channel, r.error());
   if (spec.as_pid_1) child_fail(channel, child_exec_command(spec, state));
   child_run_init(spec, channel, state);
 }

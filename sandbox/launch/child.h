@@ -1,6 +1,7 @@
 // What runs inside the new namespaces, before COMMAND.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,8 @@ struct ChildState {
 
 // The cloned child: sets up the sandbox in the hardening order, then becomes init (or COMMAND
 // with --as-pid-1). Failures go to the monitor as one record.
-[[noreturn]] void child_main(const Spec& spec, Channel channel);
+// `netns`: where the monitor's helper sends the network namespace, if it makes it (netns.h).
+[[noreturn]] void child_main(const Spec& spec, Channel channel, std::optional<Channel> netns);
 
 // Waits until fd has data or is closed (--block-fd, --userns-block-fd), then closes it.
 Result<void> child_wait_on(int fd, const char* option);

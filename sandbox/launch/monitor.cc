@@ -11,6 +11,8 @@
 
 #include "launch/child.h"
 #include "launch/launch.h"
+#include "launch/netns.h"
+#include "launch/process.h"
 #include "launch/signals.h"
 #include "launch/status.h"
 #include "sys/syscalls.h"
@@ -19,13 +21,13 @@ namespace sb::launch {
 
 namespace {
 
-uint64_t clone_flags(const Spec& spec) {
+uint64_t clone_flags(const Spec& spec, bool net_by_helper) {
   uint64_t flags = CLONE_NEWNS | (spec.userns_fd ? 0 : CLONE_NEWUSER);
   // After joining --pidns the kernel refuses CLONE_NEWPID here; the child makes it instead.
   if (spec.ns.pid && !spec.pidns_fd) flags |= CLONE_NEWPID;
   if (spec.ns.ipc) flags |= CLONE_NEWIPC;
   if (spec.ns.uts) flags |= CLONE_NEWUTS;
-  if (spec.ns.net) flags |= CLONE_NEWNET;
+  if (spec.ns.net && !net_by_helper) flags |= CLONE_NEWNET;
   if (spec.ns.cgroup) flags |= CLONE_NEWCGROUP;
   return flags;
 }
@@ -92,22 +94,8 @@ Result<void> monitor_write_id_maps(pid_t pid, const Spec& spec) {
   return {};
 }
 
-struct Child {
-  pid_t pid;
-  unique_fd pidfd;
-
-  void kill() const { (void)sys::pidfd_send_signal(pidfd.get(), SIGKILL); }
-  int wait() const {
-    siginfo_t info{};
-    while (::waitid(P_PIDFD, static_cast<id_t>(pidfd.get()), &info, WEXITED) < 0 && errno == EINTR) {
-    }
-    if (info.si_code == CLD_EXITED) return info.si_status;
-    return 128 + info.si_status;
-  }
-};
-
 // Waits for the outcome: an error record from inside, or the child's exit status.
-Result<int> monitor_wait(Child& child, Channel& channel, int sigfd) {
+Result<int> monitor_wait(Process& child, Channel& channel, int sigfd) {
   bool channel_open = true;
   std::optional<Error> reported;
   // Takes one record if one is waiting; false when there is none (now or ever).
@@ -185,8 +173,15 @@ Result<int> monitor_run(const Spec& given) {
 
   TRY_ASSIGN(auto channels, Channel::make());
   auto& [monitor_end, child_end] = channels;
+  // {helper end, child end}: the network namespace, when a helper makes it (netns.h).
+  const bool net_by_helper = netns_by_helper(spec);
+  std::optional<std::pair<Channel, Channel>> netns_link;
+  if (net_by_helper) {
+    TRY_ASSIGN(auto link, Channel::make());
+    netns_link.emplace(std::move(link));
+  }
 
-  auto clone = sys::clone3(clone_flags(spec), true);
+  auto clone = sys::clone3(clone_flags(spec, net_by_helper), true);
   if (!clone) {
     int err = clone.error().err;
     // ENOSPC: the user namespace limit is reached, or set to 0 (--disable-userns one level up).
@@ -198,21 +193,38 @@ Result<int> monitor_run(const Spec& given) {
   if (cloned.pid == 0) {
     sigfd.reset();
     monitor_end.close();
-    child_main(spec, std::move(child_end));
+    std::optional<Channel> netns_end;
+    if (netns_link) {
+      netns_link->first.close();
+      netns_end.emplace(std::move(netns_link->second));
+    }
+    child_main(spec, std::move(child_end), std::move(netns_end));
   }
   child_end.close();
-  Child child{cloned.pid, std::move(cloned.pidfd)};
+  if (netns_link) netns_link->second.close();
+  Process child{cloned.pid, std::move(cloned.pidfd)};
 
   // With --userns the namespace exists already; with --userns-block-fd a helper maps it.
   Result<void> started;
   if (!spec.userns_fd && !spec.userns_block_fd) started = monitor_write_id_maps(child.pid, spec);
   if (started) started = monitor_report_start(spec, child.pid);
   if (started) started = monitor_end.monitor_send_go();
+  std::optional<Process> helper;
+  if (started && netns_link) {
+    auto h = monitor_start_netns_helper(spec, child.pid, std::move(netns_link->first));
+    if (h) helper.emplace(std::move(*h));
+    else started = std::unexpected(std::move(h).error());
+  }
   Result<int> outcome = started ? monitor_wait(child, monitor_end, sigfd.get())
                                 : Result<int>(std::unexpected(started.error()));
   if (!started) {
     child.kill();
     child.wait();
+  }
+  // Done long ago unless the child failed first.
+  if (helper) {
+    helper->kill();
+    helper->wait();
   }
   if (spec.json_status_fd) {
     int code = outcome ? *outcome

@@ -1,7 +1,9 @@
 /* Runs a command as if on a kernel from before the new mount API and openat2 (Linux < 5.2):
  * a seccomp filter answers ENOSYS to open_tree, move_mount, fsopen, fsconfig, fsmount, fspick,
  * mount_setattr and openat2, for the command and everything it starts.
- * usage: old-kernel COMMAND [ARGS...] */
+ * With --deny, exactly the listed system calls fail instead, each with its errno: a kernel, or
+ * a policy, that refuses them (how the sandbox reports such a refusal).
+ * usage: old-kernel [--deny NR:ERRNO[,NR:ERRNO...]] COMMAND [ARGS...] */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/audit.h>
@@ -9,33 +11,55 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define DENY(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
-                 BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS)
+#define MAX_DENIED 32
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "usage: old-kernel COMMAND [ARGS...]\n");
+  long nrs[MAX_DENIED];
+  int errs[MAX_DENIED];
+  int n = 0, cmd = 1;
+  if (argc > 2 && strcmp(argv[1], "--deny") == 0) {
+    for (char *p = argv[2]; *p && n < MAX_DENIED; ++n) {
+      nrs[n] = strtol(p, &p, 10);
+      if (*p++ != ':') break;
+      errs[n] = (int)strtol(p, &p, 10);
+      if (*p == ',') ++p;
+    }
+    cmd = 3;
+  } else {
+    long mount_api[] = {SYS_open_tree, SYS_move_mount, SYS_fsopen, SYS_fsconfig,
+                        SYS_fsmount, SYS_fspick, SYS_mount_setattr, SYS_openat2};
+    for (; n < (int)(sizeof mount_api / sizeof mount_api[0]); ++n) {
+      nrs[n] = mount_api[n];
+      errs[n] = ENOSYS;
+    }
+  }
+  if (argc <= cmd) {
+    fprintf(stderr, "usage: old-kernel [--deny NR:ERRNO[,NR:ERRNO...]] COMMAND [ARGS...]\n");
     return 2;
   }
-  struct sock_filter filter[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-      DENY(SYS_open_tree), DENY(SYS_move_mount), DENY(SYS_fsopen), DENY(SYS_fsconfig),
-      DENY(SYS_fsmount), DENY(SYS_fspick), DENY(SYS_mount_setattr), DENY(SYS_openat2),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  struct sock_fprog prog = {sizeof filter / sizeof filter[0], filter};
+  struct sock_filter filter[4 + 2 * MAX_DENIED + 1];
+  int k = 0;
+  filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+  filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+  filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+  for (int i = 0; i < n; ++i) {
+    filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i], 0, 1);
+    filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (errs[i] & SECCOMP_RET_DATA));
+  }
+  filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  struct sock_fprog prog = {(unsigned short)k, filter};
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
     perror("old-kernel: seccomp");
     return 125;
   }
-  execvp(argv[1], argv + 1);
+  execvp(argv[cmd], argv + cmd);
   perror("old-kernel: exec");
   return 127;
 }

@@ -1,4 +1,6 @@
 // Point 2: new mount, pid, ipc, uts, net and cgroup namespaces unless shared; lo up.
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -110,6 +112,64 @@ TEST_F(Namespaces, LoopbackWorks) {
   auto s = run(in_busybox({"--dev", "/dev", "--tmpfs", "/tmp", "sh", "-c", "nc -l -p 4567 > /tmp/got & for i in 1 2 3 4 5 6 7 8 9 10; do echo hi | nc 127.0.0.1 4567 && break; sleep 0.2; done; wait; cat /tmp/got"}));
   EXPECT_EQ(s.status, 0) << s.err;
   EXPECT_EQ(s.out, "hi\n") << s.err;
+}
+
+// The network namespace is made by a helper of the monitor while the root is assembled, or by
+// clone when a status descriptor may show it to a reader first (launch/netns.h). Made either
+// way, it is the sandbox's own: CAP_NET_ADMIN inside is enough to change it, and the change
+// stays there.
+TEST_F(Namespaces, NetworkNamespaceBelongsToTheSandbox) {
+  std::string host_mtu = read_file("/sys/class/net/lo/mtu");
+  for (bool with_status : {false, true}) {
+    int p[2];
+    ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+    RunOptions o;
+    o.fds = {{5, p[1]}};
+    std::vector<std::string> args = in_busybox({"--cap-add", "CAP_NET_ADMIN"});
+    if (with_status) args.insert(args.end(), {"--json-status-fd", "5"});
+    args.insert(args.end(), {"sh", "-c", "ip link set lo mtu 1280 && ip link show lo && readlink /proc/self/ns/net"});
+    auto r = run(args, o);
+    close(p[1]);
+    std::string status = read_all(p[0]);
+    close(p[0]);
+    ASSERT_EQ(r.status, 0) << with_status << r.err;
+    EXPECT_NE(r.out.find("mtu 1280"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(",UP"), std::string::npos) << r.out;
+    std::string inside = lines(r.out).back();
+    EXPECT_NE(inside, read_link("/proc/self/ns/net"));
+    if (with_status) {  // the namespace the status named is the one the command has
+      EXPECT_NE(status.find("\"net-namespace\": " + inside.substr(5, inside.size() - 6)), std::string::npos)
+          << status << inside;
+    }
+  }
+  // Without the capability the same change is refused: the check above could fail.
+  auto denied = run(in_busybox({"ip", "link", "set", "lo", "mtu", "1280"}));
+  EXPECT_NE(denied.status, 0);
+  EXPECT_EQ(read_file("/sys/class/net/lo/mtu"), host_mtu);
+}
+
+// The helper's failures reach the caller as one line, and nothing is left behind. The helper
+// is made to fail by a seccomp filter: unshare refused (as a policy refusing new network
+// namespaces would), or sendmsg refused, so that it ends without handing the namespace over.
+TEST_F(Namespaces, NetworkNamespaceFailureIsOneLine) {
+  struct Case {
+    long nr;
+    const char* message;
+  } cases[] = {{SYS_unshare, "sandbox: Can't create the network namespace: Operation not permitted\n"},
+               {SYS_sendmsg, "sandbox: Can't create the network namespace: receiving a descriptor: the "
+                             "sender ended without one: Broken pipe\n"}};
+  for (const auto& c : cases) {
+    std::string marker = "netns-failure-" + std::to_string(c.nr);
+    std::vector<std::string> args = in_busybox({"--setenv", "MARK", marker, "true"});
+    args.insert(args.begin(), {old_kernel_bin(), "--deny", std::to_string(c.nr) + ":" + std::to_string(EPERM)});
+    auto r = run(args);
+    EXPECT_EQ(r.status, 125) << r.err;
+    EXPECT_EQ(r.err, c.message);
+    EXPECT_TRUE(gone_within(marker, 10));
+    // The same refusal does not touch a sandbox that shares the caller's network.
+    args.insert(args.end() - 1, "--share-net");
+    EXPECT_EQ(run(args).status, 0) << c.nr;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,78 @@
+#include "launch/netns.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+namespace sb::launch {
+
+namespace {
+
+// Runs in the helper; its result goes to the child.
+Result<unique_fd> helper_make_netns(const Spec& spec, pid_t child) {
+  // With --userns the monitor is in the sandbox's user namespace already.
+  if (!spec.userns_fd) {
+    std::string path = "/proc/" + std::to_string(child) + "/ns/user";
+    TRY_ASSIGN(unique_fd user, sys::open(path, O_RDONLY));
+    if (::setns(user.get(), CLONE_NEWUSER) < 0) return fail_errno("Can't join the sandbox's user namespace");
+  }
+  if (::unshare(CLONE_NEWNET) < 0) return fail_errno("Can't create the network namespace");
+  TRY(loopback_up());
+  return sys::open("/proc/self/ns/net", O_RDONLY);
+}
+
+}  // namespace
+
+bool netns_by_helper(const Spec& spec) {
+  // --info-fd and --json-status-fd name the child's namespaces as soon as it exists, and a
+  // reader may enter them at once; after joining --pidns the helper would be born inside it.
+  return spec.ns.net && !spec.info_fd && !spec.json_status_fd && !spec.pidns_fd;
+}
+
+Result<void> loopback_up() {
+  unique_fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!sock) return fail_errno("Can't set up loopback: socket");
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  if (::ioctl(sock.get(), SIOCGIFFLAGS, &ifr) < 0) return fail_errno("Can't set up loopback: lo");
+  ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
+  if (::ioctl(sock.get(), SIOCSIFFLAGS, &ifr) < 0) return fail_errno("Can't set up loopback: lo");
+  return {};
+}
+
+Result<Process> monitor_start_netns_helper(const Spec& spec, pid_t child, Channel link) {
+  pid_t monitor = ::getpid();
+  auto clone = sys::clone3(0, true);
+  if (!clone) return std::unexpected(std::move(clone).error().wrap("Can't start the network namespace helper"));
+  if (clone->pid == 0) {
+    // The monitor's death ends it, as it ends the child.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (::getppid() != monitor) ::_exit(1);
+    auto ns = helper_make_netns(spec, child);
+    if (ns) (void)link.send_fd(ns->get());
+    else link.send_error(ns.error());
+    ::_exit(ns ? 0 : 1);
+  }
+  return Process{clone->pid, std::move(clone->pidfd)};
+}
+
+Result<void> child_enter_netns(Channel& link) {
+  auto ns = link.receive_fd();
+  if (!ns) {
+    // The helper's own failures say what failed; an end without a word needs saying here.
+    if (ns.error().err == EPIPE) return std::unexpected(std::move(ns).error().wrap("Can't create the network namespace"));
+    return std::unexpected(std::move(ns).error());
+  }
+  if (::setns(ns->get(), CLONE_NEWNET) < 0) return fail_errno("Can't enter the network namespace");
+  link.close();
+  return {};
+}
+
+}  // namespace sb::launch
