@@ -1,7 +1,6 @@
 // pid 1 inside the sandbox.
 #include <sched.h>
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,44 +69,21 @@ pid_t fork_with_signals_held() {
   }
 }
 
-struct CommandStart {
-  const Spec& spec;
-  Channel& channel;
-  const ChildState& state;
-};
-
-// COMMAND's process, from its start to the exec.
-int command_main(void* arg) {
-  const auto& start = *static_cast<CommandStart*>(arg);
-  release_signals();
-  // The parent-death signal does not pass to children; init's death is the sandbox's end.
-  if (start.spec.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  child_fail(start.channel, child_exec_command(start.spec, start.state));
-}
-
-// Starts COMMAND's process, on a stack of its own. It shares init's memory, and init waits,
-// until the exec (CLONE_VM|CLONE_VFORK): copying init's address space only for the exec to
-// throw the copy away cost more than anything else in starting COMMAND. With --block-fd,
-// which may wait for long before the exec, it gets a copy instead, so that init stays free
-// to pass signals on meanwhile.
+// Starts COMMAND's process. It shares init's memory, and init waits, until the exec (vfork):
+// copying init's address space only for the exec to throw the copy away cost more than
+// anything else in starting COMMAND. With --block-fd, which may wait for long before the exec,
+// it gets a copy instead (fork), so that init stays free to pass signals on meanwhile. The
+// child never returns from here: it execs or exits.
 Result<pid_t> start_command(const Spec& spec, Channel& channel, const ChildState& state) {
-  constexpr size_t kStack = size_t{8} << 20;  // reserved only; what is touched is a few pages
-  void* stack = ::mmap(nullptr, kStack, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED) return fail_errno("Can't start COMMAND: stack");
-  // A guard page: running off the end faults instead of writing over init's memory.
-  if (::mprotect(stack, static_cast<size_t>(::getpagesize()), PROT_NONE) < 0) {
-    int err = errno;
-    ::munmap(stack, kStack);
-    return fail("Can't start COMMAND: stack", err);
-  }
   hold_signals();
-  CommandStart start{spec, channel, state};
-  int flags = SIGCHLD | (spec.block_fd ? 0 : CLONE_VM | CLONE_VFORK);
-  pid_t pid = ::clone(command_main, static_cast<char*>(stack) + kStack, flags, &start);
-  int err = errno;
-  ::munmap(stack, kStack);  // with CLONE_VFORK the exec is done; without, the child has a copy
-  if (pid < 0) return fail("Can't start COMMAND: clone", err);
+  pid_t pid = spec.block_fd ? ::fork() : ::vfork();
+  if (pid == 0) {
+    release_signals();
+    // The parent-death signal does not pass to children; init's death is the sandbox's end.
+    if (spec.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    child_fail(channel, child_exec_command(spec, state));
+  }
+  if (pid < 0) return fail_errno("Can't start COMMAND: fork");
   return pid;
 }
 
