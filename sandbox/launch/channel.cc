@@ -14,6 +14,22 @@ constexpr char kFd = 'F';  // not a Failure kind, which starts every error recor
 constexpr size_t kHeader = 1 + sizeof(int32_t);  // kind, errno
 constexpr size_t kMaxRecord = 4096;
 
+// A message of `len` bytes at `data` with room for one descriptor, for sendmsg and recvmsg.
+struct FdMessage {
+  iovec iov;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+
+  FdMessage(void* data, size_t len) : iov{data, len} {
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+  }
+  FdMessage(const FdMessage&) = delete;
+  FdMessage& operator=(const FdMessage&) = delete;
+};
+
 Result<Error> decode_error(const char* buf, size_t n) {
   if (n < kHeader) return fail("reading from the sandbox: short record", EPROTO);
   Error e;
@@ -78,13 +94,8 @@ Result<std::optional<Error>> Channel::monitor_receive() {
 
 Result<void> Channel::send_fd(int fd) {
   char tag = kFd;
-  iovec iov{&tag, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
+  FdMessage m(&tag, 1);
+  msghdr& msg = m.msg;
   cmsghdr* c = CMSG_FIRSTHDR(&msg);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
@@ -96,13 +107,8 @@ Result<void> Channel::send_fd(int fd) {
 
 Result<unique_fd> Channel::receive_fd() {
   char buf[kMaxRecord];
-  iovec iov{buf, sizeof buf};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
+  FdMessage m(buf, sizeof buf);
+  msghdr& msg = m.msg;
   ssize_t n;
   do {
     n = ::recvmsg(fd_.get(), &msg, MSG_CMSG_CLOEXEC);

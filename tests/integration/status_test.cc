@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -90,45 +91,52 @@ TEST_F(Status, StatusFdsDoNotReachCommand) {
   EXPECT_EQ(r.out, "gone\n") << r.err;
 }
 
+// A sandbox whose COMMAND, `touch /out/ran`, waits at --block-fd for the pipe `release` writes.
+struct HeldAtBlockFd {
+  TempDir out;
+  int release = -1;
+  std::unique_ptr<Background> sandbox;
+
+  HeldAtBlockFd() {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) std::abort();
+    chmod(out.path().c_str(), 0777);
+    RunOptions o;
+    o.fds = {{5, p[0]}};
+    sandbox = std::make_unique<Background>(
+        in_busybox({"--bind", out.path(), "/out", "--block-fd", "5", "touch", "/out/ran"}), o);
+    close(p[0]);
+    release = p[1];
+  }
+  ~HeldAtBlockFd() {
+    if (release >= 0) close(release);
+  }
+  bool ran() const { return exists(out / "ran"); }
+};
+
 TEST_F(Status, BlockFdHoldsCommandUntilData) {
-  int p[2];
-  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
-  TempDir d;
-  chmod(d.path().c_str(), 0777);
-  RunOptions o;
-  o.fds = {{5, p[0]}};
-  Background bg(in_busybox({"--bind", d.path(), "/out", "--block-fd", "5", "touch", "/out/ran"}), o);
-  close(p[0]);
+  HeldAtBlockFd h;
   // Nothing runs while the descriptor is empty: give it every chance to, then check.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  EXPECT_FALSE(exists(d / "ran"));
-  ASSERT_EQ(write(p[1], "x", 1), 1);
-  close(p[1]);
-  EXPECT_EQ(bg.finish().status, 0);
-  EXPECT_TRUE(exists(d / "ran"));
+  EXPECT_FALSE(h.ran());
+  ASSERT_EQ(write(h.release, "x", 1), 1);
+  EXPECT_EQ(h.sandbox->finish().status, 0);
+  EXPECT_TRUE(h.ran());
 }
 
 // While COMMAND's process waits at --block-fd, init must be free to pass a signal on to it.
 TEST_F(Status, SignalReachesCommandHeldAtBlockFd) {
-  int p[2];
-  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
-  TempDir d;
-  chmod(d.path().c_str(), 0777);
-  RunOptions o;
-  o.fds = {{5, p[0]}};
-  Background bg(in_busybox({"--bind", d.path(), "/out", "--block-fd", "5", "touch", "/out/ran"}), o);
-  close(p[0]);
+  HeldAtBlockFd h;
   // The monitor, init and COMMAND's process before its exec all carry the sandbox's arguments.
   bool held = false;
   for (int i = 0; i < 600 && !held; ++i) {
-    held = processes_with(d.path()) == 3;
+    held = processes_with(h.out.path()) == 3;
     if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ASSERT_TRUE(held);
-  kill(bg.pid(), SIGTERM);
-  EXPECT_EQ(bg.finish(30).status, 128 + SIGTERM);
-  EXPECT_FALSE(exists(d / "ran"));
-  close(p[1]);
+  kill(h.sandbox->pid(), SIGTERM);
+  EXPECT_EQ(h.sandbox->finish(30).status, 128 + SIGTERM);
+  EXPECT_FALSE(h.ran());
 }
 
 TEST_F(Status, SyncFdStaysOpenWhileSandboxRuns) {
