@@ -6,8 +6,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include <cstring>
-
 #include "launch/netns.h"
 #include "launch/signals.h"
 #include "mount/assemble.h"
