@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "launch/namespaces.h"
 #include "launch/netns.h"
 #include "launch/signals.h"
 #include "mount/assemble.h"
@@ -81,6 +82,9 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   // Until the id maps exist this process has no usable identity inside.
   TRY(channel.child_wait_go());
   if (spec.userns_block_fd) TRY(child_wait_on(*spec.userns_block_fd, "--userns-block-fd"));
+  // The namespaces clone left out (namespaces.h), all but the network namespace.
+  if (int flags = child_unshared_namespaces(spec); flags && ::unshare(flags) < 0)
+    return fail_errno("Can't create the sandbox's namespaces");
   if (spec.pidns_fd && spec.ns.pid) TRY(child_enter_nested_pid_namespace(spec, channel));
   TRY_ASSIGN(state.seccomp_programs, security::read_seccomp_programs(spec));
   // Native: no terminal injection, with --new-session or without. Installed first, so the

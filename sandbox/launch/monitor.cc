@@ -11,6 +11,7 @@
 
 #include "launch/child.h"
 #include "launch/launch.h"
+#include "launch/namespaces.h"
 #include "launch/netns.h"
 #include "launch/process.h"
 #include "launch/signals.h"
@@ -20,17 +21,6 @@
 namespace sb::launch {
 
 namespace {
-
-uint64_t clone_flags(const Spec& spec, bool net_by_helper) {
-  uint64_t flags = CLONE_NEWNS | (spec.userns_fd ? 0 : CLONE_NEWUSER);
-  // After joining --pidns the kernel refuses CLONE_NEWPID here; the child makes it instead.
-  if (spec.ns.pid && !spec.pidns_fd) flags |= CLONE_NEWPID;
-  if (spec.ns.ipc) flags |= CLONE_NEWIPC;
-  if (spec.ns.uts) flags |= CLONE_NEWUTS;
-  if (spec.ns.net && !net_by_helper) flags |= CLONE_NEWNET;
-  if (spec.ns.cgroup) flags |= CLONE_NEWCGROUP;
-  return flags;
-}
 
 // Every descriptor the command line names must be open now, before anything starts.
 Result<void> monitor_check_fds(const Spec& spec) {
@@ -181,7 +171,7 @@ Result<int> monitor_run(const Spec& given) {
     netns_link.emplace(std::move(link));
   }
 
-  auto clone = sys::clone3(clone_flags(spec, net_by_helper), true);
+  auto clone = sys::clone3(clone_namespaces(spec), true);
   if (!clone) {
     int err = clone.error().err;
     // ENOSPC: the user namespace limit is reached, or set to 0 (--disable-userns one level up).

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <string>
 
+#include "launch/namespaces.h"
+
 namespace sb::launch {
 
 namespace {
@@ -30,11 +32,7 @@ Result<unique_fd> helper_make_netns(const Spec& spec, pid_t child) {
 
 }  // namespace
 
-bool netns_by_helper(const Spec& spec) {
-  // --info-fd and --json-status-fd name the child's namespaces as soon as it exists, and a
-  // reader may enter them at once; after joining --pidns the helper would be born inside it.
-  return spec.ns.net && !spec.info_fd && !spec.json_status_fd && !spec.pidns_fd;
-}
+bool netns_by_helper(const Spec& spec) { return spec.ns.net && setup_unobserved(spec); }
 
 Result<void> loopback_up() {
   unique_fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));

@@ -2,11 +2,11 @@
 //
 // Creating one costs the kernel more than any other step of a start (about 0.45 ms of 2.7 ms
 // here; bench/README.md), and assembling the root does not need it. So, unless something
-// outside may look at the child's namespaces while it is being set up, the monitor leaves it
-// out of the clone and a helper makes it meanwhile: a fork of the monitor, outside the new pid
-// namespace (a thread of the child would take pid 2 there), joins the child's user namespace,
-// makes the network namespace, brings lo up and sends its descriptor to the child, which
-// enters it once the root is assembled.
+// outside may look at the child's namespaces while it is being set up (namespaces.h), the
+// monitor leaves it out of the clone and a helper makes it meanwhile: a fork of the monitor,
+// outside the new pid namespace (a thread of the child would take pid 2 there), joins the
+// child's user namespace, makes the network namespace, brings lo up and sends its descriptor
+// to the child, which enters it once the root is assembled.
 #pragma once
 
 #include <sys/types.h>

@@ -2,8 +2,9 @@
  * a seccomp filter answers ENOSYS to open_tree, move_mount, fsopen, fsconfig, fsmount, fspick,
  * mount_setattr and openat2, for the command and everything it starts.
  * With --deny, exactly the listed system calls fail instead, each with its errno: a kernel, or
- * a policy, that refuses them (how the sandbox reports such a refusal).
- * usage: old-kernel [--deny NR:ERRNO[,NR:ERRNO...]] COMMAND [ARGS...] */
+ * a policy, that refuses them (how the sandbox reports such a refusal). A MASK limits a refusal
+ * to calls whose first argument has one of its bits set (unshare of CLONE_NEWNET only, say).
+ * usage: old-kernel [--deny NR:ERRNO[:MASK][,NR:ERRNO[:MASK]...]] COMMAND [ARGS...] */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/audit.h>
@@ -22,12 +23,14 @@
 int main(int argc, char **argv) {
   long nrs[MAX_DENIED];
   int errs[MAX_DENIED];
+  unsigned long masks[MAX_DENIED] = {0};  /* 0: whatever the arguments */
   int n = 0, cmd = 1;
   if (argc > 2 && strcmp(argv[1], "--deny") == 0) {
     for (char *p = argv[2]; *p && n < MAX_DENIED; ++n) {
       nrs[n] = strtol(p, &p, 10);
       if (*p++ != ':') break;
       errs[n] = (int)strtol(p, &p, 10);
+      if (*p == ':') masks[n] = strtoul(p + 1, &p, 0);
       if (*p == ',') ++p;
     }
     cmd = 3;
@@ -40,18 +43,29 @@ int main(int argc, char **argv) {
     }
   }
   if (argc <= cmd) {
-    fprintf(stderr, "usage: old-kernel [--deny NR:ERRNO[,NR:ERRNO...]] COMMAND [ARGS...]\n");
+    fprintf(stderr, "usage: old-kernel [--deny NR:ERRNO[:MASK][,NR:ERRNO[:MASK]...]] COMMAND [ARGS...]\n");
     return 2;
   }
-  struct sock_filter filter[4 + 2 * MAX_DENIED + 1];
+  struct sock_filter filter[4 + 5 * MAX_DENIED + 1];
   int k = 0;
   filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
   filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
   filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
   filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
   for (int i = 0; i < n; ++i) {
-    filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i], 0, 1);
-    filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (errs[i] & SECCOMP_RET_DATA));
+    struct sock_filter refuse = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (errs[i] & SECCOMP_RET_DATA));
+    if (!masks[i]) {
+      filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i], 0, 1);
+      filter[k++] = refuse;
+      continue;
+    }
+    /* Another call: on to the next entry. This one: refused if the low half of its first
+     * argument has a bit of the mask, else the number is loaded again for the next entry. */
+    filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i], 0, 4);
+    filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
+    filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, (unsigned)masks[i], 0, 1);
+    filter[k++] = refuse;
+    filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
   }
   filter[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
   struct sock_fprog prog = {(unsigned short)k, filter};

@@ -1,5 +1,6 @@
 // Point 2: new mount, pid, ipc, uts, net and cgroup namespaces unless shared; lo up.
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -15,10 +16,18 @@ class Namespaces : public SandboxTest {};
 
 const char* const kKinds[] = {"net", "pid", "ipc", "uts", "cgroup", "mnt", "user"};
 
-// The namespace inode links of the command, by kind.
-std::map<std::string, std::string> inside_links(std::initializer_list<std::string> extra) {
+// The namespace inode links of the command, by kind. `observed`: with --json-status-fd, whose
+// reader may look at the namespaces at once, so clone makes them all; without it only the user
+// and pid namespaces come from clone, and the child and a helper make the others later.
+std::map<std::string, std::string> inside_links(std::initializer_list<std::string> extra, bool observed = false) {
   std::vector<std::string> args = in_busybox({});
   args.insert(args.end(), extra);
+  RunOptions o;
+  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (observed) {
+    o.fds = {{5, devnull}};
+    args.insert(args.end(), {"--json-status-fd", "5"});
+  }
   // A new procfs needs a new pid namespace; with the caller's, bind the caller's /proc.
   if (std::find(extra.begin(), extra.end(), "--share-pid") != extra.end()) {
     auto proc = std::find(args.begin(), args.end(), "--proc");
@@ -26,7 +35,8 @@ std::map<std::string, std::string> inside_links(std::initializer_list<std::strin
     proc = args.insert(proc + 1, "/proc");
   }
   args.insert(args.end(), {"sh", "-c", "for n in net pid ipc uts cgroup mnt user; do echo $n $(readlink /proc/self/ns/$n); done"});
-  auto r = run(args);
+  auto r = run(args, o);
+  close(devnull);
   EXPECT_EQ(r.status, 0) << r.err;
   std::map<std::string, std::string> out;
   for (auto& l : lines(r.out)) out[l.substr(0, l.find(' '))] = l.substr(l.find(' ') + 1);
@@ -34,9 +44,13 @@ std::map<std::string, std::string> inside_links(std::initializer_list<std::strin
 }
 
 TEST_F(Namespaces, AllNewByDefault) {
-  auto in = inside_links({});
-  for (const char* k : kKinds)
-    EXPECT_NE(in[k], read_link(std::string("/proc/self/ns/") + k)) << k;
+  for (bool observed : {false, true}) {
+    auto in = inside_links({}, observed);
+    for (const char* k : kKinds) {
+      EXPECT_NE(in[k], "") << k << " " << observed;
+      EXPECT_NE(in[k], read_link(std::string("/proc/self/ns/") + k)) << k << " " << observed;
+    }
+  }
 }
 
 TEST_F(Namespaces, ShareKeepsOnlyThatOne) {
@@ -46,13 +60,15 @@ TEST_F(Namespaces, ShareKeepsOnlyThatOne) {
   } cases[] = {{"--share-net", "net"}, {"--share-pid", "pid"}, {"--share-ipc", "ipc"},
                {"--share-uts", "uts"}, {"--share-cgroup", "cgroup"}};
   for (auto c : cases) {
-    auto in = inside_links({c.option});
-    for (const char* k : kKinds) {
-      std::string host = read_link(std::string("/proc/self/ns/") + k);
-      if (std::string(k) == c.kind)
-        EXPECT_EQ(in[k], host) << c.option;
-      else
-        EXPECT_NE(in[k], host) << c.option << " " << k;
+    for (bool observed : {false, true}) {
+      auto in = inside_links({c.option}, observed);
+      for (const char* k : kKinds) {
+        std::string host = read_link(std::string("/proc/self/ns/") + k);
+        if (std::string(k) == c.kind)
+          EXPECT_EQ(in[k], host) << c.option << " " << observed;
+        else
+          EXPECT_NE(in[k], host) << c.option << " " << k << " " << observed;
+      }
     }
   }
 }
@@ -149,26 +165,53 @@ TEST_F(Namespaces, NetworkNamespaceBelongsToTheSandbox) {
 }
 
 // The helper's failures reach the caller as one line, and nothing is left behind. The helper
-// is made to fail by a seccomp filter: unshare refused (as a policy refusing new network
-// namespaces would), or sendmsg refused, so that it ends without handing the namespace over.
+// is made to fail by a seccomp filter: unshare of a network namespace refused (as a policy
+// refusing new network namespaces would), or sendmsg refused, so that it ends without handing
+// the namespace over.
 TEST_F(Namespaces, NetworkNamespaceFailureIsOneLine) {
   struct Case {
-    long nr;
+    std::string deny;
     const char* message;
-  } cases[] = {{SYS_unshare, "sandbox: Can't create the network namespace: Operation not permitted\n"},
-               {SYS_sendmsg, "sandbox: Can't create the network namespace: receiving a descriptor: the "
-                             "sender ended without one: Broken pipe\n"}};
+  } cases[] = {{std::to_string(SYS_unshare) + ":" + std::to_string(EPERM) + ":" + std::to_string(CLONE_NEWNET),
+                "sandbox: Can't create the network namespace: Operation not permitted\n"},
+               {std::to_string(SYS_sendmsg) + ":" + std::to_string(EPERM),
+                "sandbox: Can't create the network namespace: receiving a descriptor: the "
+                "sender ended without one: Broken pipe\n"}};
   for (const auto& c : cases) {
-    std::string marker = "netns-failure-" + std::to_string(c.nr);
+    std::string marker = "netns-failure-" + c.deny;
     std::vector<std::string> args = in_busybox({"--setenv", "MARK", marker, "true"});
-    args.insert(args.begin(), {old_kernel_bin(), "--deny", std::to_string(c.nr) + ":" + std::to_string(EPERM)});
+    args.insert(args.begin(), {old_kernel_bin(), "--deny", c.deny});
     auto r = run(args);
     EXPECT_EQ(r.status, 125) << r.err;
     EXPECT_EQ(r.err, c.message);
     EXPECT_TRUE(gone_within(marker, 10));
     // The same refusal does not touch a sandbox that shares the caller's network.
     args.insert(args.end() - 1, "--share-net");
-    EXPECT_EQ(run(args).status, 0) << c.nr;
+    EXPECT_EQ(run(args).status, 0) << c.deny;
+  }
+}
+
+// When the child's own unshare of the mount, IPC and UTS namespaces is refused, that is one
+// line and nothing is left behind; with a status reader clone makes them, and the same refusal
+// does not matter. Each kind is refused on its own, so each must be made by that call.
+TEST_F(Namespaces, ChildNamespacesFailureIsOneLine) {
+  for (int kind : {CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUTS}) {
+    std::string deny = std::to_string(SYS_unshare) + ":" + std::to_string(EPERM) + ":" + std::to_string(kind);
+    std::string marker = "child-ns-failure-" + std::to_string(kind);
+    std::vector<std::string> args = in_busybox({"--setenv", "MARK", marker, "true"});
+    args.insert(args.begin(), {old_kernel_bin(), "--deny", deny});
+    auto r = run(args);
+    EXPECT_EQ(r.status, 125) << kind << r.err;
+    EXPECT_EQ(r.err, "sandbox: Can't create the sandbox's namespaces: Operation not permitted\n") << kind;
+    EXPECT_TRUE(gone_within(marker, 10));
+
+    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    RunOptions o;
+    o.fds = {{5, devnull}};
+    args.insert(args.end() - 1, {"--json-status-fd", "5"});
+    auto observed = run(args, o);
+    close(devnull);
+    EXPECT_EQ(observed.status, 0) << kind << observed.err;
   }
 }
 
