@@ -105,7 +105,10 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   TRY(child_set_hostname(spec));
   // Made by clone, or meanwhile by the monitor's helper (netns.h).
   if (netns) TRY(child_enter_netns(*netns));
-  else if (spec.ns.net) TRY(loopback_up());
+  else if (spec.ns.net) {
+    TRY_ASSIGN(unique_fd sock, netns_socket());
+    TRY(loopback_up(sock.get()));
+  }
   // After everything that needs this user namespace's capabilities over the others.
   if (spec.disable_userns) TRY(security::disable_user_namespaces(proc.get()));
   if (spec.userns2_fd && ::setns(*spec.userns2_fd, CLONE_NEWUSER) < 0)

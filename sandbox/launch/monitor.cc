@@ -201,7 +201,7 @@ Result<int> monitor_run(const Spec& given) {
   if (started) started = monitor_end.monitor_send_go();
   std::optional<Process> helper;
   if (started && netns_link) {
-    auto h = monitor_start_netns_helper(spec, child.pid, std::move(netns_link->first));
+    auto h = monitor_start_netns_helper(spec, child, std::move(netns_link->first));
     if (h) helper.emplace(std::move(*h));
     else started = std::unexpected(std::move(h).error());
   }

@@ -21,12 +21,15 @@ namespace sb::launch {
 // Whether the helper makes the network namespace; if not and spec.ns.net, clone makes it.
 bool netns_by_helper(const Spec& spec);
 
-// lo up in this process's network namespace (a new one has only lo, and it is down); the
-// kernel then gives it 127.0.0.1/8 and ::1.
-Result<void> loopback_up();
+// A datagram socket in this process's network namespace, for the ioctls that set it up.
+Result<unique_fd> netns_socket();
+
+// lo up in the network namespace of `sock` (a new one has only lo, and it is down); the kernel
+// then gives it 127.0.0.1/8 and ::1.
+Result<void> loopback_up(int sock);
 
 // Monitor, once the child's id maps exist: starts the helper, which sends on `link` and exits.
-Result<Process> monitor_start_netns_helper(const Spec& spec, pid_t child, Channel link);
+Result<Process> monitor_start_netns_helper(const Spec& spec, const Process& child, Channel link);
 
 // Child: waits for the helper's namespace and enters it.
 Result<void> child_enter_netns(Channel& link);
