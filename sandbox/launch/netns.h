@@ -1,7 +1,7 @@
 // The sandbox's network namespace.
 //
-// Creating one costs the kernel more than any other step of a start (about 0.45 ms of 2.7 ms
-// here; bench/README.md), and assembling the root does not need it. So, unless something
+// Creating one costs the kernel more than any other step of a start (0.34 to 0.45 ms of about
+// 2.5 ms here; bench/README.md), and assembling the root does not need it. So, unless something
 // outside may look at the child's namespaces while it is being set up (namespaces.h), the
 // monitor leaves it out of the clone and a helper makes it meanwhile: a fork of the monitor,
 // outside the new pid namespace (a thread of the child would take pid 2 there), joins the
