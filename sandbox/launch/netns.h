@@ -9,8 +9,6 @@
 // to the child, which enters it once the root is assembled.
 #pragma once
 
-#include <sys/types.h>
-
 #include "launch/channel.h"
 #include "launch/process.h"
 #include "spec.h"

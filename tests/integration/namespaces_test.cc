@@ -16,27 +16,32 @@ class Namespaces : public SandboxTest {};
 
 const char* const kKinds[] = {"net", "pid", "ipc", "uts", "cgroup", "mnt", "user"};
 
-// The namespace inode links of the command, by kind. `observed`: with --json-status-fd, whose
-// reader may look at the namespaces at once, so clone makes them all; without it only the user
+// Runs args with `--json-status-fd 5` inserted at `at`, the status going to /dev/null. A status
+// reader may look at the namespaces at once, so clone makes them all; without one only the user
 // and pid namespaces come from clone, and the child and a helper make the others later.
+RunResult run_observed(std::vector<std::string> args, std::vector<std::string>::difference_type at) {
+  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  RunOptions o;
+  o.fds = {{5, devnull}};
+  args.insert(args.begin() + at, {"--json-status-fd", "5"});
+  auto r = run(args, o);
+  close(devnull);
+  return r;
+}
+
+// The namespace inode links of the command, by kind; `observed`: see run_observed.
 std::map<std::string, std::string> inside_links(std::initializer_list<std::string> extra, bool observed = false) {
   std::vector<std::string> args = in_busybox({});
   args.insert(args.end(), extra);
-  RunOptions o;
-  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-  if (observed) {
-    o.fds = {{5, devnull}};
-    args.insert(args.end(), {"--json-status-fd", "5"});
-  }
   // A new procfs needs a new pid namespace; with the caller's, bind the caller's /proc.
   if (std::find(extra.begin(), extra.end(), "--share-pid") != extra.end()) {
     auto proc = std::find(args.begin(), args.end(), "--proc");
     *proc = "--ro-bind";
     proc = args.insert(proc + 1, "/proc");
   }
+  auto command = static_cast<std::vector<std::string>::difference_type>(args.size());
   args.insert(args.end(), {"sh", "-c", "for n in net pid ipc uts cgroup mnt user; do echo $n $(readlink /proc/self/ns/$n); done"});
-  auto r = run(args, o);
-  close(devnull);
+  auto r = observed ? run_observed(args, command) : run(args);
   EXPECT_EQ(r.status, 0) << r.err;
   std::map<std::string, std::string> out;
   for (auto& l : lines(r.out)) out[l.substr(0, l.find(' '))] = l.substr(l.find(' ') + 1);
@@ -205,12 +210,7 @@ TEST_F(Namespaces, ChildNamespacesFailureIsOneLine) {
     EXPECT_EQ(r.err, "sandbox: Can't create the sandbox's namespaces: Operation not permitted\n") << kind;
     EXPECT_TRUE(gone_within(marker, 10));
 
-    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    RunOptions o;
-    o.fds = {{5, devnull}};
-    args.insert(args.end() - 1, {"--json-status-fd", "5"});
-    auto observed = run(args, o);
-    close(devnull);
+    auto observed = run_observed(args, static_cast<std::vector<std::string>::difference_type>(args.size() - 1));
     EXPECT_EQ(observed.status, 0) << kind << observed.err;
   }
 }
