@@ -141,6 +141,11 @@ struct Spec {
   uint64_t caps = 0;  // capabilities COMMAND keeps (bit N = capability N)
   std::vector<int> keep_fds;
   bool level_prefix = false;  // diagnostics start with a syslog level
+  std::vector<int> args_fds;  // --args: read by the parser, closed before COMMAND
+
+  // Personality defaults, written by the parser
+  bool host_propagation = false;  // mounts the host makes later appear inside (slave, not private)
+  bool own_keyring = true;        // a new session keyring, so the caller's is out of reach
 
   // Synchronisation and status
   std::optional<int> info_fd, json_status_fd, block_fd, sync_fd, userns_block_fd;

@@ -117,6 +117,9 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     // bubblewrap's defaults: only the user and mount namespaces unless asked.
     auto& ns = out.spec.ns;
     ns.pid = ns.ipc = ns.uts = ns.net = ns.cgroup = false;
+    // As bubblewrap: host mounts made later appear inside; the caller's keyring stays.
+    out.spec.host_propagation = true;
+    out.spec.own_keyring = false;
   }
   ParseState st{out.spec, out.warnings, {}, {}, {}, {}};
 
@@ -145,6 +148,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       if (!fd) return fail("Invalid fd: " + fd_text);
       TRY_ASSIGN(std::string data, read_fd(*fd));
       TRY_ASSIGN(std::vector<std::string> more, split_args(data, fd_text));
+      out.spec.args_fds.push_back(*fd);
       from_files += more.size();
       if (from_files > kMaxArgs)
         return fail("--args " + fd_text + ": too many arguments: at most 9000", E2BIG);

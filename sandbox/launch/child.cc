@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "launch/namespaces.h"
@@ -20,13 +21,6 @@ namespace sb::launch {
 namespace {
 
 constexpr const char* kDefaultHostname = "sandbox";
-
-Result<void> child_reset_signals() {
-  sigset_t none;
-  sigemptyset(&none);
-  if (::sigprocmask(SIG_SETMASK, &none, nullptr) < 0) return fail_errno("sigprocmask");
-  return {};
-}
 
 Result<void> child_set_hostname(const Spec& spec) {
   if (!spec.ns.uts) return {};
@@ -61,23 +55,41 @@ Result<void> child_take_locks(const Spec& spec, ChildState& state) {
   return {};
 }
 
-// The status descriptors belong to the monitor: the child lets go of them at once, so that a
-// reader of --info-fd sees its end while the child may still wait on --userns-block-fd.
-void child_close_status_fds(const Spec& spec) {
-  for (const auto& fd : {spec.info_fd, spec.json_status_fd})
+// Descriptors the monitor used for the child: the status descriptors (so that a reader of
+// --info-fd sees its end while the child may still wait on --userns-block-fd), the namespaces
+// the monitor joined and the --args streams. Each named descriptor is closed exactly once, at
+// its last use, and never again: its number may be reused by one of ours after that.
+void child_close_monitor_fds(const Spec& spec) {
+  for (const auto& fd : {spec.info_fd, spec.json_status_fd, spec.userns_fd, spec.pidns_fd})
     if (fd) ::close(*fd);
+  for (int fd : spec.args_fds) ::close(fd);
 }
 
-// Descriptors handed over for their data only; COMMAND never sees them.
-void child_close_data_fds(const Spec& spec) {
-  for (const auto& op : spec.mounts)
+// Descriptors handed over for a mount: data to copy, and --bind-fd sources. A --bind-fd
+// source left open would let COMMAND walk out of the bind with openat(fd, "..").
+void child_close_mount_fds(const Spec& spec) {
+  for (const auto& op : spec.mounts) {
     if (const auto* d = std::get_if<DataOp>(&op)) ::close(d->fd);
+    if (const auto* b = std::get_if<BindOp>(&op); b && b->src_fd) ::close(*b->src_fd);
+  }
+}
+
+// The caller's session keyring would otherwise be reachable inside (keyctl, request_key);
+// an anonymous one of the sandbox's own takes its place for every process inside.
+Result<void> child_join_keyring(const Spec& spec) {
+  constexpr long kJoinSessionKeyring = 1;  // KEYCTL_JOIN_SESSION_KEYRING
+  if (!spec.own_keyring) return {};
+  if (::syscall(SYS_keyctl, kJoinSessionKeyring, nullptr) < 0 && errno != ENOSYS)
+    return fail_errno("Can't join a session keyring of the sandbox's own");
+  return {};
 }
 
 // The hardening order. Each step needs the ones before it; the comments say why it is here.
 Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Channel>& netns, ChildState& state) {
-  TRY(child_reset_signals());
-  child_close_status_fds(spec);
+  // The forwarded signals stay blocked, as the monitor blocked them before the clone: one that
+  // comes during setup waits for init, which passes it on to COMMAND (a signal of pid 1's
+  // default action would be dropped).
+  child_close_monitor_fds(spec);
   TRY(child_check_labels(spec));
   // Until the id maps exist this process has no usable identity inside.
   TRY(channel.child_wait_go());
@@ -85,12 +97,14 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   // The namespaces clone left out (namespaces.h), all but the network namespace.
   if (int flags = child_unshared_namespaces(spec); flags && ::unshare(flags) < 0)
     return fail_errno("Can't create the sandbox's namespaces");
-  if (spec.pidns_fd && spec.ns.pid) TRY(child_enter_nested_pid_namespace(spec, channel));
+  // Read before anything else runs inside: every process of the sandbox loads them.
   TRY_ASSIGN(state.seccomp_programs, security::read_seccomp_programs(spec));
   // Native: no terminal injection, with --new-session or without. Installed first, so the
   // caller's programs are evaluated before it.
   if (spec.personality == Personality::native)
     state.seccomp_programs.insert(state.seccomp_programs.begin(), security::tty_injection_filter());
+  if (spec.pidns_fd && spec.ns.pid) TRY(child_enter_nested_pid_namespace(spec, channel, state));
+  TRY(child_join_keyring(spec));
   // The caller's /proc, still reachable by this descriptor after the pivot.
   unique_fd proc;
   if (spec.disable_userns) {
@@ -100,7 +114,7 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   // Mounts need CAP_SYS_ADMIN in the new user namespace, and proc must be mounted by a member
   // of the new pid namespace.
   TRY(mount::child_assemble_root(spec));
-  child_close_data_fds(spec);
+  child_close_mount_fds(spec);
   TRY(child_take_locks(spec, state));
   TRY(child_set_hostname(spec));
   // Made by clone, or meanwhile by the monitor's helper (netns.h).
@@ -111,17 +125,30 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   }
   // After everything that needs this user namespace's capabilities over the others.
   if (spec.disable_userns) TRY(security::disable_user_namespaces(proc.get()));
-  if (spec.userns2_fd && ::setns(*spec.userns2_fd, CLONE_NEWUSER) < 0)
-    return fail_errno("Can't switch to --userns2 " + std::to_string(*spec.userns2_fd));
+  if (spec.userns2_fd) {
+    if (::setns(*spec.userns2_fd, CLONE_NEWUSER) < 0)
+      return fail_errno("Can't switch to --userns2 " + std::to_string(*spec.userns2_fd));
+    ::close(*spec.userns2_fd);
+  }
   // Checked where COMMAND will run: after --userns2.
   if (spec.assert_userns_disabled) TRY(security::assert_user_namespaces_disabled());
-  // Last: everything above needs the capabilities this takes away.
-  TRY(security::drop_capabilities(spec.caps));
   TRY(security::set_no_new_privs());
+  // Before init exists, as bubblewrap does it: init then holds no terminal either.
+  if (spec.new_session && !child_command_leads_session(spec) && ::setsid() < 0)
+    return fail_errno("Can't start a new session");
+  // The capabilities go in COMMAND's process (child_exec_command) and in init's
+  // (child_become_init), each its own way; this process keeps them until it forks COMMAND.
   return {};
 }
 
 }  // namespace
+
+bool child_command_leads_session(const Spec& spec) {
+  // Where bubblewrap runs no init (no pid namespace, no lock or --sync-fd to hold), its
+  // COMMAND makes the new session itself and leads it.
+  return spec.new_session && spec.personality == Personality::bwrap && !spec.ns.pid && !spec.as_pid_1 &&
+         spec.lock_files.empty() && !spec.sync_fd;
+}
 
 Result<void> child_wait_on(int fd, const char* option) {
   char b;

@@ -22,20 +22,29 @@ struct ChildState {
 // `netns`: where the monitor's helper sends the network namespace, if it makes it (netns.h).
 [[noreturn]] void child_main(const Spec& spec, Channel channel, std::optional<Channel> netns);
 
+// --new-session: whether COMMAND's process calls setsid (and leads the session) rather than
+// this one before init exists.
+bool child_command_leads_session(const Spec& spec);
+
 // Waits until fd has data or is closed (--block-fd, --userns-block-fd), then closes it.
 Result<void> child_wait_on(int fd, const char* option);
 
 // Sends the error to the monitor and exits with its code.
 [[noreturn]] void child_fail(Channel& channel, const Error& error);
 
-// The last steps in COMMAND's own process: session, directory, environment, descriptors,
-// --block-fd, seccomp, exec. Returns only on failure.
+// The last steps in COMMAND's own process: capabilities, directory, environment,
+// descriptors, --block-fd, seccomp, exec. Returns only on failure.
 Error child_exec_command(const Spec& spec, const ChildState& state);
 
 // --pidns with a new pid namespace: the kernel creates a pid namespace only for the children
 // of a process, so this process stays outside it and relays signals and the exit status, while
 // its child, pid 1 inside, returns and carries on.
-Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel);
+Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel, const ChildState& state);
+
+// Turns this process into the sandbox-init program (sandbox/init/sandbox-init.c): non-dumpable
+// from its first instruction, no capabilities, `programs` loaded, nothing held but `keep`,
+// passing signals on to `target` and exiting with its status.
+[[noreturn]] void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep);
 
 // pid 1: starts COMMAND, forwards signals to it, reaps orphans, exits with COMMAND's status.
 [[noreturn]] void child_run_init(const Spec& spec, Channel& channel, const ChildState& state);

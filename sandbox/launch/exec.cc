@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "launch/child.h"
+#include "security/privileges.h"
 #include "security/seccomp.h"
 #include "sys/syscalls.h"
 
@@ -50,17 +51,21 @@ Result<void> child_chdir(const Spec& spec) {
 }  // namespace
 
 Error child_exec_command(const Spec& spec, const ChildState& state) {
-  if (spec.new_session && ::setsid() < 0) return fail_errno("Can't start a new session").error();
+  if (child_command_leads_session(spec) && ::setsid() < 0) return fail_errno("Can't start a new session").error();
+  // Every step below is COMMAND's, with COMMAND's privileges.
+  if (auto r = security::drop_capabilities(spec.caps); !r) return r.error();
   if (auto r = child_apply_env(spec); !r) return r.error();
   if (auto r = child_chdir(spec); !r) return r.error();
   if (spec.personality == Personality::native) {
     // Only what an option names goes in; marking rather than closing keeps the channel open
     // until the exec succeeds.
     std::vector<int> keep = spec.keep_fds;
-    if (spec.sync_fd) keep.push_back(*spec.sync_fd);
     if (spec.block_fd) keep.push_back(*spec.block_fd);  // closed below, once read
     if (auto r = sys::close_fds_except(keep, CLOSE_RANGE_CLOEXEC); !r) return r.error();
   }
+  // --sync-fd is init's to hold; bubblewrap leaves it to COMMAND only when COMMAND is pid 1.
+  if (spec.sync_fd && (spec.personality == Personality::native || !spec.as_pid_1))
+    ::fcntl(*spec.sync_fd, F_SETFD, FD_CLOEXEC);
   // As bubblewrap, a descriptor that cannot be read does not hold COMMAND back.
   if (spec.block_fd) (void)child_wait_on(*spec.block_fd, "--block-fd");
   // Seccomp last: the filter may forbid what the steps above need.

@@ -1,14 +1,22 @@
 // pid 1 inside the sandbox.
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <climits>
+#include <linux/close_range.h>
 
 #include "launch/child.h"
+#include "launch/init_image.h"
 #include "launch/signals.h"
+#include "security/privileges.h"
+#include "security/seccomp.h"
 #include "sys/syscalls.h"
 
 namespace sb::launch {
@@ -25,7 +33,8 @@ sigset_t init_signals() {
   return set;
 }
 
-// From here on this process takes the forwarded signals and SIGCHLD itself.
+// From here on this process takes the forwarded signals and SIGCHLD itself. The forwarded
+// ones are blocked already, since the clone (child_main): one that came during setup waits.
 void hold_signals() {
   sigset_t set = init_signals();
   struct sigaction sa{};
@@ -34,7 +43,8 @@ void hold_signals() {
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
 }
 
-// In a child of a process that holds them: default dispositions and an empty mask again.
+// In a child of a process that holds them: default dispositions and an empty mask again. A
+// signal held for COMMAND is passed on by init once this child exists.
 void release_signals() {
   struct sigaction dfl{};
   dfl.sa_handler = SIG_DFL;
@@ -44,14 +54,8 @@ void release_signals() {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-pid_t fork_with_signals_held() {
-  hold_signals();
-  pid_t pid = ::fork();
-  if (pid == 0) release_signals();
-  return pid;
-}
-
 // Passes forwarded signals on to `target`, reaps every child, and exits with `target`'s status.
+// Only where sandbox-init cannot be started (become_init).
 [[noreturn]] void forward_and_reap(pid_t target) {
   sigset_t set = init_signals();
   for (;;) {
@@ -87,11 +91,67 @@ Result<pid_t> start_command(const Spec& spec, Channel& channel, const ChildState
   return pid;
 }
 
+// The sandbox-init image in a memory file that no one, this process included once its
+// effective capabilities are gone, may read: executing it makes a non-dumpable process.
+unique_fd init_image() {
+  constexpr unsigned kMfdExec = 0x10;  // MFD_EXEC (Linux 6.3): executable even where memfds default to not
+  int fd = static_cast<int>(::syscall(SYS_memfd_create, "sandbox-init", MFD_CLOEXEC | kMfdExec));
+  if (fd < 0 && errno == EINVAL) fd = static_cast<int>(::syscall(SYS_memfd_create, "sandbox-init", MFD_CLOEXEC));
+  unique_fd image(fd);
+  if (!image) return image;
+  for (unsigned long off = 0; off < kInitImageSize;) {
+    ssize_t n = ::write(image.get(), kInitImage + off, kInitImageSize - off);
+    if (n <= 0) return unique_fd();
+    off += static_cast<unsigned long>(n);
+  }
+  if (::fchmod(image.get(), 0100) < 0) return unique_fd();
+  return image;
+}
+
+std::string hex_programs(const std::vector<std::string>& programs) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const auto& p : programs) {
+    if (!out.empty()) out += ',';
+    for (unsigned char c : p) {
+      out += kDigits[c >> 4];
+      out += kDigits[c & 15];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
-Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel) {
+void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep) {
+  // Nothing but what it holds for the sandbox's life (locks, --sync-fd); not even the
+  // terminal, which COMMAND could otherwise steer it to inject into.
+  for (int fd = 0; fd < 3; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  (void)sys::close_fds_except(std::move(keep), CLOSE_RANGE_CLOEXEC);
+  unique_fd image = init_image();
+  if (image && security::keep_permitted_only()) {
+    std::string target_var = "SANDBOX_INIT_TARGET=" + std::to_string(target);
+    std::string seccomp_var = "SANDBOX_INIT_SECCOMP=" + hex_programs(programs);
+    char name[] = "sandbox-init";
+    char* argv[] = {name, nullptr};
+    char* envp[] = {target_var.data(), seccomp_var.data(), nullptr};
+    ::syscall(SYS_execveat, image.get(), "", argv, envp, AT_EMPTY_PATH);
+  }
+  // No sandbox-init (a kernel that refuses to execute memory files, say): the same
+  // confinement in this process, non-dumpable before its capabilities go. Entering the
+  // sandbox's namespaces through /proc/1/ns then needs CAP_SYS_PTRACE outside.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (!security::drop_capabilities(0) || !security::apply_seccomp(programs)) {
+    ::kill(target, SIGKILL);
+    ::_exit(125);
+  }
+  forward_and_reap(target);
+}
+
+Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel, const ChildState& state) {
   if (::unshare(CLONE_NEWPID) < 0) return fail_errno("Can't make a pid namespace inside --pidns");
-  pid_t inner = fork_with_signals_held();
+  hold_signals();
+  pid_t inner = ::fork();
   if (inner < 0) return fail_errno("Can't start pid 1 inside --pidns: fork");
   if (inner == 0) {
     if (spec.personality == Personality::native || spec.die_with_parent)
@@ -99,7 +159,7 @@ Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel
     return {};
   }
   channel.close();
-  forward_and_reap(inner);
+  child_become_init(inner, state.seccomp_programs, {});
 }
 
 void child_run_init(const Spec& spec, Channel& channel, const ChildState& state) {
@@ -108,16 +168,12 @@ void child_run_init(const Spec& spec, Channel& channel, const ChildState& state)
 
   auto command = start_command(spec, channel, state);
   if (!command) child_fail(channel, command.error());
-
-  // init holds nothing COMMAND could use: no capability, no descriptor beyond the standard
-  // three and its locks. It stays dumpable: joining the sandbox later (--userns, --pidns) goes
-  // through its /proc/PID/ns entries.
   channel.close();
-  std::vector<int> locks;
-  for (const auto& fd : state.locks) locks.push_back(fd.get());
-  (void)sys::close_fds_except(locks, 0);
-
-  forward_and_reap(*command);
+  // It holds the locks and --sync-fd for the sandbox's life, and nothing else.
+  std::vector<int> keep;
+  for (const auto& fd : state.locks) keep.push_back(fd.get());
+  if (spec.sync_fd) keep.push_back(*spec.sync_fd);
+  child_become_init(*command, state.seccomp_programs, std::move(keep));
 }
 
 }  // namespace sb::launch

@@ -318,9 +318,13 @@ Result<void> pivot(const Root& root) {
 }  // namespace
 
 Result<void> child_assemble_root(const Spec& spec) {
-  // Nothing done here may reach the caller's namespace; host changes still propagate in.
-  if (::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
-    return fail_errno("Can't make / a slave mount");
+  // Nothing done here may reach the caller's namespace. Native: nothing the host mounts later
+  // reaches this one either (a mount added under a shared bind source would appear inside
+  // without the bind's read-only, nosuid and nodev). The drop-in keeps bubblewrap's slave
+  // mounts, through which it does.
+  unsigned long propagation = spec.host_propagation ? MS_SLAVE : MS_PRIVATE;
+  if (::mount(nullptr, "/", nullptr, propagation | MS_REC, nullptr) < 0)
+    return fail_errno(spec.host_propagation ? "Can't make / a slave mount" : "Can't make / a private mount");
 
   std::unique_ptr<Mounter> m = choose_mounter(spec.mount_api);
   NofileLimit limit(spec.mounts.size());  // one descriptor per source until its turn

@@ -2,6 +2,7 @@
 
 #include <cap-ng.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -29,6 +30,9 @@ Result<unsigned> drop_bounding_set(uint64_t keep) {
 Result<void> drop_capabilities(uint64_t keep) {
   // Needs CAP_SETPCAP, which the capability sets below may give up.
   TRY_ASSIGN(const unsigned last, drop_bounding_set(keep));
+  // libcap-ng keeps the pid it acts on from its first use, which may have been in a vfork
+  // child sharing this process's memory (COMMAND's, started by init).
+  capng_setpid(::getpid());
   capng_clear(CAPNG_SELECT_ALL);
   for (unsigned cap = 0; cap <= last; ++cap) {
     if (!(keep & (uint64_t{1} << cap))) continue;
@@ -39,6 +43,17 @@ Result<void> drop_capabilities(uint64_t keep) {
   }
   // Effective, permitted and inheritable in one capset, then the ambient set (raised after
   // inheritable, as the kernel requires).
+  if (capng_apply(static_cast<capng_select_t>(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT)) != 0)
+    return fail("Can't drop capabilities", EPERM);
+  return {};
+}
+
+Result<void> keep_permitted_only() {
+  TRY_ASSIGN(const unsigned last, drop_bounding_set(0));
+  capng_setpid(::getpid());
+  capng_clear(CAPNG_SELECT_ALL);
+  for (unsigned cap = 0; cap <= last; ++cap)
+    if (capng_update(CAPNG_ADD, CAPNG_PERMITTED, cap) != 0) return fail("Can't keep capability " + std::to_string(cap), EINVAL);
   if (capng_apply(static_cast<capng_select_t>(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT)) != 0)
     return fail("Can't drop capabilities", EPERM);
   return {};
