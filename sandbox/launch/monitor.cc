@@ -84,8 +84,10 @@ Result<void> monitor_write_id_maps(pid_t pid, const Spec& spec) {
   return {};
 }
 
-// Waits for the outcome: an error record from inside, or the child's exit status.
-Result<int> monitor_wait(Process& child, Channel& channel, int sigfd) {
+// Waits for the outcome: an error record from inside, or the child's exit status. The
+// network namespace helper is reaped as soon as it is done, not left a zombie beside the
+// sandbox for its whole life.
+Result<int> monitor_wait(Process& child, Channel& channel, int sigfd, std::optional<Process>& helper) {
   bool channel_open = true;
   std::optional<Error> reported;
   // Takes one record if one is waiting; false when there is none (now or ever).
@@ -103,10 +105,11 @@ Result<int> monitor_wait(Process& child, Channel& channel, int sigfd) {
   };
 
   for (;;) {
-    pollfd fds[3] = {{channel_open ? channel.fd() : -1, POLLIN, 0},
+    pollfd fds[4] = {{channel_open ? channel.fd() : -1, POLLIN, 0},
                      {child.pidfd.get(), POLLIN, 0},
-                     {sigfd, POLLIN, 0}};
-    if (::poll(fds, 3, -1) < 0) {
+                     {sigfd, POLLIN, 0},
+                     {helper ? helper->pidfd.get() : -1, POLLIN, 0}};
+    if (::poll(fds, 4, -1) < 0) {
       if (errno == EINTR) continue;
       child.kill();
       return fail_errno("poll");
@@ -116,6 +119,10 @@ Result<int> monitor_wait(Process& child, Channel& channel, int sigfd) {
       signalfd_siginfo si;
       if (::read(sigfd, &si, sizeof si) == sizeof si)
         (void)sys::pidfd_send_signal(child.pidfd.get(), static_cast<int>(si.ssi_signo));
+    }
+    if (fds[3].revents) {
+      helper->wait();
+      helper.reset();
     }
     if (fds[1].revents) {
       while (channel_open && read_channel()) {  // a record sent just before the exit
@@ -127,20 +134,33 @@ Result<int> monitor_wait(Process& child, Channel& channel, int sigfd) {
   }
 }
 
+// While the monitor waits for room in a status descriptor, a signal that would end COMMAND
+// ends the run (there may be no reader ever); USR1 and USR2 are passed on and held for it.
+bool ends_the_run(int sig) { return sig != SIGUSR1 && sig != SIGUSR2; }
+
 }  // namespace
 
 // The first status: child pid and namespaces, on --info-fd (then closed) and --json-status-fd.
-Result<void> monitor_report_start(const Spec& spec, pid_t child) {
+// Returns 0, or the signal that ended the run while the monitor waited to write.
+Result<int> monitor_report_start(const Spec& spec, const Process& child, int sigfd) {
+  auto write = [&](int fd, const std::string& data, const std::string& what) -> Result<int> {
+    for (;;) {
+      TRY_ASSIGN(int sig, write_status(fd, data, what, sigfd));
+      if (sig == 0 || ends_the_run(sig)) return sig;
+      (void)sys::pidfd_send_signal(child.pidfd.get(), sig);  // held inside until COMMAND runs
+    }
+  };
   if (spec.info_fd) {
-    TRY_ASSIGN(std::string info, status_json(child, spec, true));
-    TRY(write_all(*spec.info_fd, info, "--info-fd " + std::to_string(*spec.info_fd)));
+    TRY_ASSIGN(std::string info, status_json(child.pid, spec, true));
+    TRY_ASSIGN(int sig, write(*spec.info_fd, info, "--info-fd " + std::to_string(*spec.info_fd)));
     ::close(*spec.info_fd);
+    if (sig) return sig;
   }
   if (spec.json_status_fd) {
-    TRY_ASSIGN(std::string line, status_json(child, spec, false));
-    TRY(write_all(*spec.json_status_fd, line, "--json-status-fd " + std::to_string(*spec.json_status_fd)));
+    TRY_ASSIGN(std::string line, status_json(child.pid, spec, false));
+    return write(*spec.json_status_fd, line, "--json-status-fd " + std::to_string(*spec.json_status_fd));
   }
-  return {};
+  return 0;
 }
 
 Result<int> monitor_run(const Spec& given) {
@@ -196,18 +216,23 @@ Result<int> monitor_run(const Spec& given) {
 
   // With --userns the namespace exists already; with --userns-block-fd a helper maps it.
   Result<void> started;
+  int ended_by = 0;  // a signal that ended the run while the monitor could not write status
   if (!spec.userns_fd && !spec.userns_block_fd) started = monitor_write_id_maps(child.pid, spec);
-  if (started) started = monitor_report_start(spec, child.pid);
-  if (started) started = monitor_end.monitor_send_go();
+  if (started) {
+    if (auto sig = monitor_report_start(spec, child, sigfd.get()); !sig) started = std::unexpected(sig.error());
+    else ended_by = *sig;
+  }
+  if (started && !ended_by) started = monitor_end.monitor_send_go();
   std::optional<Process> helper;
-  if (started && netns_link) {
+  if (started && !ended_by && netns_link) {
     auto h = monitor_start_netns_helper(spec, child, std::move(netns_link->first));
     if (h) helper.emplace(std::move(*h));
     else started = std::unexpected(std::move(h).error());
   }
-  Result<int> outcome = started ? monitor_wait(child, monitor_end, sigfd.get())
-                                : Result<int>(std::unexpected(started.error()));
-  if (!started) {
+  Result<int> outcome = !started  ? Result<int>(std::unexpected(started.error()))
+                       : ended_by ? Result<int>(128 + ended_by)
+                                  : monitor_wait(child, monitor_end, sigfd.get(), helper);
+  if (!started || ended_by) {
     child.kill();
     child.wait();
   }
@@ -219,8 +244,11 @@ Result<int> monitor_run(const Spec& given) {
   if (spec.json_status_fd) {
     int code = outcome ? *outcome
                        : exit_code_for(outcome.error().kind, spec.personality == Personality::bwrap);
-    (void)write_all(*spec.json_status_fd, "{ \"exit-code\": " + std::to_string(code) + " }\n",
-                    "--json-status-fd");
+    // Not after a run that ended because this descriptor had no room; and a signal while it
+    // has none now gives up the line rather than the monitor's exit.
+    if (!ended_by)
+      (void)write_status(*spec.json_status_fd, "{ \"exit-code\": " + std::to_string(code) + " }\n",
+                         "--json-status-fd", sigfd.get());
     ::close(*spec.json_status_fd);
   }
   return outcome;

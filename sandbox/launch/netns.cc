@@ -54,8 +54,10 @@ Result<Process> monitor_start_netns_helper(const Spec& spec, const Process& chil
   auto clone = sys::clone3(0, true);
   if (!clone) return std::unexpected(std::move(clone).error().wrap("Can't start the network namespace helper"));
   if (clone->pid == 0) {
-    // The monitor's death ends it, as it ends the child.
+    // The monitor's death ends it, as it ends the child. It holds every capability in the
+    // sandbox's user namespace for a moment: nothing inside may attach to it meanwhile.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (::getppid() != monitor) ::_exit(1);
     auto ns = helper_make_netns(spec, child.pidfd.get());
     if (ns) (void)link.send_fd(ns->get());

@@ -1,7 +1,13 @@
 #include "launch/status.h"
 
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <climits>
 
 namespace sb::launch {
 
@@ -25,14 +31,31 @@ Result<std::string> status_json(pid_t child, const Spec& spec, bool pretty) {
   return out;
 }
 
-Result<void> write_all(int fd, const std::string& data, const std::string& what) {
+Result<int> write_status(int fd, const std::string& data, const std::string& what, int sigfd) {
+  struct stat st;
+  // A socket can say it has room and still block a write larger than that room: sockets are
+  // written without waiting. A pipe that has room takes PIPE_BUF bytes at once.
+  const bool socket = ::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
   for (size_t off = 0; off < data.size();) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_errno("Can't write " + what);
-    off += static_cast<size_t>(n);
+    pollfd fds[2] = {{fd, POLLOUT, 0}, {sigfd, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return fail_errno("Can't write " + what);
+    }
+    if (fds[0].revents) {
+      size_t chunk = std::min<size_t>(data.size() - off, PIPE_BUF);
+      ssize_t n = socket ? ::send(fd, data.data() + off, chunk, MSG_DONTWAIT | MSG_NOSIGNAL)
+                         : ::write(fd, data.data() + off, chunk);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n < 0) return fail_errno("Can't write " + what);
+      off += static_cast<size_t>(n);
+      continue;
+    }
+    signalfd_siginfo si;
+    if ((fds[1].revents & POLLIN) && ::read(sigfd, &si, sizeof si) == sizeof si)
+      return static_cast<int>(si.ssi_signo);
   }
-  return {};
+  return 0;
 }
 
 }  // namespace sb::launch

@@ -14,6 +14,10 @@ namespace sb::launch {
 // `pretty` gives --info-fd's layout, one member a line; otherwise one line.
 Result<std::string> status_json(pid_t child, const Spec& spec, bool pretty);
 
-Result<void> write_all(int fd, const std::string& data, const std::string& what);
+// Writes all of `data` to a status descriptor without blocking the monitor where it could not
+// take a signal: it waits for room and for `sigfd` together, and writes no more than the room
+// it was told of. Returns 0 once everything is written, or the number of a signal that came
+// while nothing could be written (taken from sigfd).
+Result<int> write_status(int fd, const std::string& data, const std::string& what, int sigfd);
 
 }  // namespace sb::launch
