@@ -3,9 +3,17 @@
  *   escape-probe privileged      kexec, reboot, modules, swap, accounting, clock, port I/O
  *   escape-probe abstract NAME   connect to the abstract unix socket @NAME
  *   escape-probe ptrace PID      PTRACE_SEIZE the process PID
- *   escape-probe ids             real and effective uid, effective capabilities */
+ *   escape-probe ids             real and effective uid, effective capabilities
+ *   escape-probe steer           every way to act through the parent process (init): ptrace,
+ *                                its memory, its descriptors, its environment
+ *   escape-probe fds             this process's open descriptors, in order
+ *   escape-probe keyring-wrap COMMAND...  a new session keyring holding the user key
+ *                                "sandbox-probe" = "topsecret", then exec COMMAND
+ *   escape-probe keyring-read    look the key up through the session keyring and read it */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/reboot.h>
 #include <stddef.h>
@@ -15,6 +23,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
@@ -74,11 +83,75 @@ static int ids(void) {
   return 0;
 }
 
+static int steer(void) {
+  pid_t parent = getppid();
+  char path[64], buf[64];
+  long r = ptrace(PTRACE_SEIZE, parent, NULL, NULL);
+  report("ptrace", r);
+  if (r == 0) ptrace(PTRACE_DETACH, parent, NULL, NULL);
+  struct iovec local = {buf, sizeof buf}, remote = {(void *)0x400000, sizeof buf};
+  r = process_vm_readv(parent, &local, 1, &remote, 1, 0);
+  /* A read that fails only on the address (EFAULT) got past the permission check. */
+  report("process_vm_readv", r >= 0 || errno == EFAULT ? 0 : -1);
+  snprintf(path, sizeof path, "/proc/%d/mem", parent);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  report("mem", fd >= 0 ? 0 : -1);
+  snprintf(path, sizeof path, "/proc/%d/environ", parent);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  report("environ", fd >= 0 && read(fd, buf, sizeof buf) >= 0 ? 0 : -1);
+  int pidfd = (int)syscall(SYS_pidfd_open, parent, 0);
+  report("pidfd_getfd", pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, 0, 0) >= 0 ? 0 : -1);
+  return 0;
+}
+
+static int fds(void) {
+  DIR *d = opendir("/proc/self/fd");
+  if (!d) return 2;
+  int own = dirfd(d), seen[1024], n = 0;
+  for (struct dirent *e; (e = readdir(d)) && n < 1024;)
+    if (e->d_name[0] != '.' && atoi(e->d_name) != own) seen[n++] = atoi(e->d_name);
+  for (int i = 0; i < n; ++i) /* readdir's order is not numeric */
+    for (int j = i + 1; j < n; ++j)
+      if (seen[j] < seen[i]) { int t = seen[i]; seen[i] = seen[j]; seen[j] = t; }
+  for (int i = 0; i < n; ++i) printf("%s%d", i ? " " : "", seen[i]);
+  printf("\n");
+  return 0;
+}
+
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#define KEYCTL_SEARCH 10
+#define KEYCTL_READ 11
+#define KEY_SPEC_SESSION_KEYRING -3
+
+static int keyring_wrap(char **cmd) {
+  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 ||
+      syscall(SYS_add_key, "user", "sandbox-probe", "topsecret", 9, KEY_SPEC_SESSION_KEYRING) < 0) {
+    perror("escape-probe: keyring");
+    return 2;
+  }
+  execvp(cmd[0], cmd);
+  perror("escape-probe: exec");
+  return 127;
+}
+
+static int keyring_read(void) {
+  char buf[64] = {0};
+  long key = syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_SESSION_KEYRING, "user", "sandbox-probe", 0);
+  long n = key < 0 ? -1 : syscall(SYS_keyctl, KEYCTL_READ, key, buf, sizeof buf - 1);
+  if (n < 0) printf("%s\n", strerrorname_np(errno));
+  else printf("read %s\n", buf);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "steer") == 0) return steer();
+  if (argc == 2 && strcmp(argv[1], "fds") == 0) return fds();
+  if (argc > 2 && strcmp(argv[1], "keyring-wrap") == 0) return keyring_wrap(argv + 2);
+  if (argc == 2 && strcmp(argv[1], "keyring-read") == 0) return keyring_read();
   if (argc == 2 && strcmp(argv[1], "privileged") == 0) return privileged();
   if (argc == 3 && strcmp(argv[1], "abstract") == 0) return abstract(argv[2]);
   if (argc == 3 && strcmp(argv[1], "ptrace") == 0) return trace(argv[2]);
   if (argc == 2 && strcmp(argv[1], "ids") == 0) return ids();
-  fprintf(stderr, "usage: escape-probe privileged | abstract NAME | ptrace PID | ids\n");
+  fprintf(stderr, "usage: escape-probe privileged | abstract NAME | ptrace PID | ids | steer | fds | keyring-wrap COMMAND... | keyring-read\n");
   return 2;
 }

@@ -71,12 +71,14 @@ TEST_F(Escape, NestedUserNamespaceCannotUnlockReadOnlyBinds) {
 TEST_F(Escape, NoWayBackToTheOldRoot) {
   auto r = run(in_busybox({"--chdir", "/", "sh", "-c",
                            "for p in /proc/[0-9]*; do readlink $p/root; readlink $p/cwd; done | sort -u;"
-                           "ls /proc/1/root/ | tr '\\n' ' '; echo; ls /proc/self/fd | wc -l"}));
+                           "ls /proc/$$/root/ | tr '\\n' ' '; echo; ls /proc/self/fd | wc -l;"
+                           "ls /proc/1/root/ 2>/dev/null || echo init-refused"}));
   ASSERT_EQ(r.status, 0) << r.err;
   auto l = lines(r.out);
   ASSERT_GE(l.size(), 3u) << r.out;
   EXPECT_EQ(l[0], "/");  // every process's root and cwd is the new root
   EXPECT_EQ(l[1], "bin etc proc root tmp ");
+  EXPECT_EQ(l.back(), "init-refused");  // init is sandbox-init, closed to COMMAND
 }
 
 TEST_F(Escape, MonitorIsOutOfReach) {

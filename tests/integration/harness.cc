@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -67,6 +68,17 @@ pid_t spawn(const std::vector<std::string>& argv_in, const RunOptions& opts, int
     for (auto [child_fd, here] : opts.fds) copies.push_back(fcntl(here, F_DUPFD_CLOEXEC, 200));
     for (size_t i = 0; i < opts.fds.size(); ++i)
       dup2(copies[i], opts.fds[i].first);  // dup2 clears close-on-exec on the new descriptor
+    // Nothing else this process inherited reaches the command: the drop-in passes inherited
+    // descriptors through, and tests count them.
+    std::vector<unsigned> given;
+    for (auto [child_fd, here] : opts.fds) given.push_back(static_cast<unsigned>(child_fd));
+    std::sort(given.begin(), given.end());
+    unsigned from = 3;
+    for (unsigned fd : given) {
+      if (fd > from) syscall(SYS_close_range, from, fd - 1, CLOSE_RANGE_CLOEXEC);
+      from = std::max(from, fd + 1);
+    }
+    syscall(SYS_close_range, from, ~0u, CLOSE_RANGE_CLOEXEC);
     if (!opts.cwd.empty() && chdir(opts.cwd.c_str()) < 0) _exit(121);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

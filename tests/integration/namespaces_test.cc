@@ -82,7 +82,7 @@ TEST_F(Namespaces, InitIsPid1AndCommandPid2) {
   // The glob is expanded by sh itself: no other process runs while it looks.
   auto r = run(in_busybox({"sh", "-c", "echo $$; echo /proc/[0-9]*; cat /proc/1/comm"}));
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(lines(r.out), (std::vector<std::string>{"2", "/proc/1 /proc/2", "sandbox"}));
+  EXPECT_EQ(lines(r.out), (std::vector<std::string>{"2", "/proc/1 /proc/2", "sandbox-init"}));
 }
 
 TEST_F(Namespaces, AsPid1) {
