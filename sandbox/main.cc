@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ int main(int argc, char** argv) {
   }
   if (auto v = sb::cli::validate(spec); !v) return report(v.error());
 
+  if (argc > 0) {
+    spec.caller.args_begin = argv[0];
+    spec.caller.args_size = static_cast<size_t>(argv[argc - 1] + std::strlen(argv[argc - 1]) + 1 - argv[0]);
+  }
   spec.caller.uid = ::getuid();
   spec.caller.gid = ::getgid();
   char cwd[PATH_MAX];

@@ -110,6 +110,10 @@ struct Caller {
   uid_t uid = 0;
   gid_t gid = 0;
   std::string cwd;  // empty when unknown
+  // The process's own argument strings, which /proc/PID/cmdline shows to anyone: pid 1
+  // overwrites its copy before anything runs inside.
+  char* args_begin = nullptr;
+  size_t args_size = 0;
   bool operator==(const Caller&) const = default;
 };
 

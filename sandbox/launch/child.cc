@@ -7,6 +7,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstring>
+
 #include "launch/namespaces.h"
 #include "launch/netns.h"
 #include "launch/signals.h"
@@ -173,6 +175,12 @@ void child_fail(Channel& channel, const Error& error) {
 }
 
 void child_main(const Spec& spec, Channel channel, std::optional<Channel> netns) {
+  // Until it execs sandbox-init, this process's command line would show the caller's whole
+  // one to COMMAND (cmdline needs no permission to read). Everything in it was copied out.
+  if (spec.caller.args_begin) {
+    std::memset(spec.caller.args_begin, 0, spec.caller.args_size);
+    std::strncpy(spec.caller.args_begin, "sandbox-init", spec.caller.args_size - 1);
+  }
   // The monitor's death ends the sandbox: init's death kills every process in its pid
   // namespace. Set before waiting for "go", so a monitor that died already is seen as EOF.
   if (spec.personality == Personality::native || spec.die_with_parent)
