@@ -36,7 +36,6 @@
 #define EAGAIN 11
 #define ECHILD 10
 #define SIG_BLOCK 0
-#define MAX_PROGRAMS 64
 
 #if defined(__x86_64__)
 __asm__(".text\n.globl _start\n_start:\n"

@@ -62,10 +62,11 @@ Error child_exec_command(const Spec& spec, const ChildState& state) {
     std::vector<int> keep = spec.keep_fds;
     if (spec.block_fd) keep.push_back(*spec.block_fd);  // closed below, once read
     if (auto r = sys::close_fds_except(keep, CLOSE_RANGE_CLOEXEC); !r) return r.error();
-  }
-  // --sync-fd is init's to hold; bubblewrap leaves it to COMMAND only when COMMAND is pid 1.
-  if (spec.sync_fd && (spec.personality == Personality::native || !spec.as_pid_1))
+  } else if (spec.sync_fd && !spec.as_pid_1) {
+    // --sync-fd is init's to hold (natively it went with the rest above); bubblewrap leaves
+    // it to COMMAND only when COMMAND is pid 1.
     ::fcntl(*spec.sync_fd, F_SETFD, FD_CLOEXEC);
+  }
   // As bubblewrap, a descriptor that cannot be read does not hold COMMAND back.
   if (spec.block_fd) (void)child_wait_on(*spec.block_fd, "--block-fd");
   // Seccomp last: the filter may forbid what the steps above need.

@@ -23,8 +23,6 @@
 namespace sbtest {
 namespace {
 
-std::string dir_of(const std::string& path) { return path.substr(0, path.rfind('/')); }
-std::string base_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 class Escape : public SandboxTest {
  protected:

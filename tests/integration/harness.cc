@@ -392,6 +392,9 @@ std::string old_kernel_bin() {
   return p ? p : "old-kernel";
 }
 
+std::string dir_of(const std::string& path) { return path.substr(0, path.rfind('/')); }
+std::string base_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
 std::string escape_probe_bin() {
   const char* p = std::getenv("SANDBOX_ESCAPE_PROBE");
   return p ? p : "escape-probe";

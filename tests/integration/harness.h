@@ -83,6 +83,9 @@ std::string seccomp_deny_mkdir(int err);
 std::vector<std::string> plus(std::vector<std::string> argv, std::initializer_list<std::string> more);
 
 std::vector<std::string> lines(const std::string& text);
+// A path's folder and its last component.
+std::string dir_of(const std::string& path);
+std::string base_of(const std::string& path);
 std::string read_link(const std::string& path);
 bool exists(const std::string& path);
 

@@ -20,8 +20,6 @@
 namespace sbtest {
 namespace {
 
-std::string dir_of(const std::string& path) { return path.substr(0, path.rfind('/')); }
-std::string base_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 // The escape probe, bound at /probe inside.
 std::vector<std::string> probe_bind() { return {"--ro-bind", dir_of(escape_probe_bin()), "/probe"}; }
