@@ -17,12 +17,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstddef>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -390,6 +392,27 @@ std::string mount_api_name(const ::testing::TestParamInfo<std::string>& param) {
 std::string old_kernel_bin() {
   const char* p = std::getenv("SANDBOX_OLD_KERNEL");
   return p ? p : "old-kernel";
+}
+
+pid_t child_pid_in(const std::string& status) {
+  std::smatch m;
+  if (std::regex_search(status, m, std::regex("\"child-pid\": ([0-9]+)"))) return std::stoi(m[1]);
+  return -1;
+}
+
+std::unique_ptr<Background> start_waiting(std::initializer_list<std::string> options, pid_t* child) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) return nullptr;
+  RunOptions o;
+  o.fds = {{5, p[1]}};
+  std::vector<std::string> args = in_busybox(options);
+  args.insert(args.end(), {"--info-fd", "5", "sh", "-c", "echo ready; exec sleep 1000"});
+  auto bg = std::make_unique<Background>(args, o);
+  close(p[1]);
+  *child = child_pid_in(read_all(p[0]));
+  close(p[0]);
+  EXPECT_TRUE(bg->wait_for_line("ready"));
+  return bg;
 }
 
 std::string dir_of(const std::string& path) { return path.substr(0, path.rfind('/')); }

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,12 @@ class Background {
   std::string out_buf_, err_buf_;
   bool reaped_ = false;
 };
+
+// A native sandbox (in_busybox with `options`) running until killed, and, in *child, its
+// init's pid as --info-fd gives it; ready once it returns.
+std::unique_ptr<Background> start_waiting(std::initializer_list<std::string> options, pid_t* child);
+// The child pid an --info-fd or --json-status-fd record names, or -1.
+pid_t child_pid_in(const std::string& status);
 
 std::string sandbox_bin();
 std::string rootfs();

@@ -4,7 +4,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -298,6 +301,98 @@ TEST_F(Trust, DescriptorsReachingCommand) {
     }
   }
   for (int fd : ends) close(fd);
+}
+
+// The same for the options that join namespaces or wait for id maps: their descriptors are
+// closed before COMMAND in both personalities.
+TEST_F(Trust, DescriptorsOfJoinedNamespacesAreClosed) {
+  pid_t child = -1;
+  auto first = start_waiting({"--disable-userns"}, &child);
+  ASSERT_GT(child, 0);
+  std::string ns = "/proc/" + std::to_string(child) + "/ns/";
+  int inner = open((ns + "user").c_str(), O_RDONLY | O_CLOEXEC);
+  int pid = open((ns + "pid").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(inner, 0);
+  ASSERT_GE(pid, 0);
+  int outer = ioctl(inner, NS_GET_PARENT);
+  ASSERT_GE(outer, 0);
+  struct Join {
+    std::vector<std::string> options;
+    std::vector<std::pair<int, int>> fds;
+  };
+  const std::vector<Join> joins = {
+      {{"--userns", "5"}, {{5, outer}}},
+      {{"--userns", "5", "--pidns", "6"}, {{5, outer}, {6, pid}}},
+      {{"--userns", "5", "--userns2", "6"}, {{5, outer}, {6, inner}}},
+  };
+  for (const auto& j : joins) {
+    for (bool bwrap : {false, true}) {
+      std::vector<std::string> argv = bwrap ? bwrap_busybox({}) : in_busybox({});
+      argv = then(then(then(argv, j.options), probe_bind()), {probe(), "fds"});
+      RunOptions o;
+      o.fds = j.fds;
+      int nine = open("/dev/null", O_RDONLY | O_CLOEXEC);
+      o.fds.push_back({9, nine});
+      auto r = run(argv, o);
+      std::string what = std::string(bwrap ? "bwrap " : "native ") + j.options.back();
+      EXPECT_EQ(r.status, 0) << what << r.err;
+      EXPECT_EQ(r.out, bwrap ? "0 1 2 9\n" : "0 1 2\n") << what;
+      close(nine);
+    }
+  }
+  close(inner);
+  close(outer);
+  close(pid);
+
+  // --userns-block-fd: the test writes the id maps, as the helper it stands for would.
+  for (bool bwrap : {false, true}) {
+    int info[2], block[2];
+    ASSERT_EQ(pipe2(info, O_CLOEXEC), 0);
+    ASSERT_EQ(pipe2(block, O_CLOEXEC), 0);
+    std::vector<std::string> argv = bwrap ? bwrap_busybox({"--unshare-user"}) : in_busybox({});
+    argv = then(then(then(argv, {"--info-fd", "6", "--userns-block-fd", "5"}), probe_bind()), {probe(), "fds"});
+    RunOptions o;
+    int nine = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    o.fds = {{5, block[0]}, {6, info[1]}, {9, nine}};
+    Background bg(argv, o);
+    close(block[0]);
+    close(info[1]);
+    pid_t c = child_pid_in(read_all(info[0]));
+    ASSERT_GT(c, 0) << bg.finish().err;
+    std::string proc = "/proc/" + std::to_string(c) + "/";
+    std::string inside = bwrap ? std::to_string(getuid()) : "0";
+    write_file(proc + "uid_map", inside + " " + std::to_string(getuid()) + " 1\n");
+    write_file(proc + "setgroups", "deny");
+    write_file(proc + "gid_map", (bwrap ? std::to_string(getgid()) : "0") + " " + std::to_string(getgid()) + " 1\n");
+    ASSERT_EQ(write(block[1], "x", 1), 1);
+    auto r = bg.finish();
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, bwrap ? "0 1 2 9\n" : "0 1 2\n") << (bwrap ? "bwrap" : "native");
+    close(block[1]);
+    close(info[0]);
+    close(nine);
+  }
+}
+
+// Where the kernel refuses to execute a memory file, init stays the setup process: it is then
+// non-dumpable, without capabilities and under the same programs, and still closed to COMMAND.
+TEST_F(Trust, InitWithoutSandboxInitIsStillClosed) {
+  auto under_old_kernel = [](const std::vector<std::string>& inner) {
+    std::vector<std::string> argv = {old_kernel_bin(), "--deny", std::to_string(SYS_memfd_create) + ":1"};
+    argv.insert(argv.end(), inner.begin(), inner.end());
+    return argv;
+  };
+  // The probe is COMMAND, so init is its parent.
+  auto steer = run(under_old_kernel(then(in_busybox({}), then(probe_bind(), {probe(), "steer"}))));
+  EXPECT_EQ(steer.out, "ptrace EPERM\nprocess_vm_readv EPERM\nmem EACCES\nenviron EACCES\npidfd_getfd EPERM\n")
+      << steer.err;
+  auto status = run(under_old_kernel(in_busybox(
+      {"grep", "-E", "^(Name|CapPrm|CapEff|CapBnd|NoNewPrivs|Seccomp_filters):", "/proc/1/status"})));
+  // The filters: old-kernel's own, the built-in terminal rule.
+  // init keeps the binary's name (at most 15 characters, as the kernel keeps it).
+  EXPECT_EQ(status.out, "Name:\t" + base_of(sandbox_bin()).substr(0, 15) + "\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n"
+                        "CapBnd:\t0000000000000000\nNoNewPrivs:\t1\nSeccomp_filters:\t2\n")
+      << status.err;
 }
 
 // Flatpak passes O_PATH descriptors of directories beneath ~/.var/app: a descriptor left open

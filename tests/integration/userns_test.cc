@@ -15,24 +15,6 @@ namespace {
 
 class Userns : public SandboxTest {};
 
-// A sandbox that waits on stdin; its child pid comes from --info-fd.
-std::unique_ptr<Background> start_waiting(std::initializer_list<std::string> options, pid_t* child) {
-  int p[2];
-  if (pipe2(p, O_CLOEXEC) < 0) return nullptr;
-  RunOptions o;
-  o.fds = {{5, p[1]}};
-  std::vector<std::string> args = in_busybox(options);
-  args.insert(args.end(), {"--info-fd", "5", "sh", "-c", "echo ready; exec sleep 1000"});
-  auto bg = std::make_unique<Background>(args, o);
-  close(p[1]);
-  std::string info = read_all(p[0]);
-  close(p[0]);
-  std::smatch m;
-  if (std::regex_search(info, m, std::regex("\"child-pid\": ([0-9]+)"))) *child = std::stoi(m[1]);
-  EXPECT_TRUE(bg->wait_for_line("ready"));
-  return bg;
-}
-
 TEST_F(Userns, JoinUserAndPidNamespaces) {
   pid_t child = -1;
   auto first = start_waiting({}, &child);
