@@ -35,6 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   const std::vector<std::string> spliced{"--args", std::to_string(fd.get()), "true"};
   auto through_fd = sb::cli::parse(spliced, "sandbox");
+  // The descriptor read is recorded, to be closed before COMMAND; the rest must be the same.
+  if (through_fd) {
+    if (through_fd->spec.args_fds != std::vector<int>{fd.get()}) broken("the --args descriptor was not recorded");
+    through_fd->spec.args_fds.clear();
+  }
 
   if (!stream.empty() && stream.back() != '\0') {
     if (through_fd) broken("an unterminated stream was accepted");

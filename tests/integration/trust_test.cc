@@ -83,11 +83,16 @@ class Trust : public SandboxTest {};
 // init is COMMAND's parent in every mode (pid 1, or the subreaper without a pid namespace).
 TEST_F(Trust, InitIsAsConfinedAsCommand) {
   for (const auto& m : modes()) {
+    std::string seccomp = m.bwrap ? "0" : "2";  // the drop-in loads no program unless asked
+    // COMMAND may run before init has become sandbox-init and loaded its programs (its name
+    // comes first): wait for both, a while at most.
+    std::string ready = "grep -q '^Name:.sandbox-init$' /proc/$PPID/status && grep -q '^Seccomp:." + seccomp +
+                        "$' /proc/$PPID/status";
     auto r = run(in_mode(m, {"sh", "-c",
+                             "i=0; until " + ready + " || [ $i = 500 ]; do sleep 0.01; i=$((i+1)); done;"
                              "grep -E '^(Name|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "
                              "/proc/$PPID/status; tr '\\0' ' ' < /proc/$PPID/cmdline; echo"}));
     ASSERT_EQ(r.status, 0) << m.name << r.err;
-    std::string seccomp = m.bwrap ? "0" : "2";  // the drop-in loads no program unless asked
     EXPECT_EQ(r.out, "Name:\tsandbox-init\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000000\n"
                      "CapEff:\t0000000000000000\nCapBnd:\t0000000000000000\nCapAmb:\t0000000000000000\n"
                      "NoNewPrivs:\t1\nSeccomp:\t" + seccomp + "\nsandbox-init \n")
@@ -97,7 +102,9 @@ TEST_F(Trust, InitIsAsConfinedAsCommand) {
   RunOptions o;
   o.fds = {{5, data_fd(seccomp_deny_mkdir(EROFS))}};
   auto r = run(then(bwrap_busybox({"--add-seccomp-fd", "5"}),
-                    {"sh", "-c", "grep -E '^Seccomp_filters:' /proc/1/status /proc/self/status"}),
+                    {"sh", "-c",
+                     "i=0; until grep -q '^Seccomp_filters:.1$' /proc/1/status || [ $i = 500 ]; do sleep 0.01; i=$((i+1)); done;"
+                     "grep -E '^Seccomp_filters:' /proc/1/status /proc/self/status"}),
                o);
   EXPECT_EQ(r.out, "/proc/1/status:Seccomp_filters:\t1\n/proc/self/status:Seccomp_filters:\t1\n") << r.err;
   close(o.fds[0].second);
