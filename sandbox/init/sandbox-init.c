@@ -10,6 +10,7 @@
  * It is built without a C library: a few kilobytes, copied into that memory file at every
  * start. It reads two variables:
  *   SANDBOX_INIT_TARGET=PID        the process whose exit status it exits with (COMMAND)
+ *   SANDBOX_INIT_READY=FD          closed once this process is confined: COMMAND execs then
  *   SANDBOX_INIT_SECCOMP=HEX[,HEX] seccomp programs to load, in order, once nothing else
  *                                  needs doing
  * then forwards TERM, INT, HUP, QUIT, USR1 and USR2 to the target and reaps every child.
@@ -127,7 +128,7 @@ static int load_programs(const char *p) {
   return 0;
 }
 
-static long parse_pid(const char *s) {
+static long parse_number(const char *s) {
   long v = 0;
   if (!s || !*s) return -1;
   for (; *s; ++s) {
@@ -157,7 +158,7 @@ __attribute__((noreturn, used)) void init_main(long *sp) {
   unsigned caps[6] = {0};
   SYS(capset, &header, caps, 0, 0);
 
-  long target = parse_pid(getenv_(envp, "SANDBOX_INIT_TARGET"));
+  long target = parse_number(getenv_(envp, "SANDBOX_INIT_TARGET"));
   if (target <= 0) leave(125);
 
   unsigned long mask = 0;
@@ -168,6 +169,10 @@ __attribute__((noreturn, used)) void init_main(long *sp) {
 
   /* Set already where the setup finished; not yet in a --pidns relay, which starts early. */
   SYS(prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0);
+  /* Non-dumpable and without capabilities: COMMAND may exec. Before the programs, since one
+   * of them may forbid close; init's few calls below need no filter to keep them harmless. */
+  long ready = parse_number(getenv_(envp, "SANDBOX_INIT_READY"));
+  if (ready >= 0) SYS(close, ready, 0, 0, 0);
   /* Last, as bubblewrap's init does: a program may forbid anything done before it. */
   if (load_programs(getenv_(envp, "SANDBOX_INIT_SECCOMP")) < 0) {
     SYS(kill, target, 9, 0, 0);

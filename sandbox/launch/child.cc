@@ -176,7 +176,8 @@ void child_fail(Channel& channel, const Error& error) {
 
 void child_main(const Spec& spec, Channel channel, std::optional<Channel> netns) {
   // Until it execs sandbox-init, this process's command line would show the caller's whole
-  // one to COMMAND (cmdline needs no permission to read). Everything in it was copied out.
+  // one to whatever sees it (cmdline needs no permission to read; a pid namespace joined with
+  // --pidns holds others' processes). Everything in it was copied out.
   if (spec.caller.args_begin) {
     std::memset(spec.caller.args_begin, 0, spec.caller.args_size);
     std::strncpy(spec.caller.args_begin, "sandbox-init", spec.caller.args_size - 1);

@@ -33,8 +33,9 @@ Result<void> child_wait_on(int fd, const char* option);
 [[noreturn]] void child_fail(Channel& channel, const Error& error);
 
 // The last steps in COMMAND's own process: capabilities, directory, environment,
-// descriptors, --block-fd, seccomp, exec. Returns only on failure.
-Error child_exec_command(const Spec& spec, const ChildState& state);
+// descriptors, --block-fd, then, once `init_ready` (if any) reaches end of file, seccomp and
+// exec. Returns only on failure.
+Error child_exec_command(const Spec& spec, const ChildState& state, int init_ready = -1);
 
 // --pidns with a new pid namespace: the kernel creates a pid namespace only for the children
 // of a process, so this process stays outside it and relays signals and the exit status, while
@@ -43,8 +44,9 @@ Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel
 
 // Turns this process into the sandbox-init program (sandbox/init/sandbox-init.c): non-dumpable
 // from its first instruction, no capabilities, `programs` loaded, nothing held but `keep`,
-// passing signals on to `target` and exiting with its status.
-[[noreturn]] void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep);
+// passing signals on to `target` and exiting with its status. `ready` is closed once it is so.
+[[noreturn]] void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep,
+                                    unique_fd ready);
 
 // pid 1: starts COMMAND, forwards signals to it, reaps orphans, exits with COMMAND's status.
 [[noreturn]] void child_run_init(const Spec& spec, Channel& channel, const ChildState& state);

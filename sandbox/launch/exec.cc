@@ -50,7 +50,7 @@ Result<void> child_chdir(const Spec& spec) {
 
 }  // namespace
 
-Error child_exec_command(const Spec& spec, const ChildState& state) {
+Error child_exec_command(const Spec& spec, const ChildState& state, int init_ready) {
   if (child_command_leads_session(spec) && ::setsid() < 0) return fail_errno("Can't start a new session").error();
   // Every step below is COMMAND's, with COMMAND's privileges.
   if (auto r = security::drop_capabilities(spec.caps); !r) return r.error();
@@ -69,6 +69,8 @@ Error child_exec_command(const Spec& spec, const ChildState& state) {
   }
   // As bubblewrap, a descriptor that cannot be read does not hold COMMAND back.
   if (spec.block_fd) (void)child_wait_on(*spec.block_fd, "--block-fd");
+  // Until init is sandbox-init, COMMAND's code does not run beside it.
+  if (init_ready >= 0) (void)child_wait_on(init_ready, "init");
   // Seccomp last: the filter may forbid what the steps above need.
   if (auto r = security::apply_seccomp(state.seccomp_programs); !r) return r.error();
 

@@ -73,20 +73,25 @@ void release_signals() {
   }
 }
 
-// Starts COMMAND's process. It shares init's memory, and init waits, until the exec (vfork):
-// copying init's address space only for the exec to throw the copy away cost more than
-// anything else in starting COMMAND. With --block-fd, which may wait for long before the exec,
-// it gets a copy instead (fork), so that init stays free to pass signals on meanwhile. The
-// child never returns from here: it execs or exits.
-Result<pid_t> start_command(const Spec& spec, Channel& channel, const ChildState& state) {
+// Starts COMMAND's process (a fork: it needs a copy, since this process execs sandbox-init
+// meanwhile). It prepares its exec alongside, and execs only once `init_ready` reaches end of
+// file: once this process is sandbox-init, non-dumpable and without capabilities, so there is
+// no moment at which COMMAND runs beside a weaker init. The child never returns from here: it
+// execs or exits.
+Result<pid_t> start_command(const Spec& spec, Channel& channel, const ChildState& state, unique_fd& init_ready) {
+  int ready[2];
+  if (::pipe2(ready, O_CLOEXEC) < 0) return fail_errno("Can't start COMMAND: pipe");
   hold_signals();
-  pid_t pid = spec.block_fd ? ::fork() : ::vfork();
+  pid_t pid = ::fork();
   if (pid == 0) {
+    ::close(ready[1]);
     release_signals();
     // The parent-death signal does not pass to children; init's death is the sandbox's end.
     if (spec.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    child_fail(channel, child_exec_command(spec, state));
+    child_fail(channel, child_exec_command(spec, state, ready[0]));
   }
+  ::close(ready[0]);
+  init_ready.reset(ready[1]);
   if (pid < 0) return fail_errno("Can't start COMMAND: fork");
   return pid;
 }
@@ -123,25 +128,33 @@ std::string hex_programs(const std::vector<std::string>& programs) {
 
 }  // namespace
 
-void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep) {
+void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep, unique_fd ready) {
   // Nothing but what it holds for the sandbox's life (locks, --sync-fd); not even the
   // terminal, which COMMAND could otherwise steer it to inject into.
   for (int fd = 0; fd < 3; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  if (ready) keep.push_back(ready.get());
   (void)sys::close_fds_except(std::move(keep), CLOSE_RANGE_CLOEXEC);
   unique_fd image = init_image();
-  if (image && security::keep_permitted_only()) {
+  // With no effective capability left, this process cannot read the image either.
+  if (image && security::drop_capabilities(0)) {
     std::string target_var = "SANDBOX_INIT_TARGET=" + std::to_string(target);
+    std::string ready_var = "SANDBOX_INIT_READY=" + std::to_string(ready ? ready.get() : -1);
     std::string seccomp_var = "SANDBOX_INIT_SECCOMP=" + hex_programs(programs);
     char name[] = "sandbox-init";
     char* argv[] = {name, nullptr};
-    char* envp[] = {target_var.data(), seccomp_var.data(), nullptr};
+    char* envp[] = {target_var.data(), ready_var.data(), seccomp_var.data(), nullptr};
     ::syscall(SYS_execveat, image.get(), "", argv, envp, AT_EMPTY_PATH);
   }
   // No sandbox-init (a kernel that refuses to execute memory files, say): the same
-  // confinement in this process, non-dumpable before its capabilities go. Entering the
-  // sandbox's namespaces through /proc/1/ns then needs CAP_SYS_PTRACE outside.
+  // confinement in this process. Entering the sandbox's namespaces through /proc/1/ns then
+  // needs CAP_SYS_PTRACE outside.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (!security::drop_capabilities(0) || !security::apply_seccomp(programs)) {
+  if (!security::drop_capabilities(0)) {
+    ::kill(target, SIGKILL);
+    ::_exit(125);
+  }
+  ready.reset();  // COMMAND may exec now
+  if (!security::apply_seccomp(programs)) {
     ::kill(target, SIGKILL);
     ::_exit(125);
   }
@@ -159,21 +172,22 @@ Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel
     return {};
   }
   channel.close();
-  child_become_init(inner, state.seccomp_programs, {});
+  child_become_init(inner, state.seccomp_programs, {}, unique_fd());
 }
 
 void child_run_init(const Spec& spec, Channel& channel, const ChildState& state) {
   // Without a pid namespace of its own, init still collects the orphans of COMMAND.
   if (!spec.ns.pid) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
-  auto command = start_command(spec, channel, state);
+  unique_fd ready;
+  auto command = start_command(spec, channel, state, ready);
   if (!command) child_fail(channel, command.error());
   channel.close();
   // It holds the locks and --sync-fd for the sandbox's life, and nothing else.
   std::vector<int> keep;
   for (const auto& fd : state.locks) keep.push_back(fd.get());
   if (spec.sync_fd) keep.push_back(*spec.sync_fd);
-  child_become_init(*command, state.seccomp_programs, std::move(keep));
+  child_become_init(*command, state.seccomp_programs, std::move(keep), std::move(ready));
 }
 
 }  // namespace sb::launch

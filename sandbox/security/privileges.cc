@@ -25,18 +25,20 @@ Result<unsigned> drop_bounding_set(uint64_t keep) {
   return cap - 1;
 }
 
-// Empties the bounding set but for `bounding`, then leaves every capability of `keep` in the
-// sets `kept_in` and nothing anywhere else.
-Result<void> set_capabilities(uint64_t bounding, uint64_t keep, unsigned kept_in) {
+}  // namespace
+
+Result<void> drop_capabilities(uint64_t keep) {
   // Needs CAP_SETPCAP, which the capability sets below may give up.
-  TRY_ASSIGN(const unsigned last, drop_bounding_set(bounding));
-  // libcap-ng keeps the pid it acts on from its first use, which may have been in a vfork
-  // child sharing this process's memory (COMMAND's, started by init).
+  TRY_ASSIGN(const unsigned last, drop_bounding_set(keep));
+  // libcap-ng keeps the pid it acts on from its first use, which may have been in the
+  // process this one was forked from.
   capng_setpid(::getpid());
   capng_clear(CAPNG_SELECT_ALL);
   for (unsigned cap = 0; cap <= last; ++cap) {
     if (!(keep & (uint64_t{1} << cap))) continue;
-    if (capng_update(CAPNG_ADD, static_cast<capng_type_t>(kept_in), cap) != 0)
+    auto sets = static_cast<capng_type_t>(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
+                                          CAPNG_AMBIENT);
+    if (capng_update(CAPNG_ADD, sets, cap) != 0)
       return fail("--cap-add: can't keep capability " + std::to_string(cap), EINVAL);
   }
   // Effective, permitted and inheritable in one capset, then the ambient set (raised after
@@ -45,14 +47,6 @@ Result<void> set_capabilities(uint64_t bounding, uint64_t keep, unsigned kept_in
     return fail("Can't drop capabilities", EPERM);
   return {};
 }
-
-}  // namespace
-
-Result<void> drop_capabilities(uint64_t keep) {
-  return set_capabilities(keep, keep, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE | CAPNG_AMBIENT);
-}
-
-Result<void> keep_permitted_only() { return set_capabilities(0, ~uint64_t{0}, CAPNG_PERMITTED); }
 
 Result<void> set_no_new_privs() {
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return fail_errno("Can't set no_new_privs");

@@ -84,8 +84,8 @@ class Trust : public SandboxTest {};
 TEST_F(Trust, InitIsAsConfinedAsCommand) {
   for (const auto& m : modes()) {
     std::string seccomp = m.bwrap ? "0" : "2";  // the drop-in loads no program unless asked
-    // COMMAND may run before init has become sandbox-init and loaded its programs (its name
-    // comes first): wait for both, a while at most.
+    // COMMAND execs once init is sandbox-init, which loads its programs just after: wait for
+    // them, a while at most.
     std::string ready = "grep -q '^Name:.sandbox-init$' /proc/$PPID/status && grep -q '^Seccomp:." + seccomp +
                         "$' /proc/$PPID/status";
     auto r = run(in_mode(m, {"sh", "-c",
@@ -132,8 +132,6 @@ TEST_F(Trust, CallerEnvironmentAndArgumentsStayOutside) {
   // namespace the monitor and the caller's processes are in view, as they are to anything
   // of the caller's: init and COMMAND are looked at there.
   for (const auto& m : modes()) {
-    // With every capability, COMMAND may trace init before it becomes sandbox-init.
-    if (m.options.size() == 2 && m.options[0] == "--cap-add") continue;
     std::string which = m.share_pids ? "/proc/$PPID/environ /proc/$PPID/cmdline /proc/$$/environ"
                                      : "/proc/[0-9]*/environ /proc/[0-9]*/cmdline";
     std::vector<std::string> look = {
