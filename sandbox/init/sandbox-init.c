@@ -109,8 +109,7 @@ static int hex(char c) {
 /* One program's instructions, decoded from hex; big enough for the kernel's largest. */
 static struct sock_filter program[BPF_MAXINSNS];
 
-/* Loads the comma-separated hex programs in order. Each was loaded by COMMAND's process just
- * before, so the kernel has accepted them once already. */
+/* Loads the comma-separated hex programs in order. */
 static int load_programs(const char *p) {
   while (p && *p) {
     unsigned char *out = (unsigned char *)program;
@@ -173,11 +172,10 @@ __attribute__((noreturn, used)) void init_main(long *sp) {
    * of them may forbid close; init's few calls below need no filter to keep them harmless. */
   long ready = parse_number(getenv_(envp, "SANDBOX_INIT_READY"));
   if (ready >= 0) SYS(close, ready, 0, 0, 0);
-  /* Last, as bubblewrap's init does: a program may forbid anything done before it. */
-  if (load_programs(getenv_(envp, "SANDBOX_INIT_SECCOMP")) < 0) {
-    SYS(kill, target, 9, 0, 0);
-    leave(125);
-  }
+  /* Last, as bubblewrap's init does: a program may forbid anything done before it. One the
+   * kernel refuses here it refuses in COMMAND's process too, which reports that and exits
+   * 125 before its exec: this process then exits with that status, as with any other. */
+  (void)load_programs(getenv_(envp, "SANDBOX_INIT_SECCOMP"));
 
   int waiting_on_signals = 1;
   for (;;) {
