@@ -415,6 +415,11 @@ std::unique_ptr<Background> start_waiting(std::initializer_list<std::string> opt
   return bg;
 }
 
+std::vector<std::string> without_leak_check(std::vector<std::string> argv) {
+  argv.insert(argv.begin(), {"env", "ASAN_OPTIONS=detect_leaks=0"});
+  return argv;
+}
+
 std::string dir_of(const std::string& path) { return path.substr(0, path.rfind('/')); }
 std::string base_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 

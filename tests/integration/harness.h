@@ -86,6 +86,10 @@ std::string nul_terminated(std::initializer_list<std::string> args);
 std::string nul_terminated(const std::vector<std::string>& args);
 // A classic BPF seccomp program failing mkdir and mkdirat with `err`, allowing the rest.
 std::string seccomp_deny_mkdir(int err);
+// `argv` run with LeakSanitizer's exit check off: a monitor that joined another pid namespace
+// (--pidns) would have its checker born there, unable to stop the monitor, and spin forever.
+// Without sanitizers it changes nothing.
+std::vector<std::string> without_leak_check(std::vector<std::string> argv);
 // `argv` with `more` appended.
 std::vector<std::string> plus(std::vector<std::string> argv, std::initializer_list<std::string> more);
 

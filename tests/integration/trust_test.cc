@@ -311,14 +311,19 @@ TEST_F(Trust, DescriptorsReachingCommand) {
 // The same for the options that join namespaces or wait for id maps: their descriptors are
 // closed before COMMAND in both personalities.
 TEST_F(Trust, DescriptorsOfJoinedNamespacesAreClosed) {
-  pid_t child = -1;
-  auto first = start_waiting({"--disable-userns"}, &child);
+  // A sandbox to join, and one whose user namespace has a parent to join first (--userns2).
+  pid_t child = -1, nested = -1;
+  auto first = start_waiting({}, &child);
+  auto second = start_waiting({"--disable-userns"}, &nested);
   ASSERT_GT(child, 0);
+  ASSERT_GT(nested, 0);
   std::string ns = "/proc/" + std::to_string(child) + "/ns/";
-  int inner = open((ns + "user").c_str(), O_RDONLY | O_CLOEXEC);
+  int user = open((ns + "user").c_str(), O_RDONLY | O_CLOEXEC);
   int pid = open((ns + "pid").c_str(), O_RDONLY | O_CLOEXEC);
-  ASSERT_GE(inner, 0);
+  int inner = open(("/proc/" + std::to_string(nested) + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(user, 0);
   ASSERT_GE(pid, 0);
+  ASSERT_GE(inner, 0);
   int outer = ioctl(inner, NS_GET_PARENT);
   ASSERT_GE(outer, 0);
   struct Join {
@@ -326,8 +331,8 @@ TEST_F(Trust, DescriptorsOfJoinedNamespacesAreClosed) {
     std::vector<std::pair<int, int>> fds;
   };
   const std::vector<Join> joins = {
-      {{"--userns", "5"}, {{5, outer}}},
-      {{"--userns", "5", "--pidns", "6"}, {{5, outer}, {6, pid}}},
+      {{"--userns", "5"}, {{5, user}}},
+      {{"--userns", "5", "--pidns", "6"}, {{5, user}, {6, pid}}},
       {{"--userns", "5", "--userns2", "6"}, {{5, outer}, {6, inner}}},
   };
   for (const auto& j : joins) {
@@ -338,16 +343,14 @@ TEST_F(Trust, DescriptorsOfJoinedNamespacesAreClosed) {
       o.fds = j.fds;
       int nine = open("/dev/null", O_RDONLY | O_CLOEXEC);
       o.fds.push_back({9, nine});
-      auto r = run(argv, o);
-      std::string what = std::string(bwrap ? "bwrap " : "native ") + j.options.back();
+      auto r = run(without_leak_check(argv), o);
+      std::string what = std::string(bwrap ? "bwrap " : "native ") + j.options[j.options.size() - 2];
       EXPECT_EQ(r.status, 0) << what << r.err;
       EXPECT_EQ(r.out, bwrap ? "0 1 2 9\n" : "0 1 2\n") << what;
       close(nine);
     }
   }
-  close(inner);
-  close(outer);
-  close(pid);
+  for (int fd : {user, pid, inner, outer}) close(fd);
 
   // --userns-block-fd: the test writes the id maps, as the helper it stands for would.
   for (bool bwrap : {false, true}) {

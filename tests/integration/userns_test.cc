@@ -30,13 +30,14 @@ TEST_F(Userns, JoinUserAndPidNamespaces) {
   auto u = run(in_busybox({"--userns", "6", "sh", "-c", "readlink /proc/self/ns/user; id -u"}), o);
   EXPECT_EQ(u.out, read_link(proc + "user") + "\n0\n") << u.err;
   // The first sandbox's pid namespace, as is: its processes are visible.
-  auto shared = run(sandbox({"--userns", "6", "--pidns", "7", "--share-pid", "--ro-bind", rootfs() + "/bin", "/bin",
-                             "--ro-bind", "/proc", "/proc", "sh", "-c", "readlink /proc/self/ns/pid"}),
+  auto shared = run(without_leak_check(sandbox({"--userns", "6", "--pidns", "7", "--share-pid", "--ro-bind", rootfs() + "/bin", "/bin",
+                             "--ro-bind", "/proc", "/proc", "sh", "-c", "readlink /proc/self/ns/pid"})),
                     o);
   EXPECT_EQ(shared.out, read_link(proc + "pid") + "\n") << shared.err;
   // A new pid namespace inside it: the command is pid 2 there, under its own init.
-  auto nested = run(in_busybox({"--userns", "6", "--pidns", "7", "sh", "-c", "echo $$; echo /proc/[0-9]*"}), o);
+  auto nested = run(without_leak_check(in_busybox({"--userns", "6", "--pidns", "7", "sh", "-c", "echo $$; echo /proc/[0-9]*"})), o);
   EXPECT_EQ(nested.out, "2\n/proc/1 /proc/2\n") << nested.err;
+  EXPECT_EQ(nested.status, 0);
   close(user);
   close(pid);
 }
