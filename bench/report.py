@@ -53,6 +53,8 @@ checks = [
     ("3000 vs 1000 ro-binds (ours)", binds[3000]["sandbox"] / binds[1000]["sandbox"], 3.5),
     ("peak RSS vs bwrap", rss["sandbox"] / rss["bwrap"], 1.2),
 ]
+if "sandbox-dynamic" in start:
+    checks.append(("start-up, static PIE vs dynamic (ours)", start["sandbox"] / start["sandbox-dynamic"], 1.0))
 
 print("# Benchmark results\n")
 print("Produced by `bench/run.sh` in one run; medians of hyperfine runs (`-N`, no shell).\n")
@@ -61,10 +63,13 @@ print(f"- sandbox: {version([sandbox, '--version'])}; bwrap: {version([bwrap, '-
       f"{version(['unshare', '--version'])}")
 print()
 print("## Start-up: /usr read-only with its links, /proc, /dev, all namespaces, `/bin/true`\n")
-print(f"Medians of {start_runs['sandbox']} runs each, taken in rounds in which the three take turns.\n")
+print(f"Medians of {start_runs['sandbox']} runs each, taken in rounds in which the tools take turns. "
+      "`sandbox-dynamic` is the same source linked dynamically (`-Dstatic=false`), built by the run.\n")
 print("| tool | median | vs sandbox |")
 print("|---|---|---|")
-for k in ("sandbox", "bwrap", "unshare"):
+for k in ("sandbox", "sandbox-dynamic", "bwrap", "unshare"):
+    if k not in start:
+        continue
     print(f"| {k} | {ms(start[k])} | {start[k] / start['sandbox']:.2f}x |")
 print("\n## N read-only binds\n")
 print("| N | sandbox | bwrap | sandbox / bwrap |")

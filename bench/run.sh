@@ -15,20 +15,43 @@ trap 'rm -rf "$out"' EXIT
 # The desktop-ish set: /usr read-only with its links, /proc, /dev, every namespace.
 usr_view="--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --proc /proc --dev /dev"
 
+# The same source linked dynamically (-Dstatic=false), built here with the build's own
+# options, shows what linking statically saves at every start. BENCH_DYNAMIC=0 leaves it out.
+dynamic=
+if [ "${BENCH_DYNAMIC:-1}" != 0 ]; then
+  echo "== building the dynamically linked variant"
+  buildtype=$(meson introspect --buildoptions "$build" |
+    python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "buildtype"))')
+  meson setup -Dstatic=false -Dman=disabled --buildtype="$buildtype" "$out/dynamic" "$here/.." >/dev/null
+  ninja -C "$out/dynamic" sandbox >/dev/null
+  dynamic="$out/dynamic/sandbox"
+fi
+
 # The machine drifts within a run, and each tool leaves work behind for the kernel (a network
-# namespace is dismantled after its last process is gone): so the three commands take turns, in
-# rounds, each round in a different order, and the medians are taken over all rounds.
+# namespace is dismantled after its last process is gone): so the commands take turns, in
+# rounds, each round starting with a different one, and the medians are taken over all rounds.
 echo "== start-up"
-rounds=${BENCH_ROUNDS:-6}
+rounds=${BENCH_ROUNDS:-8}
 round=0
 while [ "$round" -lt "$rounds" ]; do
-  set -- -n sandbox "$sandbox $usr_view /bin/true" \
-    -n bwrap "$bwrap --unshare-all $usr_view /bin/true" \
-    -n unshare "$unshare -Urmpinuf --mount-proc /bin/true"
-  case $((round % 3)) in
-    1) set -- "$4" "$5" "$6" "$7" "$8" "$9" "$1" "$2" "$3" ;;
-    2) set -- "$7" "$8" "$9" "$1" "$2" "$3" "$4" "$5" "$6" ;;
-  esac
+  set -- sandbox "$sandbox $usr_view /bin/true" \
+    bwrap "$bwrap --unshare-all $usr_view /bin/true" \
+    unshare "$unshare -Urmpinuf --mount-proc /bin/true"
+  [ -n "$dynamic" ] && set -- "$@" sandbox-dynamic "$dynamic $usr_view /bin/true"
+  # Rotate the (name, command) pairs by the round's number.
+  shift_by=$((round % ($# / 2)))
+  while [ "$shift_by" -gt 0 ]; do
+    set -- "$@" "$1" "$2"
+    shift 2
+    shift_by=$((shift_by - 1))
+  done
+  # Then put -n before each name.
+  i=0
+  for word in "$@"; do
+    if [ $((i % 2)) -eq 0 ]; then set -- "$@" -n "$word"; else set -- "$@" "$word"; fi
+    i=$((i + 1))
+  done
+  shift "$i"
   hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/startup-$round.json" "$@" >/dev/null
   round=$((round + 1))
 done
@@ -61,10 +84,11 @@ done
 
 echo "== peak RSS"
 cc -O2 -o "$out/maxrss" "$here/maxrss.c"
-python3 "$here/rss.py" "$out/maxrss" 20 "$out/rss.json" \
-  sandbox "$sandbox $usr_view /bin/true" \
+set -- sandbox "$sandbox $usr_view /bin/true" \
   bwrap "$bwrap --unshare-all $usr_view /bin/true" \
   unshare "$unshare -Urmpinuf --mount-proc /bin/true"
+[ -n "$dynamic" ] && set -- "$@" sandbox-dynamic "$dynamic $usr_view /bin/true"
+python3 "$here/rss.py" "$out/maxrss" 20 "$out/rss.json" "$@"
 
 python3 "$here/report.py" "$out" "$sandbox" "$bwrap" > "$here/RESULTS.md"
 echo "== wrote $here/RESULTS.md"
