@@ -242,12 +242,11 @@ Result<int> monitor_run(const Spec& given) {
     helper->wait();
   }
   if (spec.json_status_fd) {
-    int code = outcome ? *outcome
-                       : exit_code_for(outcome.error().kind, spec.personality == Personality::bwrap);
-    // Not after a run that ended because this descriptor had no room; and a signal while it
-    // has none now gives up the line rather than the monitor's exit.
-    if (!ended_by)
-      (void)write_status(*spec.json_status_fd, "{ \"exit-code\": " + std::to_string(code) + " }\n",
+    // Only COMMAND's own status, as bubblewrap: none when setup or the exec failed, the
+    // failure is on stderr. Not after a run that ended because this descriptor had no room;
+    // and a signal while it has none now gives up the line rather than the monitor's exit.
+    if (outcome && !ended_by)
+      (void)write_status(*spec.json_status_fd, "{ \"exit-code\": " + std::to_string(*outcome) + " }\n",
                          "--json-status-fd", sigfd.get());
     ::close(*spec.json_status_fd);
   }

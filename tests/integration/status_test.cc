@@ -78,6 +78,36 @@ TEST_F(Status, JsonStatusFdHasStartAndExitLines) {
   EXPECT_EQ(lines(s2).at(1), "{ \"exit-code\": 137 }");
 }
 
+// As bubblewrap: the exit-code line is COMMAND's. When setup fails or the exec does, the
+// failure is on stderr and the status ends with the start line (or with nothing).
+TEST_F(Status, NoExitCodeWhenCommandNeverRan) {
+  struct Case {
+    std::vector<std::string> argv;
+    size_t lines;  // the start line is written before setup goes on
+  };
+  const Case cases[] = {
+      {in_busybox({"--json-status-fd", "5", "/no-such-command"}), 1},
+      {in_busybox({"--json-status-fd", "5", "--ro-bind", "/no-such-source", "/x", "true"}), 1},
+      {as_bwrap({"--ro-bind", "/", "/", "--json-status-fd", "5", "/no-such-command"}), 1},
+      {as_bwrap({"--ro-bind", "/", "/", "--json-status-fd", "5", "--ro-bind", "/no-such-source", "/x", "true"}), 1},
+      {as_bwrap({"--ro-bind", "/", "/", "--json-status-fd", "5", "/etc"}), 1},
+  };
+  for (const auto& c : cases) {
+    int p[2];
+    ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+    RunOptions o;
+    o.fds = {{5, p[1]}};
+    Background bg(c.argv, o);
+    close(p[1]);
+    std::string status = read_all(p[0]);
+    close(p[0]);
+    RunResult r = bg.finish();
+    EXPECT_NE(r.status, 0) << r.err;
+    EXPECT_EQ(lines(status).size(), c.lines) << status << r.err;
+    EXPECT_EQ(status.find("exit-code"), std::string::npos) << status;
+  }
+}
+
 TEST_F(Status, StatusFdsDoNotReachCommand) {
   int p[2];
   ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
