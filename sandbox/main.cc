@@ -41,7 +41,12 @@ int main(int argc, char** argv) {
       std::fputs(sb::cli::help_text(argv0, personality).c_str(), stdout);
       return 0;
     case sb::Action::version:
-      std::printf("sandbox %s\n", SANDBOX_VERSION);
+      // Under bwrap, the bubblewrap release whose behaviour is matched, as bubblewrap prints
+      // it: callers parse "bubblewrap X.Y.Z" to learn which options exist.
+      if (personality == sb::Personality::bwrap)
+        std::printf("bubblewrap %s (sandbox %s)\n", sb::cli::kBwrapVersion, SANDBOX_VERSION);
+      else
+        std::printf("sandbox %s\n", SANDBOX_VERSION);
       return 0;
     case sb::Action::run: break;
   }

@@ -24,7 +24,10 @@ Personality personality_for(std::string_view argv0);
 using FdReader = std::function<Result<std::string>(int fd)>;
 Result<std::string> read_whole_fd(int fd);
 
-constexpr size_t kMaxArgs = 9000;  // from all --args streams together
+constexpr size_t kMaxArgs = 9000;  // from all --args streams together; bwrap: all in all
+
+// The bubblewrap release whose behaviour the drop-in matches; `bwrap --version` names it.
+constexpr const char* kBwrapVersion = "0.11.1";
 
 // args excludes argv[0].
 Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0,
