@@ -9,6 +9,9 @@ namespace sb::cli {
 
 std::optional<uint64_t> parse_decimal(std::string_view s, uint64_t max);
 std::optional<uint64_t> parse_octal(std::string_view s, uint64_t max);
+// C's strtoull with base 0, as bubblewrap reads --size: decimal, 0x hexadecimal or 0 octal,
+// starting with a digit; nullopt on junk or above max.
+std::optional<uint64_t> parse_c_number(std::string_view s, uint64_t max);
 // A descriptor number: 0 .. INT_MAX.
 std::optional<int> parse_fd(std::string_view s);
 

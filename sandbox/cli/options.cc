@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 
 #include "cli/numbers.h"
 
@@ -14,20 +15,29 @@ namespace {
 
 using Values = std::span<const std::string>;
 
-constexpr uint64_t kMaxId = 4294967294u;  // (uid_t)-1 is "no id" for the kernel
+constexpr uint64_t kMaxId = 4294967293u;  // (uid_t)-1 and -2 are no ids: the kernel's "unset"
+constexpr uint64_t kMaxBwrapId = INT32_MAX;  // bubblewrap reads ids into an int
 constexpr uint64_t kMaxMode = 07777;
+constexpr uint64_t kMaxTmpfsBytes = INT64_MAX;  // bubblewrap's limit: half the address space
 
-Result<uint32_t> parse_id(std::string_view option, const std::string& v) {
+bool bwrap(const ParseState& st) { return st.spec.personality == Personality::bwrap; }
+
+Result<uint32_t> parse_id(const ParseState& st, std::string_view option, const std::string& v) {
+  if (bwrap(st)) {  // bubblewrap's words, which name the kind of id and the value
+    auto id = parse_decimal(v, kMaxBwrapId);
+    if (!id) return fail(std::string(option == "--uid" ? "Invalid uid: " : "Invalid gid: ") + v);
+    return static_cast<uint32_t>(*id);
+  }
   auto id = parse_decimal(v, kMaxId);
   if (!id) return fail(std::string(option) + ": invalid id '" + v + "'", 0);
   return static_cast<uint32_t>(*id);
 }
 
-Result<mode_t> parse_mode(std::string_view option, const std::string& v) {
+Result<mode_t> parse_mode(const ParseState& st, std::string_view option, const std::string& v) {
   auto m = parse_octal(v, kMaxMode);
-  if (!m)
-    return fail(std::string(option) + ": invalid mode '" + v + "': takes an octal number <= 07777");
-  return static_cast<mode_t>(*m);
+  if (m) return static_cast<mode_t>(*m);
+  if (bwrap(st)) return fail(std::string(option) + " takes an octal argument <= 07777");
+  return fail(std::string(option) + ": invalid mode '" + v + "': takes an octal number <= 07777");
 }
 
 Result<int> parse_cap(std::string_view option, const std::string& v) {
@@ -42,11 +52,11 @@ Result<int> parse_cap(std::string_view option, const std::string& v) {
 }
 
 Result<void> set_uid(ParseState& st, Values v) {
-  TRY_ASSIGN(st.spec.uid, parse_id("--uid", v[0]));
+  TRY_ASSIGN(st.spec.uid, parse_id(st, "--uid", v[0]));
   return {};
 }
 Result<void> set_gid(ParseState& st, Values v) {
-  TRY_ASSIGN(st.spec.gid, parse_id("--gid", v[0]));
+  TRY_ASSIGN(st.spec.gid, parse_id(st, "--gid", v[0]));
   return {};
 }
 Result<void> set_hostname(ParseState& st, Values v) {
@@ -92,18 +102,28 @@ Result<void> remount_ro(ParseState& st, Values v) {
   return {};
 }
 Result<void> chmod(ParseState& st, Values v) {
-  TRY_ASSIGN(mode_t mode, parse_mode("--chmod", v[0]));
+  TRY_ASSIGN(mode_t mode, parse_mode(st, "--chmod", v[0]));
   st.spec.mounts.emplace_back(ChmodOp{mode, v[1]});
   return {};
 }
 Result<void> perms(ParseState& st, Values v) {
-  TRY_ASSIGN(st.pending_perms, parse_mode("--perms", v[0]));
+  if (st.pending_perms) return fail("--perms given twice for the same action");
+  TRY_ASSIGN(st.pending_perms, parse_mode(st, "--perms", v[0]));
   return {};
 }
 Result<void> size(ParseState& st, Values v) {
-  auto bytes = parse_decimal(v[0], UINT64_MAX);
+  if (st.pending_size) return fail("--size given twice for the same action");
+  // bubblewrap reads it as C's strtoull does (0x and 0 prefixes); natively it is decimal.
+  auto bytes = bwrap(st) && !v[0].empty() && v[0][0] >= '0' && v[0][0] <= '9'
+                   ? parse_c_number(v[0], UINT64_MAX)
+                   : parse_decimal(v[0], UINT64_MAX);
   if (!bytes || *bytes == 0)
-    return fail("--size: invalid size '" + v[0] + "': takes a non-zero number of bytes");
+    return fail(bwrap(st) ? std::string("--size takes a non-zero number of bytes")
+                          : "--size: invalid size '" + v[0] + "': takes a non-zero number of bytes");
+  if (*bytes > kMaxTmpfsBytes)
+    return fail(bwrap(st) ? "--size (for tmpfs) is limited to " + std::to_string(kMaxTmpfsBytes)
+                          : "--size: " + v[0] + " bytes is more than the limit, " +
+                                std::to_string(kMaxTmpfsBytes));
   st.pending_size = *bytes;
   return {};
 }

@@ -123,6 +123,11 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
   }
   ParseState st{out.spec, out.warnings, {}, {}, {}, {}};
 
+  // bubblewrap refuses more than 9000 arguments in all, --args streams included; natively
+  // only the streams are capped (a long command line is the caller's to make).
+  const bool all_capped = out.spec.personality == Personality::bwrap;
+  constexpr const char* kTooMany = "Exceeded maximum number of arguments 9000";
+  if (all_capped && in.size() > kMaxArgs) return fail(kTooMany);
   std::vector<std::string> args(in.begin(), in.end());
   size_t from_files = 0;     // arguments the --args streams brought, capped at kMaxArgs
   size_t file_args_end = 0;  // args[..end) past the current --args position came from a file
@@ -150,6 +155,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       TRY_ASSIGN(std::vector<std::string> more, split_args(data, fd_text));
       out.spec.args_fds.push_back(*fd);
       from_files += more.size();
+      if (all_capped && in.size() + from_files > kMaxArgs) return fail(kTooMany);
       if (from_files > kMaxArgs)
         return fail("--args " + fd_text + ": too many arguments: at most 9000", E2BIG);
       auto at = args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),

@@ -67,15 +67,29 @@ TEST(Parse, EachShareOptionOnlyItsNamespace) {
 }
 
 TEST(Parse, Ids) {
-  Spec s = must_parse({"--uid", "1000", "--gid", "4294967294", "x"});
+  Spec s = must_parse({"--uid", "1000", "--gid", "4294967293", "x"});
   EXPECT_EQ(s.uid, 1000u);
-  EXPECT_EQ(s.gid, 4294967294u);
+  EXPECT_EQ(s.gid, 4294967293u);
+}
+
+// bubblewrap reads ids into an int: 2^31 and up are refused, in its words.
+TEST(Parse, BwrapIds) {
+  auto ok = parse_args({"--uid", "2147483647", "--gid", "0", "x"}, "bwrap");
+  ASSERT_TRUE(ok) << ok.error().message();
+  EXPECT_EQ(ok->spec.uid, 2147483647u);
+  EXPECT_EQ(error_of({"--uid", "2147483648", "x"}, "bwrap"), "Invalid uid: 2147483648");
+  EXPECT_EQ(error_of({"--uid", "4294967294", "x"}, "bwrap"), "Invalid uid: 4294967294");
+  EXPECT_EQ(error_of({"--gid", "4294967295", "x"}, "bwrap"), "Invalid gid: 4294967295");
+  EXPECT_EQ(error_of({"--gid", "-1", "x"}, "bwrap"), "Invalid gid: -1");
+  EXPECT_EQ(error_of({"--uid", "", "x"}, "bwrap"), "Invalid uid: ");
 }
 
 TEST(Parse, BadIds) {
   EXPECT_EQ(error_of({"--uid", "1x", "x"}), "--uid: invalid id '1x'");
   EXPECT_EQ(error_of({"--uid", "-1", "x"}), "--uid: invalid id '-1'");
   EXPECT_EQ(error_of({"--gid", "4294967295", "x"}), "--gid: invalid id '4294967295'");
+  // (uid_t)-2 is no id either: the kernel's "unset" is -1, and -2 its neighbour in every tool.
+  EXPECT_EQ(error_of({"--uid", "4294967294", "x"}), "--uid: invalid id '4294967294'");
   EXPECT_EQ(error_of({"--gid", "99999999999999999999999", "x"}),
             "--gid: invalid id '99999999999999999999999'");
   EXPECT_EQ(error_of({"--uid", "", "x"}), "--uid: invalid id ''");
@@ -139,10 +153,54 @@ TEST(Parse, BadModesAndSizes) {
             "--size: invalid size '12k': takes a non-zero number of bytes");
   EXPECT_EQ(error_of({"--size", "18446744073709551616", "--tmpfs", "/x", "y"}),
             "--size: invalid size '18446744073709551616': takes a non-zero number of bytes");
-  EXPECT_EQ(std::get<TmpfsOp>(must_parse({"--size", "18446744073709551615", "--tmpfs", "/x", "y"})
+  // bubblewrap's limit: half the address space.
+  EXPECT_EQ(error_of({"--size", "9223372036854775808", "--tmpfs", "/x", "y"}),
+            "--size: 9223372036854775808 bytes is more than the limit, 9223372036854775807");
+  EXPECT_EQ(error_of({"--size", "18446744073709551615", "--tmpfs", "/x", "y"}),
+            "--size: 18446744073709551615 bytes is more than the limit, 9223372036854775807");
+  EXPECT_EQ(std::get<TmpfsOp>(must_parse({"--size", "9223372036854775807", "--tmpfs", "/x", "y"})
                                   .mounts[0])
                 .size,
-            UINT64_MAX);
+            INT64_MAX);
+}
+
+// Under bwrap, bubblewrap's own sentences, and its reading of --size (C's strtoull, base 0).
+TEST(Parse, BwrapModesAndSizes) {
+  EXPECT_EQ(error_of({"--perms", "999", "--dir", "/x", "y"}, "bwrap"), "--perms takes an octal argument <= 07777");
+  EXPECT_EQ(error_of({"--chmod", "0x7", "/x", "y"}, "bwrap"), "--chmod takes an octal argument <= 07777");
+  EXPECT_EQ(error_of({"--size", "0", "--tmpfs", "/x", "y"}, "bwrap"), "--size takes a non-zero number of bytes");
+  EXPECT_EQ(error_of({"--size", "-1", "--tmpfs", "/x", "y"}, "bwrap"), "--size takes a non-zero number of bytes");
+  EXPECT_EQ(error_of({"--size", " 1", "--tmpfs", "/x", "y"}, "bwrap"), "--size takes a non-zero number of bytes");
+  EXPECT_EQ(error_of({"--size", "0x", "--tmpfs", "/x", "y"}, "bwrap"), "--size takes a non-zero number of bytes");
+  EXPECT_EQ(error_of({"--size", "18446744073709551616", "--tmpfs", "/x", "y"}, "bwrap"),
+            "--size takes a non-zero number of bytes");
+  EXPECT_EQ(error_of({"--size", "9223372036854775809", "--tmpfs", "/x", "y"}, "bwrap"),
+            "--size (for tmpfs) is limited to 9223372036854775807");
+  EXPECT_EQ(error_of({"--size", "18446744073709551615", "--tmpfs", "/x", "y"}, "bwrap"),
+            "--size (for tmpfs) is limited to 9223372036854775807");
+  auto size_of = [](std::string v) {
+    auto r = parse_args({"--size", v, "--tmpfs", "/x", "y"}, "bwrap");
+    return r ? std::get<TmpfsOp>(r->spec.mounts[0]).size.value_or(0) : 0;
+  };
+  EXPECT_EQ(size_of("1048576"), 1048576u);
+  EXPECT_EQ(size_of("0x100000"), 1048576u);
+  EXPECT_EQ(size_of("0X10"), 16u);
+  EXPECT_EQ(size_of("010"), 8u);
+  EXPECT_EQ(size_of("9223372036854775807"), static_cast<uint64_t>(INT64_MAX));
+}
+
+// Two --perms or two --size for one operation: an error, as bubblewrap has it.
+TEST(Parse, PermsOrSizeTwiceForOneOperation) {
+  for (std::string argv0 : {"sandbox", "bwrap"}) {
+    EXPECT_EQ(error_of({"--perms", "0700", "--perms", "0755", "--dir", "/x", "y"}, argv0),
+              "--perms given twice for the same action");
+    EXPECT_EQ(error_of({"--size", "1", "--perms", "0700", "--size", "2", "--tmpfs", "/x", "y"}, argv0),
+              "--size given twice for the same action");
+    // One each for two operations is fine.
+    auto r = parse_args({"--perms", "0700", "--dir", "/a", "--perms", "0755", "--dir", "/b", "y"}, argv0);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->spec.mounts, (std::vector<MountOp>{DirOp{"/a", 0700}, DirOp{"/b", 0755}}));
+  }
 }
 
 TEST(Parse, Environment) {
@@ -324,6 +382,26 @@ TEST(Args, CapCountsEveryStreamNotTheCommandLine) {
   auto direct = parse_with_streams(many, {});
   ASSERT_TRUE(direct);
   EXPECT_EQ(direct->spec.mounts.size(), 3001u);
+}
+
+// bubblewrap counts every argument, the command line's and the streams' together.
+TEST(Args, BwrapCapsEverything) {
+  auto bwrap_parse = [](std::vector<std::string> args, std::map<int, std::string> streams) {
+    return parse(args, "/usr/bin/bwrap", [&](int fd) -> Result<std::string> { return streams.at(fd); });
+  };
+  std::vector<std::string> line(8999, "--clearenv");
+  line.push_back("x");  // 9000 in all
+  EXPECT_TRUE(bwrap_parse(line, {}));
+  line.insert(line.begin(), "--clearenv");
+  EXPECT_EQ(bwrap_parse(line, {}).error().message(), "Exceeded maximum number of arguments 9000");
+  // 8997 on the line, "--args 3" among them, and 3 from the stream: 9000, then 9001.
+  std::vector<std::string> with_args(8994, "--clearenv");
+  with_args.insert(with_args.end(), {"--args", "3", "x"});
+  EXPECT_TRUE(bwrap_parse(with_args, {{3, nul({"--clearenv", "--clearenv", "--clearenv"})}}));
+  EXPECT_EQ(bwrap_parse(with_args, {{3, nul({"--clearenv", "--clearenv", "--clearenv", "--clearenv"})}})
+                .error()
+                .message(),
+            "Exceeded maximum number of arguments 9000");
 }
 
 }  // namespace
