@@ -275,16 +275,17 @@ struct Apply {
 
   Result<void> operator()(const SymlinkOp& op) {
     TRY_ASSIGN(Parent parent, make_parent(root.dir(), relative_dest(op.dest), kDirMode));
+    std::string what = "Can't make symlink at " + shown(op.dest);
     if (::symlinkat(op.target.c_str(), parent.dir.get(), parent.name.c_str()) == 0) return {};
-    int err = errno;
-    if (err == EEXIST) {  // an identical link is fine, so scripts can be re-run on a rootfs
-      std::string existing(PATH_MAX, '\0');
-      ssize_t n = ::readlinkat(parent.dir.get(), parent.name.c_str(), existing.data(), existing.size());
-      if (n >= 0 && existing.compare(0, static_cast<size_t>(n), op.target) == 0 &&
-          static_cast<size_t>(n) == op.target.size())
-        return {};
-    }
-    return fail("Can't make symlink at " + shown(op.dest), err);
+    if (errno != EEXIST) return fail_errno(what);
+    // An identical link is fine, so scripts can be re-run on a rootfs; anything else is named.
+    std::string existing(PATH_MAX, '\0');
+    ssize_t n = ::readlinkat(parent.dir.get(), parent.name.c_str(), existing.data(), existing.size());
+    if (n < 0 && errno == EINVAL) return fail(what + ": destination exists and is not a symlink");
+    if (n < 0) return fail_errno(what + ": destination exists, and cannot read symlink target");
+    existing.resize(static_cast<size_t>(n));
+    if (existing == op.target) return {};
+    return fail(what + ": existing destination is " + existing);
   }
 
   Result<void> operator()(const RemountRoOp& op) {

@@ -231,7 +231,15 @@ TEST_P(Mounts, DirSymlinkChmodInOrder) {
 TEST_P(Mounts, DifferentSymlinkAtSamePlaceFails) {
   auto r = run(in_busybox({"--tmpfs", "/w", "--symlink", "a", "/w/l", "--symlink", "b", "/w/l", "true"}));
   EXPECT_EQ(r.status, 125);
-  EXPECT_EQ(r.err, "sandbox: Can't make symlink at /w/l: File exists\n");
+  EXPECT_EQ(r.err, "sandbox: Can't make symlink at /w/l: existing destination is a\n");
+  auto dir = run(in_busybox({"--tmpfs", "/w", "--dir", "/w/d", "--symlink", "a", "/w/d", "true"}));
+  EXPECT_EQ(dir.status, 125);
+  EXPECT_EQ(dir.err, "sandbox: Can't make symlink at /w/d: destination exists and is not a symlink\n");
+  // bubblewrap's sentences, under bwrap.
+  auto b = run(as_bwrap({"--ro-bind", "/", "/", "--tmpfs", "/tmp", "--symlink", "x/y", "/tmp/l", "--symlink",
+                         "x/z", "/tmp/l", "true"}));
+  EXPECT_EQ(b.status, 1);
+  EXPECT_EQ(b.err, "bwrap: Can't make symlink at /tmp/l: existing destination is x/y\n");
 }
 
 TEST_P(Mounts, RemountRo) {
