@@ -150,6 +150,9 @@ struct Spec {
   // Personality defaults, written by the parser
   bool host_propagation = false;  // mounts the host makes later appear inside (slave, not private)
   bool own_keyring = true;        // a new session keyring, so the caller's is out of reach
+  // Missing parents of a destination are narrowed by the permissions the operation has
+  // unasked, as bubblewrap's are (0700 under a bind, a symlink or a mount), not only by --perms.
+  bool narrow_parents_by_default_perms = false;
 
   // Synchronisation and status
   std::optional<int> info_fd, json_status_fd, block_fd, sync_fd, userns_block_fd;

@@ -120,6 +120,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     // As bubblewrap: host mounts made later appear inside; the caller's keyring stays.
     out.spec.host_propagation = true;
     out.spec.own_keyring = false;
+    out.spec.narrow_parents_by_default_perms = true;
   }
   ParseState st{out.spec, out.warnings, {}, {}, {}, {}};
 

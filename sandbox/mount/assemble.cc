@@ -156,6 +156,15 @@ struct Apply {
   Sources& sources;
   int scratch;          // the scratch tmpfs, or -1
   unsigned& scratch_n;  // names handed out in it so far
+  bool narrow_parents_by_default;  // Spec::narrow_parents_by_default_perms
+
+  // The mode of the missing parents of an operation's destination: 0755, narrowed by its
+  // --perms; in bubblewrap's way also by the permissions it gives the operation unasked (none
+  // for a bind, a symlink or a mount: such parents are 0700).
+  mode_t parents(std::optional<mode_t> perms, mode_t unasked = 0) const {
+    if (perms) return parent_mode_for(*perms);
+    return narrow_parents_by_default ? parent_mode_for(unasked) : kDirMode;
+  }
 
   // The operation's destination as the caller wrote it, for messages.
   static std::string shown(const std::string& dest) { return dest.starts_with('/') ? dest : "/" + dest; }
@@ -171,8 +180,8 @@ struct Apply {
     std::string rel = relative_dest(op.dest);
     struct stat st;
     if (::fstat(source.get(), &st) < 0) return fail_errno("Can't stat " + op.src);
-    auto target = S_ISDIR(st.st_mode) ? make_dirs(root.dir(), rel, kDirMode, kDirMode)
-                                      : make_file(root.dir(), rel, kDirMode);
+    auto target = S_ISDIR(st.st_mode) ? make_dirs(root.dir(), rel, kDirMode, parents(std::nullopt))
+                                      : make_file(root.dir(), rel, parents(std::nullopt));
     if (!target) return std::unexpected(std::move(target).error());
     std::string what = "Can't bind mount " +
                        (op.src_fd ? "fd " + std::to_string(*op.src_fd) : op.src) + " on " +
@@ -192,7 +201,7 @@ struct Apply {
   template <typename Make>
   Result<void> mount_new(const std::string& dest, const char* fstype, mode_t parents, Make make) {
     std::string rel = relative_dest(dest);
-    TRY_ASSIGN(unique_fd target, make_dirs(root.dir(), rel, parents, parents));
+    TRY_ASSIGN(unique_fd target, make_dirs(root.dir(), rel, kDirMode, parents));
     if (auto made = make(target.get()); !made)
       return std::unexpected(
           std::move(made).error().wrap(std::string("Can't mount ") + fstype + " on " + shown(dest)));
@@ -200,7 +209,7 @@ struct Apply {
   }
 
   Result<void> operator()(const MqueueOp& op) {
-    return mount_new(op.dest, "mqueue", kDirMode, [&](int target) { return mount_mqueue(m, target); });
+    return mount_new(op.dest, "mqueue", parents(std::nullopt), [&](int target) { return mount_mqueue(m, target); });
   }
 
   Result<void> operator()(const OverlayOp& op) {
@@ -222,16 +231,15 @@ struct Apply {
       upper = tmp_upper.get();
       work = tmp_work.get();
     }
-    return mount_new(op.dest, "overlay", kDirMode,
+    return mount_new(op.dest, "overlay", parents(std::nullopt),
                      [&](int target) { return mount_overlay(m, target, lower, upper, work); });
   }
 
   Result<void> operator()(const DataOp& op) {
     std::string rel = relative_dest(op.dest);
     std::string what = "fd " + std::to_string(op.fd) + " for " + shown(op.dest);
-    if (!op.bind) {  // --file: a new file in the sandbox, 0666 less the umask unless --perms
-      mode_t parents = op.perms ? parent_mode_for(*op.perms) : kDirMode;
-      TRY_ASSIGN(Parent parent, make_parent(root.dir(), rel, parents));
+    if (!op.bind) {  // --file: a new file in the sandbox, 0666 unless --perms
+      TRY_ASSIGN(Parent parent, make_parent(root.dir(), rel, parents(op.perms, 0666)));
       unique_fd file(::openat(parent.dir.get(), parent.name.c_str(),
                               O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666));
       if (!file) return fail_errno("Can't create file " + shown(op.dest));
@@ -244,7 +252,7 @@ struct Apply {
     if (!copy) return fail_errno("Can't copy " + what);
     if (::fchmod(copy.get(), op.perms.value_or(0600)) < 0) return fail_errno("Can't copy " + what);
     TRY(copy_data(op.fd, copy.get(), what));
-    TRY_ASSIGN(unique_fd target, make_file(root.dir(), rel, kDirMode));
+    TRY_ASSIGN(unique_fd target, make_file(root.dir(), rel, parents(op.perms, 0600)));
     auto tree = m.take_source(copy.get(), "");
     if (!tree) return std::unexpected(std::move(tree).error().wrap("Can't bind " + what));
     if (auto b = m.bind(tree->get(), target.get(), "", bind_attrs(op.ro ? BindKind::ro : BindKind::rw)); !b)
@@ -253,28 +261,26 @@ struct Apply {
   }
 
   Result<void> operator()(const ProcOp& op) {
-    return mount_new(op.dest, "proc", kDirMode, [&](int target) { return mount_proc(m, target); });
+    return mount_new(op.dest, "proc", parents(std::nullopt), [&](int target) { return mount_proc(m, target); });
   }
 
   Result<void> operator()(const DevOp& op) {
-    return mount_new(op.dest, "dev", kDirMode, [&](int target) { return mount_dev(m, target); });
+    return mount_new(op.dest, "dev", parents(std::nullopt), [&](int target) { return mount_dev(m, target); });
   }
 
   Result<void> operator()(const TmpfsOp& op) {
-    mode_t parents = op.perms ? parent_mode_for(*op.perms) : kDirMode;
-    return mount_new(op.dest, "tmpfs", parents, [&](int target) {
+    return mount_new(op.dest, "tmpfs", parents(op.perms, kDirMode), [&](int target) {
       return mount_tmpfs(m, target, op.perms.value_or(kDirMode), op.size);
     });
   }
 
   Result<void> operator()(const DirOp& op) {
-    mode_t parents = op.perms ? parent_mode_for(*op.perms) : kDirMode;
-    TRY(make_dirs(root.dir(), relative_dest(op.dest), op.perms.value_or(kDirMode), parents));
+    TRY(make_dirs(root.dir(), relative_dest(op.dest), op.perms.value_or(kDirMode), parents(op.perms, kDirMode)));
     return {};
   }
 
   Result<void> operator()(const SymlinkOp& op) {
-    TRY_ASSIGN(Parent parent, make_parent(root.dir(), relative_dest(op.dest), kDirMode));
+    TRY_ASSIGN(Parent parent, make_parent(root.dir(), relative_dest(op.dest), parents(std::nullopt)));
     std::string what = "Can't make symlink at " + shown(op.dest);
     if (::symlinkat(op.target.c_str(), parent.dir.get(), parent.name.c_str()) == 0) return {};
     if (errno != EEXIST) return fail_errno(what);
@@ -316,9 +322,23 @@ Result<void> pivot(const Root& root) {
   return {};
 }
 
+// Modes are exactly what the operations ask, whatever the caller's umask, as bubblewrap makes
+// them; COMMAND gets the caller's umask back.
+class NoUmask {
+ public:
+  NoUmask() : saved_(::umask(0)) {}
+  ~NoUmask() { ::umask(saved_); }
+  NoUmask(const NoUmask&) = delete;
+  NoUmask& operator=(const NoUmask&) = delete;
+
+ private:
+  mode_t saved_;
+};
+
 }  // namespace
 
 Result<void> child_assemble_root(const Spec& spec) {
+  NoUmask no_umask;
   // Nothing done here may reach the caller's namespace. Native: nothing the host mounts later
   // reaches this one either (a mount added under a shared bind source would appear inside
   // without the bind's read-only, nosuid and nodev). The drop-in keeps bubblewrap's slave
@@ -350,7 +370,8 @@ Result<void> child_assemble_root(const Spec& spec) {
 
   unsigned scratch_n = 0;
   for (size_t i = 0; i < spec.mounts.size(); ++i)
-    TRY(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n}, spec.mounts[i]));
+    TRY(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n, spec.narrow_parents_by_default_perms},
+                   spec.mounts[i]));
   return pivot(root);
 }
 

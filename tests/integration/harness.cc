@@ -82,6 +82,7 @@ pid_t spawn(const std::vector<std::string>& argv_in, const RunOptions& opts, int
     }
     syscall(SYS_close_range, from, ~0u, CLOSE_RANGE_CLOEXEC);
     if (!opts.cwd.empty() && chdir(opts.cwd.c_str()) < 0) _exit(121);
+    if (opts.umask) ::umask(*opts.umask);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,7 @@ struct RunOptions {
   std::string input;                       // written to stdin, then closed
   std::vector<std::pair<int, int>> fds;    // {fd in the child, fd here} given to the child
   std::string cwd;                         // empty: the test's own
+  std::optional<mode_t> umask;             // unset: the test's own
   int timeout_seconds = 60;
 };
 
