@@ -89,9 +89,18 @@ Result<unique_fd> open_fd_source(Mounter& m, const BindOp& bind) {
   return tree;
 }
 
-Result<std::vector<Sources>> open_sources(Mounter& m, const std::vector<MountOp>& ops) {
+// `host_proc`: --proc binds the caller's procfs, as bubblewrap does when the pid namespace is
+// shared: a new procfs can only be mounted by a member of a pid namespace of this user
+// namespace's own.
+Result<std::vector<Sources>> open_sources(Mounter& m, const std::vector<MountOp>& ops, bool host_proc) {
   std::vector<Sources> sources(ops.size());
   for (size_t i = 0; i < ops.size(); ++i) {
+    if (host_proc && std::holds_alternative<ProcOp>(ops[i])) {
+      auto tree = m.take_source(AT_FDCWD, "/proc");
+      if (!tree) return fail("Can't find source path /proc", tree.error().err);
+      sources[i].main = std::move(*tree);
+      continue;
+    }
     if (const auto* bind = std::get_if<BindOp>(&ops[i])) {
       if (bind->src_fd) {
         TRY_ASSIGN(sources[i].main, open_fd_source(m, *bind));
@@ -261,7 +270,19 @@ struct Apply {
   }
 
   Result<void> operator()(const ProcOp& op) {
-    return mount_new(op.dest, "proc", parents(std::nullopt), [&](int target) { return mount_proc(m, target); });
+    if (!sources.main)
+      return mount_new(op.dest, "proc", parents(std::nullopt), [&](int target) { return mount_proc(m, target); });
+    // The caller's procfs (open_sources), bound with its submounts and covered the same way.
+    std::string rel = relative_dest(op.dest);
+    std::string what = "Can't bind mount /proc on " + shown(op.dest);
+    TRY_ASSIGN(unique_fd target, make_dirs(root.dir(), rel, kDirMode, parents(std::nullopt)));
+    if (auto b = m.bind(sources.main.get(), target.get(), "", bind_attrs(BindKind::rw)); !b)
+      return std::unexpected(std::move(b).error().wrap(what));
+    sources.main.reset();
+    TRY(after_mount_on(rel));
+    TRY_ASSIGN(unique_fd proc, resolve(root.dir(), rel));
+    if (auto c = cover_proc(m, proc.get()); !c) return std::unexpected(std::move(c).error().wrap(what));
+    return {};
   }
 
   Result<void> operator()(const DevOp& op) {
@@ -349,7 +370,7 @@ Result<void> child_assemble_root(const Spec& spec) {
 
   std::unique_ptr<Mounter> m = choose_mounter(spec.mount_api);
   NofileLimit limit(spec.mounts.size());  // one descriptor per source until its turn
-  TRY_ASSIGN(std::vector<Sources> sources, open_sources(*m, spec.mounts));
+  TRY_ASSIGN(std::vector<Sources> sources, open_sources(*m, spec.mounts, !spec.ns.pid && !spec.pidns_fd));
 
   Root root;
   root.how = m->resolver();

@@ -73,19 +73,23 @@ Result<void> mount_overlay(Mounter& m, int target, const std::vector<int>& lower
   return m.attach(mnt.get(), target);
 }
 
+Result<void> cover_proc(Mounter& m, int proc) {
+  for (const char* name : kProcReadOnly) {
+    auto tree = m.take_source(proc, name, true);
+    if (!tree && tree.error().err == ENOENT) continue;  // not every kernel has all four
+    if (!tree) return std::unexpected(std::move(tree).error().wrap(name));
+    if (auto b = m.bind(tree->get(), proc, name, MOUNT_ATTR_RDONLY | kNoDevSuidExec); !b)
+      return std::unexpected(std::move(b).error().wrap(name));
+  }
+  return {};
+}
+
 Result<void> mount_proc(Mounter& m, int target) {
   // Attached first, then covered: kernels before 6.15 cannot mount inside a detached tree. The
   // descriptor goes on naming the mount wherever it moves.
   TRY_ASSIGN(unique_fd mnt, m.create({"proc", {}, kNoDevSuidExec}));
   TRY(m.attach(mnt.get(), target));
-  for (const char* name : kProcReadOnly) {
-    auto tree = m.take_source(mnt.get(), name, true);
-    if (!tree && tree.error().err == ENOENT) continue;  // not every kernel has all four
-    if (!tree) return std::unexpected(std::move(tree).error().wrap(name));
-    if (auto b = m.bind(tree->get(), mnt.get(), name, MOUNT_ATTR_RDONLY | kNoDevSuidExec); !b)
-      return std::unexpected(std::move(b).error().wrap(name));
-  }
-  return {};
+  return cover_proc(m, mnt.get());
 }
 
 Result<void> mount_dev(Mounter& m, int target) {

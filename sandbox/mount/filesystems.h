@@ -15,6 +15,9 @@
 namespace sb::mount {
 
 Result<void> mount_proc(Mounter& m, int target);
+// The kernel's switches under the procfs whose root is `proc` (sys, sysrq-trigger, irq, bus)
+// made read-only, as mount_proc does for a new instance.
+Result<void> cover_proc(Mounter& m, int proc);
 Result<void> mount_dev(Mounter& m, int target);
 Result<void> mount_tmpfs(Mounter& m, int target, mode_t mode, std::optional<uint64_t> size);
 Result<void> mount_mqueue(Mounter& m, int target);

@@ -201,6 +201,38 @@ TEST_P(Mounts, ProcKernelSwitchesAreReadOnly) {
               has_option(proc->options, "noexec"));
 }
 
+// Without a pid namespace of the sandbox's own no procfs can be made (the kernel wants a
+// member of a pid namespace of this user namespace): --proc binds the caller's, as bubblewrap
+// does, with the same read-only covers.
+TEST_P(Mounts, ProcWithSharedPidNamespaceIsTheCallers) {
+  const std::string me = std::to_string(getpid());
+  std::vector<std::vector<std::string>> runs = {
+      in_usr({"--share-pid", "--proc", "/proc", "sh", "-c",
+              "test -d /proc/" + me + " && echo sees-caller; cat /proc/self/mountinfo"}),
+      as_bwrap({"--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
+                "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "sh", "-c",
+                "test -d /proc/" + me + " && echo sees-caller; cat /proc/self/mountinfo"}),
+  };
+  for (const auto& argv : runs) {
+    auto r = run(argv);
+    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_TRUE(r.out.starts_with("sees-caller\n")) << r.out;
+    auto m = parse_mountinfo(r.out.substr(r.out.find('\n') + 1));
+    auto proc = std::find_if(m.begin(), m.end(), [](auto& e) { return e.point == "/proc"; });
+    ASSERT_NE(proc, m.end());
+    EXPECT_EQ(proc->fstype, "proc");
+    EXPECT_TRUE(has_option(proc->options, "nosuid") && has_option(proc->options, "nodev")) << proc->options;
+    for (std::string want : {"/proc/sys", "/proc/irq", "/proc/bus"}) {
+      auto it = std::find_if(m.begin(), m.end(), [&](auto& e) { return e.point == want; });
+      ASSERT_NE(it, m.end()) << want;
+      EXPECT_TRUE(has_option(it->options, "ro")) << want;
+    }
+  }
+  // With a pid namespace of its own, still a new instance: the caller is not in it.
+  auto own = run(in_usr({"--proc", "/proc", "sh", "-c", "test -d /proc/" + me + " || echo own"}));
+  EXPECT_EQ(own.out, "own\n") << own.err;
+}
+
 TEST_P(Mounts, TmpfsSizeAndPerms) {
   auto r = run(in_busybox({"--perms", "0700", "--size", "1048576", "--tmpfs", "/t", "--tmpfs", "/u",
                            "sh", "-c", "stat -c %a /t /u; grep ' /t ' /proc/self/mountinfo"}));
