@@ -117,6 +117,13 @@ struct Caller {
   bool operator==(const Caller&) const = default;
 };
 
+// Where an operation makes or changes something inside the new root.
+struct DestinationOf {
+  const std::string& operator()(const ChmodOp& o) const { return o.path; }
+  const std::string& operator()(const auto& o) const { return o.dest; }
+};
+inline const std::string& destination_of(const MountOp& op) { return std::visit(DestinationOf{}, op); }
+
 inline const char* option_name(const BindOp& b) {
   if (b.src_fd) return b.kind == BindKind::ro ? "--ro-bind-fd" : "--bind-fd";
   static constexpr const char* kNames[3][2] = {{"--bind", "--bind-try"},
@@ -153,6 +160,9 @@ struct Spec {
   // Missing parents of a destination are narrowed by the permissions the operation has
   // unasked, as bubblewrap's are (0700 under a bind, a symlink or a mount), not only by --perms.
   bool narrow_parents_by_default_perms = false;
+  // A destination that climbs above the new root ("/..") is outside it, where the operation
+  // has no visible effect, as in bubblewrap; natively ".." stops at the root.
+  bool dest_above_root_is_outside = false;
 
   // Synchronisation and status
   std::optional<int> info_fd, json_status_fd, block_fd, sync_fd, userns_block_fd;

@@ -121,6 +121,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     out.spec.host_propagation = true;
     out.spec.own_keyring = false;
     out.spec.narrow_parents_by_default_perms = true;
+    out.spec.dest_above_root_is_outside = true;
   }
   ParseState st{out.spec, out.warnings, {}, {}, {}, {}};
 

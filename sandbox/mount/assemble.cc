@@ -178,8 +178,11 @@ struct Apply {
   // The operation's destination as the caller wrote it, for messages.
   static std::string shown(const std::string& dest) { return dest.starts_with('/') ? dest : "/" + dest; }
 
-  Result<void> after_mount_on(const std::string& rel) {
-    if (rel.empty()) return root.refresh();
+  // A mount on the root directory itself ("/", and whatever leads there: "/tmp/..", a link
+  // to "/") covers the root: the new root is the mount now.
+  Result<void> after_mount_on(int target) {
+    TRY_ASSIGN(bool on_root, same_object(target, root.fd.get()));
+    if (on_root) return root.refresh();
     return {};
   }
 
@@ -197,10 +200,12 @@ struct Apply {
                        shown(op.dest);
     if (auto a = m.bind(source.get(), target->get(), "", bind_attrs(op.kind)); !a)
       return std::unexpected(std::move(a).error().wrap(what));
-    TRY(after_mount_on(rel));
-    // What the path shows now must be what was mounted.
-    TRY_ASSIGN(unique_fd now, resolve(root.dir(), rel));
-    TRY_ASSIGN(bool same, same_object(now.get(), source.get()));
+    TRY(after_mount_on(target->get()));
+    // What the path shows now must be what was mounted. (After a bind on the root through
+    // "dir/..", the path is looked up in what was bound, which may not have dir.)
+    auto now = resolve(root.dir(), rel);
+    if (!now) return fail(what, now.error().err);
+    TRY_ASSIGN(bool same, same_object(now->get(), source.get()));
     source.reset();
     if (!same) return fail(what + ": destination changed while mounting", EXDEV);
     return {};
@@ -214,7 +219,7 @@ struct Apply {
     if (auto made = make(target.get()); !made)
       return std::unexpected(
           std::move(made).error().wrap(std::string("Can't mount ") + fstype + " on " + shown(dest)));
-    return after_mount_on(rel);
+    return after_mount_on(target.get());
   }
 
   Result<void> operator()(const MqueueOp& op) {
@@ -266,7 +271,7 @@ struct Apply {
     if (!tree) return std::unexpected(std::move(tree).error().wrap("Can't bind " + what));
     if (auto b = m.bind(tree->get(), target.get(), "", bind_attrs(op.ro ? BindKind::ro : BindKind::rw)); !b)
       return std::unexpected(std::move(b).error().wrap("Can't bind " + what));
-    return after_mount_on(rel);
+    return after_mount_on(target.get());
   }
 
   Result<void> operator()(const ProcOp& op) {
@@ -279,7 +284,7 @@ struct Apply {
     if (auto b = m.bind(sources.main.get(), target.get(), "", bind_attrs(BindKind::rw)); !b)
       return std::unexpected(std::move(b).error().wrap(what));
     sources.main.reset();
-    TRY(after_mount_on(rel));
+    TRY(after_mount_on(target.get()));
     TRY_ASSIGN(unique_fd proc, resolve(root.dir(), rel));
     if (auto c = cover_proc(m, proc.get()); !c) return std::unexpected(std::move(c).error().wrap(what));
     return {};
@@ -390,9 +395,13 @@ Result<void> child_assemble_root(const Spec& spec) {
   TRY(root.refresh());
 
   unsigned scratch_n = 0;
-  for (size_t i = 0; i < spec.mounts.size(); ++i)
+  for (size_t i = 0; i < spec.mounts.size(); ++i) {
+    // bubblewrap builds the new root in a directory of a scratch tmpfs: a destination that
+    // climbs above it ("/..", "/../usr") lands in that tmpfs, where nothing inside sees it.
+    if (spec.dest_above_root_is_outside && climbs_above_root(destination_of(spec.mounts[i]))) continue;
     TRY(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n, spec.narrow_parents_by_default_perms},
                    spec.mounts[i]));
+  }
   return pivot(root);
 }
 

@@ -233,6 +233,21 @@ TEST_P(Mounts, ProcWithSharedPidNamespaceIsTheCallers) {
   EXPECT_EQ(own.out, "own\n") << own.err;
 }
 
+// Natively ".." stops at the new root, so a destination that leads to it ("/..", "/bin/..")
+// covers the root as "/" does. (Under bwrap "/.." is outside: the differential suite.)
+TEST_P(Mounts, DestinationLeadingToTheRootCoversIt) {
+  for (std::string dest : {"/..", "/bin/..", "/./"}) {
+    auto r = run(sandbox({"--ro-bind", rootfs() + "/bin", "/bin", "--bind", rootfs(), dest, "sh", "-c",
+                          "test -d /etc && echo covered"}));
+    EXPECT_EQ(r.out, "covered\n") << dest << ": " << r.err;
+  }
+  // A bind through "dir/.." whose source has no such dir: the path no longer leads anywhere.
+  auto gone = run(sandbox({"--ro-bind", rootfs() + "/bin", "/bin", "--tmpfs", "/t", "--bind", rootfs() + "/etc",
+                           "/t/..", "true"}));
+  EXPECT_EQ(gone.status, 125);
+  EXPECT_EQ(gone.err, "sandbox: Can't bind mount " + rootfs() + "/etc on /t/..: No such file or directory\n");
+}
+
 TEST_P(Mounts, TmpfsSizeAndPerms) {
   auto r = run(in_busybox({"--perms", "0700", "--size", "1048576", "--tmpfs", "/t", "--tmpfs", "/u",
                            "sh", "-c", "stat -c %a /t /u; grep ' /t ' /proc/self/mountinfo"}));
