@@ -50,7 +50,11 @@ int main(int argc, char** argv) {
       return 0;
     case sb::Action::run: break;
   }
-  if (auto v = sb::cli::validate(spec); !v) return report(v.error());
+  if (auto v = sb::cli::validate(spec); !v) {
+    if (v.error().kind != sb::Failure::usage) return report(v.error());
+    std::fputs(sb::cli::help_text(argv0, personality).c_str(), stderr);
+    return sb::exit_code_for(v.error().kind, true);
+  }
 
   if (argc > 0) {
     spec.caller.args_begin = argv[0];

@@ -100,6 +100,7 @@ struct Namespaces {
   bool pid = true, ipc = true, uts = true, net = true, cgroup = true;
   bool cgroup_try = false;  // --unshare-cgroup-try: only where the kernel has cgroup namespaces
   bool user_asked = false;  // --unshare-user given (bubblewrap checks for it by name)
+  bool user_try_asked = false;  // --unshare-user-try, or --unshare-all, given
   bool operator==(const Namespaces&) const = default;
 };
 

@@ -51,6 +51,12 @@ Result<int> parse_cap(std::string_view option, const std::string& v) {
   return cap;
 }
 
+Result<int> parse_cap(const ParseState& st, std::string_view option, const std::string& v) {
+  auto cap = parse_cap(option, v);
+  if (!cap && bwrap(st)) return fail("unknown cap: " + v);
+  return cap;
+}
+
 Result<void> set_uid(ParseState& st, Values v) {
   TRY_ASSIGN(st.spec.uid, parse_id(st, "--uid", v[0]));
   return {};
@@ -157,7 +163,7 @@ Result<void> flag(ParseState& st, Values) {
 
 template <bool Add>
 Result<void> cap(ParseState& st, Values v) {
-  TRY_ASSIGN(int c, parse_cap(Add ? "--cap-add" : "--cap-drop", v[0]));
+  TRY_ASSIGN(int c, parse_cap(st, Add ? "--cap-add" : "--cap-drop", v[0]));
   uint64_t bits = c < 0 ? ~uint64_t{0} : uint64_t{1} << c;
   st.spec.caps = Add ? (st.spec.caps | bits) : (st.spec.caps & ~bits);
   return {};
@@ -262,7 +268,10 @@ Result<void> unshare_user(ParseState& st, Values) {  // user: always new anyway
   st.spec.ns.user_asked = true;
   return {};
 }
-Result<void> unshare_user_try(ParseState&, Values) { return {}; }
+Result<void> unshare_user_try(ParseState& st, Values) {
+  st.spec.ns.user_try_asked = true;
+  return {};
+}
 Result<void> unshare_cgroup(ParseState& st, Values) {
   st.spec.ns.cgroup = true;
   st.spec.ns.cgroup_try = false;
@@ -276,6 +285,7 @@ Result<void> unshare_cgroup_try(ParseState& st, Values) {
 Result<void> unshare_all(ParseState& st, Values) {
   auto& ns = st.spec.ns;
   ns.ipc = ns.pid = ns.net = ns.uts = true;
+  ns.user_try_asked = true;
   if (!ns.cgroup) ns.cgroup_try = true;
   ns.cgroup = true;
   return {};

@@ -73,10 +73,12 @@ struct PathChecker {
   }
 };
 
-// Splits an --args stream: NUL-terminated arguments.
-Result<std::vector<std::string>> split_args(const std::string& data, const std::string& fd) {
+// Splits an --args stream: NUL-terminated arguments. bubblewrap takes an unterminated last
+// one as it stands (`lenient`); natively that is refused, as a stream cut short.
+Result<std::vector<std::string>> split_args(std::string data, const std::string& fd, bool lenient) {
   std::vector<std::string> out;
   if (data.empty()) return out;
+  if (data.back() != '\0' && lenient) data.push_back('\0');
   if (data.back() != '\0')
     return fail("--args " + fd + ": the last argument is not terminated by NUL", EINVAL);
   size_t start = 0;
@@ -127,15 +129,24 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
 
   // bubblewrap refuses more than 9000 arguments in all, --args streams included; natively
   // only the streams are capped (a long command line is the caller's to make).
-  const bool all_capped = out.spec.personality == Personality::bwrap;
+  const bool bwrap = out.spec.personality == Personality::bwrap;
   constexpr const char* kTooMany = "Exceeded maximum number of arguments 9000";
-  if (all_capped && in.size() > kMaxArgs) return fail(kTooMany);
+  if (bwrap && in.size() > kMaxArgs) return fail(kTooMany);
   std::vector<std::string> args(in.begin(), in.end());
   size_t from_files = 0;     // arguments the --args streams brought, capped at kMaxArgs
   size_t file_args_end = 0;  // args[..end) past the current --args position came from a file
   size_t i = 0;
   while (i < args.size()) {
     const std::string& arg = args[i];
+    const bool in_stream = i < file_args_end;
+    // bubblewrap reads a stream as options only: "--" or the first word that is not an option
+    // ends it, the rest of it is ignored, and COMMAND comes from the command line.
+    if (bwrap && in_stream && (arg == "--" || !arg.starts_with("-"))) {
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                 args.begin() + static_cast<std::ptrdiff_t>(file_args_end));
+      file_args_end = i;
+      continue;
+    }
     if (arg == "--") {
       ++i;
       break;
@@ -144,20 +155,25 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     const OptionDef* opt = find_option(arg);
     if (!opt || !offered(*opt, out.spec.personality)) return fail("Unknown option " + arg);
     TRY(check_pending(st, opt));
-    if (args.size() - i - 1 < static_cast<size_t>(opt->arity))
-      return fail(arg + " takes " + count_word(opt->arity));
+    // Under bwrap an option in a stream takes its values from that stream only.
+    const size_t end = bwrap && in_stream ? file_args_end : args.size();
+    if (end - i - 1 < static_cast<size_t>(opt->arity)) return fail(arg + " takes " + count_word(opt->arity));
     if ((opt->flags & kSingle) && !st.seen_single.insert(opt->name).second)
       out.warnings.push_back("Only the last " + arg + " option will take effect");
     if (opt->flags & kArgs) {
-      if (i < file_args_end) return fail("--args is not allowed inside an --args stream");
+      if (i < file_args_end)
+        return fail(bwrap ? "--args not supported in arguments file"
+                               : "--args is not allowed inside an --args stream");
       std::string fd_text = args[i + 1];
       auto fd = parse_fd(fd_text);
       if (!fd) return fail("Invalid fd: " + fd_text);
-      TRY_ASSIGN(std::string data, read_fd(*fd));
-      TRY_ASSIGN(std::vector<std::string> more, split_args(data, fd_text));
+      auto data = read_fd(*fd);
+      if (!data && bwrap) return fail("Can't read --args data", data.error().err);
+      if (!data) return std::unexpected(std::move(data).error());
+      TRY_ASSIGN(std::vector<std::string> more, split_args(std::move(*data), fd_text, bwrap));
       out.spec.args_fds.push_back(*fd);
       from_files += more.size();
-      if (all_capped && in.size() + from_files > kMaxArgs) return fail(kTooMany);
+      if (bwrap && in.size() + from_files > kMaxArgs) return fail(kTooMany);
       if (from_files > kMaxArgs)
         return fail("--args " + fd_text + ": too many arguments: at most 9000", E2BIG);
       auto at = args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
@@ -175,10 +191,31 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
   return out;
 }
 
+// bubblewrap's checks, in its order and words, before the rest.
+Result<void> validate_as_bwrap(const Spec& spec) {
+  const auto& ns = spec.ns;
+  if (spec.userns_block_fd && !ns.user_asked) return fail("--userns-block-fd requires --unshare-user");
+  if (spec.userns_block_fd && !spec.info_fd) return fail("--userns-block-fd requires --info-fd");
+  if (spec.userns_fd && ns.user_asked) return fail("--userns not compatible --unshare-user");
+  if (spec.userns_fd && ns.user_try_asked) return fail("--userns not compatible --unshare-user-try");
+  if (spec.disable_userns && !ns.user_asked) return fail("--disable-userns requires --unshare-user");
+  if (spec.disable_userns && spec.userns_block_fd)
+    return fail("--disable-userns is not compatible with  --userns-block-fd");
+  if (spec.command.empty()) return fail("", 0, Failure::usage);
+  if (spec.hostname && !ns.uts) return fail("Specifying --hostname requires --unshare-uts");
+  if (spec.as_pid_1 && !ns.pid) return fail("Specifying --as-pid-1 requires --unshare-pid");
+  if (spec.as_pid_1 && !spec.lock_files.empty())
+    return fail("Specifying --as-pid-1 and --lock-file is not permitted");
+  return {};
+}
+
 Result<void> validate(const Spec& spec) {
   if (spec.action != Action::run) return {};
   const bool bwrap = spec.personality == Personality::bwrap;
+  if (bwrap) TRY(validate_as_bwrap(spec));
   if (spec.command.empty()) return fail("No command specified");
+  if (spec.as_pid_1 && !spec.ns.pid && !spec.pidns_fd)
+    return fail("--as-pid-1 needs a pid namespace of the sandbox's own: drop --share-pid");
   if (spec.command[0].empty()) return fail("COMMAND: empty command name");
   if (spec.hostname) {
     if (!spec.ns.uts)

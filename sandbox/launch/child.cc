@@ -30,7 +30,7 @@ Result<void> child_set_hostname(const Spec& spec) {
       spec.personality == Personality::native ? kDefaultHostname : "");
   if (name.empty()) return {};
   if (::sethostname(name.data(), name.size()) < 0)
-    return fail_errno("Can't set hostname " + name);
+    return fail_errno("Can't set hostname to " + name);
   return {};
 }
 
@@ -47,11 +47,11 @@ Result<void> child_check_labels(const Spec& spec) {
 Result<void> child_take_locks(const Spec& spec, ChildState& state) {
   for (const auto& path : spec.lock_files) {
     unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return fail_errno("Can't open lock file " + path);
+    if (!fd) return fail_errno("Unable to open lock file " + path);
     struct flock lock{};
     lock.l_type = F_RDLCK;
     lock.l_whence = SEEK_SET;
-    if (::fcntl(fd.get(), F_SETLK, &lock) < 0) return fail_errno("Can't lock " + path);
+    if (::fcntl(fd.get(), F_SETLK, &lock) < 0) return fail_errno("Unable to lock file " + path);
     state.locks.push_back(std::move(fd));
   }
   return {};
@@ -169,7 +169,8 @@ void child_fail(Channel& channel, const Error& error) {
   switch (error.kind) {
     case Failure::not_found: ::_exit(127);
     case Failure::not_executable: ::_exit(126);
-    case Failure::setup: break;
+    case Failure::setup:
+    case Failure::usage: break;
   }
   ::_exit(125);
 }

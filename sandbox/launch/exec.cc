@@ -72,7 +72,8 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
   // Until init is sandbox-init, COMMAND's code does not run beside it.
   if (init_ready >= 0) (void)child_wait_on(init_ready, "init");
   // Seccomp last: the filter may forbid what the steps above need.
-  if (auto r = security::apply_seccomp(state.seccomp_programs); !r) return r.error();
+  if (auto r = security::apply_seccomp(state.seccomp_programs, spec.personality == Personality::bwrap); !r)
+    return r.error();
 
   std::vector<char*> argv;
   argv.reserve(spec.command.size() + 1);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdio>
 #include <vector>
 
 #include "mount/filesystems.h"
@@ -135,21 +136,28 @@ bool needs_scratch(const std::vector<MountOp>& ops) {
   return false;
 }
 
-// Copies everything readable from `from` into `to`.
+// Copies everything readable from `from` into `to`; `what` names a failure either side.
 Result<void> copy_data(int from, int to, const std::string& what) {
   char buf[65536];
   for (;;) {
     ssize_t n = ::read(from, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_errno("Can't read " + what);
+    if (n < 0) return fail_errno(what);
     if (n == 0) return {};
     for (ssize_t off = 0; off < n;) {
       ssize_t w = ::write(to, buf + off, static_cast<size_t>(n - off));
       if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return fail_errno("Can't write " + what);
+      if (w < 0) return fail_errno(what);
       off += w;
     }
   }
+}
+
+// A mode as C's "%#o" prints it: 0700, 01777, 0.
+std::string octal_mode(mode_t mode) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%#o", static_cast<unsigned>(mode));
+  return buf;
 }
 
 Result<bool> same_object(int a, int b) {
@@ -251,26 +259,28 @@ struct Apply {
 
   Result<void> operator()(const DataOp& op) {
     std::string rel = relative_dest(op.dest);
-    std::string what = "fd " + std::to_string(op.fd) + " for " + shown(op.dest);
+    std::string what = "Can't bind mount fd " + std::to_string(op.fd) + " on " + shown(op.dest);
     if (!op.bind) {  // --file: a new file in the sandbox, 0666 unless --perms
       TRY_ASSIGN(Parent parent, make_parent(root.dir(), rel, parents(op.perms, 0666)));
       unique_fd file(::openat(parent.dir.get(), parent.name.c_str(),
                               O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666));
       if (!file) return fail_errno("Can't create file " + shown(op.dest));
       if (op.perms && ::fchmod(file.get(), *op.perms) < 0) return fail_errno("Can't chmod " + shown(op.dest));
-      return copy_data(op.fd, file.get(), what);
+      return copy_data(op.fd, file.get(), "Can't write data to file " + shown(op.dest));
     }
     // --bind-data: a private copy in the scratch tmpfs, bound on the destination.
     std::string name = "data" + std::to_string(scratch_n++);
     unique_fd copy(::openat(scratch, name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600));
-    if (!copy) return fail_errno("Can't copy " + what);
-    if (::fchmod(copy.get(), op.perms.value_or(0600)) < 0) return fail_errno("Can't copy " + what);
-    TRY(copy_data(op.fd, copy.get(), what));
+    if (!copy) return fail_errno("Can't create tmpfile for " + shown(op.dest));
+    mode_t mode = op.perms.value_or(0600);
+    if (::fchmod(copy.get(), mode) < 0)
+      return fail_errno("Can't set mode " + octal_mode(mode) + " on file to be used for " + shown(op.dest));
+    TRY(copy_data(op.fd, copy.get(), "Can't write data to file " + shown(op.dest)));
     TRY_ASSIGN(unique_fd target, make_file(root.dir(), rel, parents(op.perms, 0600)));
     auto tree = m.take_source(copy.get(), "");
-    if (!tree) return std::unexpected(std::move(tree).error().wrap("Can't bind " + what));
+    if (!tree) return std::unexpected(std::move(tree).error().wrap(what));
     if (auto b = m.bind(tree->get(), target.get(), "", bind_attrs(op.ro ? BindKind::ro : BindKind::rw)); !b)
-      return std::unexpected(std::move(b).error().wrap("Can't bind " + what));
+      return std::unexpected(std::move(b).error().wrap(what));
     return after_mount_on(target.get());
   }
 
@@ -321,11 +331,11 @@ struct Apply {
   }
 
   Result<void> operator()(const RemountRoOp& op) {
-    std::string what = "Can't remount read-only " + shown(op.dest);
+    std::string what = "Can't remount readonly on " + shown(op.dest);
     auto fd = resolve(root.dir(), relative_dest(op.dest));
     if (!fd) return fail(what, fd.error().err);
     if (auto r = m.add_attrs(fd->get(), MOUNT_ATTR_RDONLY); !r)
-      return fail(what + (r.error().err == EINVAL ? ": not a mount point" : ""),
+      return fail(what + (r.error().err == EINVAL ? ": Unable to find destination in mount table" : ""),
                   r.error().err == EINVAL ? 0 : r.error().err);
     return {};
   }
@@ -333,7 +343,7 @@ struct Apply {
   Result<void> operator()(const ChmodOp& op) {
     auto fd = resolve(root.dir(), relative_dest(op.path));
     if (!fd || ::chmod(sys::fd_path(fd->get()).c_str(), op.mode) < 0)
-      return fail("Can't chmod " + shown(op.path), fd ? errno : fd.error().err);
+      return fail("Can't chmod " + octal_mode(op.mode) + " " + shown(op.path), fd ? errno : fd.error().err);
     return {};
   }
 };

@@ -109,7 +109,13 @@ mode_t parent_mode_for(mode_t perms) {
 
 Result<unique_fd> resolve(RootDir root, const std::string& rel) { return open_in_root(root, rel, false); }
 
-Result<unique_fd> make_dirs(RootDir root, const std::string& rel, mode_t mode, mode_t parent_mode) {
+namespace {
+
+// mkdir -p of rel; `of` is the destination rel belongs to when all of rel are its parents
+// (empty: rel is the destination). Failures use bubblewrap's sentences, which name the
+// destination: "Can't mkdir parents for DEST" or "Can't mkdir DEST".
+Result<unique_fd> make_dirs_for(RootDir root, const std::string& rel, mode_t mode, mode_t parent_mode,
+                                const std::string& of) {
   auto parts = components(rel);
   auto cur = open_in_root(root, "", true);
   if (!cur) return std::unexpected(std::move(cur).error());
@@ -117,22 +123,30 @@ Result<unique_fd> make_dirs(RootDir root, const std::string& rel, mode_t mode, m
   for (size_t i = 0; i < parts.size(); ++i) {
     if (!prefix.empty()) prefix += '/';
     prefix += parts[i];
+    const bool last = i + 1 == parts.size();
+    const std::string what = !of.empty() ? "Can't mkdir parents for /" + of
+                             : last       ? "Can't mkdir /" + rel
+                                          : "Can't mkdir parents for /" + rel;
     auto next = open_in_root(root, prefix, true);
     if (!next && next.error().err == ENOENT && parts[i] != "..") {
       // Create in the already-resolved parent: mkdirat never follows a final symlink, so a
       // dangling link fails with EEXIST instead of creating its target.
-      mode_t m = i + 1 == parts.size() ? mode : parent_mode;
-      bool existed = ::mkdirat(cur->get(), std::string(parts[i]).c_str(), m) < 0;
-      if (existed && errno != EEXIST) return fail_errno("Can't create directory /" + prefix);
+      bool existed = ::mkdirat(cur->get(), std::string(parts[i]).c_str(), last ? mode : parent_mode) < 0;
+      if (existed && errno != EEXIST) return fail_errno(what);
       next = open_in_root(root, prefix, true);
       if (!next && existed && next.error().err == ENOENT)
-        return fail("Can't create directory /" + prefix +
-                    ": a symbolic link whose target does not exist in the sandbox is in the way");
+        return fail(what + ": /" + prefix + " is a symbolic link whose target does not exist in the sandbox");
     }
-    if (!next) return fail("Can't create directory /" + prefix, next.error().err);
+    if (!next) return fail(what, next.error().err);
     cur = std::move(next);
   }
   return std::move(*cur);
+}
+
+}  // namespace
+
+Result<unique_fd> make_dirs(RootDir root, const std::string& rel, mode_t mode, mode_t parent_mode) {
+  return make_dirs_for(root, rel, mode, parent_mode, "");
 }
 
 Result<Parent> make_parent(RootDir root, const std::string& rel, mode_t parent_mode) {
@@ -140,7 +154,7 @@ Result<Parent> make_parent(RootDir root, const std::string& rel, mode_t parent_m
   std::string dir = slash == std::string::npos ? "" : rel.substr(0, slash);
   std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
   if (name.empty() || name == "..") return fail("/" + rel + ": not a file name", EINVAL);
-  TRY_ASSIGN(unique_fd fd, make_dirs(root, dir, parent_mode, parent_mode));
+  TRY_ASSIGN(unique_fd fd, make_dirs_for(root, dir, parent_mode, parent_mode, rel));
   return Parent{std::move(fd), std::move(name)};
 }
 
@@ -154,7 +168,7 @@ Result<unique_fd> make_file(RootDir root, const std::string& rel, mode_t parent_
   // O_EXCL|O_NOFOLLOW: a dangling symlink at the name is refused, never followed.
   int fd = ::openat(parent.dir.get(), parent.name.c_str(),
                     O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0444);
-  if (fd < 0) return fail_errno("Can't create file /" + rel);
+  if (fd < 0) return fail_errno("Can't create file at /" + rel);
   ::close(fd);
   auto created = resolve(root, rel);
   if (!created) return fail("Can't open /" + rel, created.error().err);

@@ -7,13 +7,42 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace sb::security {
 
+namespace {
+
+// bubblewrap's checks and words: only the size is looked at here; a program the kernel
+// refuses (an empty one, say) is reported when it is loaded.
+Result<std::vector<std::string>> read_seccomp_programs_as_bwrap(const Spec& spec) {
+  std::vector<std::string> programs;
+  for (int fd : spec.seccomp_fds) {
+    std::string data;
+    char buf[8192];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return fail_errno("Can't read seccomp data");
+      if (n == 0) break;
+      data.append(buf, static_cast<size_t>(n));
+      if (data.size() > (size_t{1} << 20)) return fail("Can't read seccomp data", EFBIG);
+    }
+    ::close(fd);
+    if (data.size() % sizeof(sock_filter) != 0) return fail("Invalid seccomp data, must be multiple of 8");
+    programs.push_back(std::move(data));
+  }
+  return programs;
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec) {
+  if (spec.personality == Personality::bwrap) return read_seccomp_programs_as_bwrap(spec);
   std::vector<std::string> programs;
   const char* option = spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd";
   for (int fd : spec.seccomp_fds) {
@@ -75,13 +104,18 @@ std::string tty_injection_filter() {
   return std::string(reinterpret_cast<const char*>(f.data()), f.size() * sizeof(sock_filter));
 }
 
-Result<void> apply_seccomp(const std::vector<std::string>& programs) {
+Result<void> apply_seccomp(const std::vector<std::string>& programs, bool bwrap_words) {
   for (const auto& p : programs) {
     sock_fprog prog{};
-    prog.len = static_cast<unsigned short>(p.size() / sizeof(sock_filter));
+    prog.len = static_cast<unsigned short>(std::min<size_t>(p.size() / sizeof(sock_filter), USHRT_MAX));
     prog.filter = reinterpret_cast<sock_filter*>(const_cast<char*>(p.data()));
-    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-      return fail_errno("Can't load seccomp program");
+    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0) continue;
+    if (!bwrap_words) return fail_errno("Can't load seccomp program");
+    if (errno == EINVAL)
+      return fail("Unable to set up system call filtering as requested: prctl(PR_SET_SECCOMP) reported "
+                  "EINVAL. (Hint: this requires a kernel configured with CONFIG_SECCOMP and "
+                  "CONFIG_SECCOMP_FILTER.)");
+    return fail_errno("prctl(PR_SET_SECCOMP)");
   }
   return {};
 }

@@ -18,6 +18,7 @@ Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec);
 std::string tty_injection_filter();
 
 // Installs them in order (the kernel then runs the last one first). Needs no_new_privs.
-Result<void> apply_seccomp(const std::vector<std::string>& programs);
+// `bwrap_words`: a refusal is reported in bubblewrap's words.
+Result<void> apply_seccomp(const std::vector<std::string>& programs, bool bwrap_words = false);
 
 }  // namespace sb::security

@@ -14,6 +14,7 @@ enum class Failure : unsigned char {
   setup,           // 125 (native) / 1 (bwrap)
   not_executable,  // 126
   not_found,       // 127
+  usage,           // no COMMAND under bwrap: the usage text on stderr, as bubblewrap; 1
 };
 
 struct Error {
@@ -37,7 +38,8 @@ inline int exit_code_for(Failure kind, bool bwrap) {
   switch (kind) {
     case Failure::not_executable: return 126;
     case Failure::not_found: return 127;
-    case Failure::setup: break;
+    case Failure::setup:
+    case Failure::usage: break;
   }
   return 125;
 }

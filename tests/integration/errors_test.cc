@@ -82,9 +82,9 @@ TEST_F(Errors, FailureInsideIsReportedOnce) {
   expect_one_line(run(in_busybox({"--as-pid-1", "--chdir", "/nonexistent", "true"})),
                   "Can't chdir to /nonexistent: No such file or directory", 125);
   expect_one_line(run(in_busybox({"--chmod", "0755", "/nonexistent", "true"})),
-                  "Can't chmod /nonexistent: No such file or directory", 125);
+                  "Can't chmod 0755 /nonexistent: No such file or directory", 125);
   expect_one_line(run(sandbox({"--ro-bind", rootfs(), "/", "--dir", "/newdir", "true"})),
-                  "Can't create directory /newdir: Read-only file system", 125);
+                  "Can't mkdir /newdir: Read-only file system", 125);
   EXPECT_FALSE(exists(rootfs() + "/newdir"));
 }
 

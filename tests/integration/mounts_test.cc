@@ -294,7 +294,7 @@ TEST_P(Mounts, RemountRo) {
   EXPECT_EQ(r.out, "refused\n") << r.err;
   auto bad = run(in_busybox({"--tmpfs", "/t", "--dir", "/t/d", "--remount-ro", "/t/d", "true"}));
   EXPECT_EQ(bad.status, 125);
-  EXPECT_EQ(bad.err, "sandbox: Can't remount read-only /t/d: not a mount point\n");
+  EXPECT_EQ(bad.err, "sandbox: Can't remount readonly on /t/d: Unable to find destination in mount table\n");
 }
 
 TEST_P(Mounts, MissingParentsAreCreatedInsideNotOnHost) {

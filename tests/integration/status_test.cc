@@ -251,7 +251,7 @@ TEST_F(Status, LockFileIsHeldWhileSandboxRuns) {
 TEST_F(Status, LockFileErrors) {
   auto r = run(in_busybox({"--lock-file", "/nonexistent", "true"}));
   EXPECT_EQ(r.status, 125);
-  EXPECT_EQ(r.err, "sandbox: Can't open lock file /nonexistent: No such file or directory\n");
+  EXPECT_EQ(r.err, "sandbox: Unable to open lock file /nonexistent: No such file or directory\n");
   auto pid1 = run(in_busybox({"--as-pid-1", "--lock-file", "/etc/passwd", "true"}));
   EXPECT_EQ(pid1.status, 125);
   EXPECT_EQ(pid1.err, "sandbox: --lock-file needs the init process: it cannot be combined with --as-pid-1\n");

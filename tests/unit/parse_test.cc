@@ -384,6 +384,37 @@ TEST(Args, CapCountsEveryStreamNotTheCommandLine) {
   EXPECT_EQ(direct->spec.mounts.size(), 3001u);
 }
 
+// bubblewrap reads a stream as options only, each with its values inside the stream: "--" or
+// a word that is not an option ends it, and the rest of it is ignored.
+TEST(Args, BwrapStreamsHoldOptionsOnly) {
+  auto bwrap_parse = [](std::vector<std::string> args, std::map<int, std::string> streams) {
+    return parse(args, "bwrap", [&](int fd) -> Result<std::string> {
+      auto it = streams.find(fd);
+      if (it == streams.end()) return fail("Can't read --args " + std::to_string(fd), EBADF);
+      return it->second;
+    });
+  };
+  auto r = bwrap_parse({"--args", "3", "--chdir", "/c", "cmd"}, {{3, nul({"--setenv", "A", "b", "ls", "--uid", "7"})}});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->spec.env, (std::vector<EnvOp>{{EnvOp::Kind::set, "A", "b"}}));
+  EXPECT_FALSE(r->spec.uid);
+  EXPECT_EQ(r->spec.chdir, "/c");
+  EXPECT_EQ(r->spec.command, (std::vector<std::string>{"cmd"}));
+  r = bwrap_parse({"--args", "3", "cmd"}, {{3, nul({"--clearenv", "--", "--uid", "7"})}});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_FALSE(r->spec.uid);
+  EXPECT_EQ(r->spec.command, (std::vector<std::string>{"cmd"}));
+  // An unterminated last argument stands as it is.
+  r = bwrap_parse({"--args", "3", "cmd"}, {{3, std::string("--chdir\0/a", 10)}});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->spec.chdir, "/a");
+  EXPECT_EQ(bwrap_parse({"--args", "3", "/x", "cmd"}, {{3, nul({"--setenv", "A"})}}).error().message(),
+            "--setenv takes two arguments");
+  EXPECT_EQ(bwrap_parse({"--args", "3", "cmd"}, {{3, nul({"--args", "4"})}}).error().message(),
+            "--args not supported in arguments file");
+  EXPECT_EQ(bwrap_parse({"--args", "5", "cmd"}, {}).error().message(), "Can't read --args data: Bad file descriptor");
+}
+
 // bubblewrap counts every argument, the command line's and the streams' together.
 TEST(Args, BwrapCapsEverything) {
   auto bwrap_parse = [](std::vector<std::string> args, std::map<int, std::string> streams) {
