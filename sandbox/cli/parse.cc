@@ -186,6 +186,11 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     i += 1 + static_cast<size_t>(opt->arity);
     if (out.spec.action != Action::run) return out;  // --help / --version end parsing
   }
+  // bubblewrap forgets a --perms or --size that COMMAND follows; an --overlay-src it refuses.
+  if (bwrap) {
+    st.pending_perms.reset();
+    st.pending_size.reset();
+  }
   TRY(check_pending(st, nullptr));
   out.spec.command.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
   return out;

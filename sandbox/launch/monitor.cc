@@ -37,7 +37,12 @@ Result<void> monitor_check_fds(const Spec& spec) {
   add("--userns", spec.userns_fd);
   add("--userns2", spec.userns2_fd);
   add("--pidns", spec.pidns_fd);
-  for (int fd : spec.seccomp_fds) named.emplace_back(spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd", fd);
+  for (int fd : spec.seccomp_fds) {
+    // bubblewrap reads the program at once and says so when it cannot.
+    if (spec.personality == Personality::bwrap && ::fcntl(fd, F_GETFD) < 0)
+      return fail_errno("Can't read seccomp data");
+    named.emplace_back(spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd", fd);
+  }
   for (const auto& op : spec.mounts) {
     if (const auto* b = std::get_if<BindOp>(&op); b && b->src_fd) named.emplace_back(option_name(*b), *b->src_fd);
     if (const auto* d = std::get_if<DataOp>(&op))

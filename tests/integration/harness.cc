@@ -317,6 +317,22 @@ std::string seccomp_deny_mkdir(int err) {
   return std::string(reinterpret_cast<const char*>(f), sizeof f);
 }
 
+std::string seccomp_deny(const std::vector<int>& syscalls, int err) {
+  std::vector<sock_filter> f = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+  };
+  const auto n = static_cast<unsigned char>(syscalls.size());
+  for (unsigned char i = 0; i < n; ++i)
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<unsigned>(syscalls[i]),
+                         static_cast<unsigned char>(n - i), 0));
+  f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+  f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | static_cast<unsigned>(err)));
+  return std::string(reinterpret_cast<const char*>(f.data()), f.size() * sizeof(sock_filter));
+}
+
 std::vector<std::string> plus(std::vector<std::string> argv, std::initializer_list<std::string> more) {
   argv.insert(argv.end(), more);
   return argv;

@@ -88,6 +88,8 @@ std::string nul_terminated(std::initializer_list<std::string> args);
 std::string nul_terminated(const std::vector<std::string>& args);
 // A classic BPF seccomp program failing mkdir and mkdirat with `err`, allowing the rest.
 std::string seccomp_deny_mkdir(int err);
+// The same for the x86-64 system calls `syscalls` (at most a few dozen).
+std::string seccomp_deny(const std::vector<int>& syscalls, int err);
 // `argv` run with LeakSanitizer's exit check off: a monitor that joined another pid namespace
 // (--pidns) would have its checker born there, unable to stop the monitor, and spin forever.
 // Without sanitizers it changes nothing.
