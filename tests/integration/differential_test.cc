@@ -316,9 +316,14 @@ TEST_P(Differential, SameAsBwrap) {
   if (c.compare == Compare::differs && (!c.differs_only_as_root || getuid() == 0)) {
     EXPECT_STRNE(c.why, "");
     EXPECT_EQ(ours.status, c.ours.status) << ours.err;
-    if (c.ours.out_is_prefix) EXPECT_TRUE(ours.out.starts_with(c.ours.out)) << ours.out;
-    else EXPECT_EQ(ours.out, c.ours.out);
-    if (c.ours.err) EXPECT_EQ(ours.err, *c.ours.err);
+    if (c.ours.out_is_prefix) {
+      EXPECT_TRUE(ours.out.starts_with(c.ours.out)) << ours.out;
+    } else {
+      EXPECT_EQ(ours.out, c.ours.out);
+    }
+    if (c.ours.err) {
+      EXPECT_EQ(ours.err, *c.ours.err);
+    }
     // The case must still show a difference, or it belongs with the others.
     EXPECT_TRUE(theirs.status != ours.status || theirs.out != ours.out || theirs.err != ours.err) << c.why;
     return;
