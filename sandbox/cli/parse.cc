@@ -6,6 +6,7 @@
 
 #include "cli/numbers.h"
 #include "cli/options.h"
+#include "sys/io.h"
 
 namespace sb::cli {
 
@@ -93,16 +94,10 @@ Result<std::vector<std::string>> split_args(std::string data, const std::string&
 }  // namespace
 
 Result<std::string> read_whole_fd(int fd) {
-  std::string data;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_errno("Can't read --args " + std::to_string(fd));
-    if (n == 0) return data;
-    data.append(buf, static_cast<size_t>(n));
-    if (data.size() > 64u << 20) return fail("--args " + std::to_string(fd) + ": more than 64 MiB", E2BIG);
-  }
+  auto data = sys::read_to_end(fd, size_t{64} << 20);
+  if (!data && data.error().err == E2BIG) return fail("--args " + std::to_string(fd) + ": more than 64 MiB", E2BIG);
+  if (!data) return fail("Can't read --args " + std::to_string(fd), data.error().err);
+  return data;
 }
 
 Personality personality_for(std::string_view argv0) {

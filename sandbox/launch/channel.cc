@@ -30,20 +30,28 @@ struct FdMessage {
   FdMessage& operator=(const FdMessage&) = delete;
 };
 
-Result<Error> decode_error(const char* buf, size_t n) {
-  if (n < kHeader) return fail("reading from the sandbox: short record", EPROTO);
-  Error e;
-  auto kind = static_cast<unsigned char>(buf[0]);
-  e.kind = kind <= static_cast<unsigned char>(Failure::not_found) ? static_cast<Failure>(kind)
-                                                                   : Failure::setup;
-  int32_t err;
-  std::memcpy(&err, buf + 1, sizeof err);
-  e.err = err;
-  e.context.assign(buf + kHeader, n - kHeader);
-  return e;
+}  // namespace
+
+std::string encode_error(const Error& e) {
+  std::string out(kHeader, '\0');
+  out[0] = static_cast<char>(e.kind);
+  int32_t err = e.err;
+  std::memcpy(out.data() + 1, &err, sizeof err);
+  out.append(e.context, 0, kMaxRecord - kHeader);
+  return out;
 }
 
-}  // namespace
+Result<Error> decode_error(std::string_view record) {
+  if (record.size() < kHeader) return fail("reading from the sandbox: short record", EPROTO);
+  Error e;
+  auto kind = static_cast<unsigned char>(record[0]);
+  e.kind = kind <= static_cast<unsigned char>(Failure::not_found) ? static_cast<Failure>(kind) : Failure::setup;
+  int32_t err;
+  std::memcpy(&err, record.data() + 1, sizeof err);
+  e.err = err;
+  e.context.assign(record.substr(kHeader));
+  return e;
+}
 
 Result<std::pair<Channel, Channel>> Channel::make() {
   int fds[2];
@@ -68,13 +76,11 @@ Result<void> Channel::child_wait_go() {
 }
 
 void Channel::send_error(const Error& e) noexcept {
-  char buf[kMaxRecord];
-  buf[0] = static_cast<char>(e.kind);
-  int32_t err = e.err;
-  std::memcpy(buf + 1, &err, sizeof err);
-  size_t len = std::min(e.context.size(), kMaxRecord - kHeader);
-  std::memcpy(buf + kHeader, e.context.data(), len);
-  (void)::send(fd(), buf, kHeader + len, MSG_NOSIGNAL);
+  try {
+    std::string record = encode_error(e);
+    (void)::send(fd(), record.data(), record.size(), MSG_NOSIGNAL);
+  } catch (...) {  // no memory for the record: the exit status still tells
+  }
 }
 
 Result<std::optional<Error>> Channel::monitor_receive() {
@@ -88,7 +94,7 @@ Result<std::optional<Error>> Channel::monitor_receive() {
     return fail_errno("reading from the sandbox");
   }
   if (n == 0) return std::optional<Error>{};
-  TRY_ASSIGN(Error e, decode_error(buf, static_cast<size_t>(n)));
+  TRY_ASSIGN(Error e, decode_error(std::string_view(buf, static_cast<size_t>(n))));
   return std::optional<Error>{std::move(e)};
 }
 
@@ -123,7 +129,7 @@ Result<unique_fd> Channel::receive_fd() {
     }
   if (n == 1 && buf[0] == kFd && received) return received;
   if (n == 0) return fail("receiving a descriptor: the sender ended without one", EPIPE);
-  TRY_ASSIGN(Error e, decode_error(buf, static_cast<size_t>(n)));
+  TRY_ASSIGN(Error e, decode_error(std::string_view(buf, static_cast<size_t>(n))));
   return std::unexpected(std::move(e));
 }
 

@@ -6,12 +6,19 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "sys/error.h"
 #include "sys/fd.h"
 
 namespace sb::launch {
+
+// One error record as it travels: its kind, errno and context. decode_error(encode_error(e))
+// gives e back (the context cut to what one record holds); anything too short is EPROTO.
+std::string encode_error(const Error& e);
+Result<Error> decode_error(std::string_view record);
 
 class Channel {
  public:

@@ -16,6 +16,7 @@
 #include "launch/process.h"
 #include "launch/signals.h"
 #include "launch/status.h"
+#include "security/idmap.h"
 #include "sys/syscalls.h"
 
 namespace sb::launch {
@@ -62,30 +63,24 @@ Result<void> monitor_join_namespaces(const Spec& spec) {
   return {};
 }
 
-// One id inside maps onto the caller's; setgroups is denied, so the caller's supplementary
-// groups can never be dropped to get around a negative permission.
+// One id inside maps onto the caller's (security/idmap.h).
 Result<void> monitor_write_id_maps(pid_t pid, const Spec& spec) {
   std::string proc = "/proc/" + std::to_string(pid) + "/";
   bool native = spec.personality == Personality::native;
   uid_t uid = spec.uid.value_or(native ? 0 : spec.caller.uid);
   gid_t gid = spec.gid.value_or(native ? 0 : spec.caller.gid);
-  auto line = [](unsigned inside, unsigned outside) {
-    return std::to_string(inside) + " " + std::to_string(outside) + " 1\n";
-  };
-  auto write = [&](const std::string& file, const std::string& data) -> Result<void> {
-    if (auto r = sys::write_file(proc + file, data); !r) {
-      // Since Linux 5.12, mapping the parent's uid 0 takes CAP_SETFCAP in the parent: the
-      // usual failure of a sandbox started as root inside another sandbox.
-      bool root_map = file != "setgroups" && (file == "uid_map" ? spec.caller.uid : spec.caller.gid) == 0;
-      std::string hint = r.error().err == EPERM && root_map
-                             ? " (mapping uid 0 of this namespace needs CAP_SETFCAP)" : "";
-      return fail("Can't write " + proc + file + hint, r.error().err);
-    }
-    return {};
-  };
-  TRY(write("uid_map", line(uid, spec.caller.uid)));
-  TRY(write("setgroups", "deny"));
-  TRY(write("gid_map", line(gid, spec.caller.gid)));
+  TRY_ASSIGN(unique_fd dir, sys::open(proc, O_PATH | O_DIRECTORY));
+  auto written = security::write_id_maps(
+      dir.get(), {security::id_map_line(uid, spec.caller.uid), security::id_map_line(gid, spec.caller.gid)});
+  if (!written) {
+    const std::string& file = written.error().context;
+    // Since Linux 5.12, mapping the parent's uid 0 takes CAP_SETFCAP in the parent: the
+    // usual failure of a sandbox started as root inside another sandbox.
+    bool root_map = file != "setgroups" && (file == "uid_map" ? spec.caller.uid : spec.caller.gid) == 0;
+    std::string hint = written.error().err == EPERM && root_map
+                           ? " (mapping uid 0 of this namespace needs CAP_SETFCAP)" : "";
+    return fail("Can't write " + proc + file + hint, written.error().err);
+  }
   return {};
 }
 
@@ -251,8 +246,7 @@ Result<int> monitor_run(const Spec& given) {
     // failure is on stderr. Not after a run that ended because this descriptor had no room;
     // and a signal while it has none now gives up the line rather than the monitor's exit.
     if (outcome && !ended_by)
-      (void)write_status(*spec.json_status_fd, "{ \"exit-code\": " + std::to_string(*outcome) + " }\n",
-                         "--json-status-fd", sigfd.get());
+      (void)write_status(*spec.json_status_fd, exit_code_line(*outcome), "--json-status-fd", sigfd.get());
     ::close(*spec.json_status_fd);
   }
   return outcome;

@@ -11,6 +11,15 @@
 
 namespace sb::launch {
 
+std::string format_status(pid_t child, const std::vector<NamespaceId>& namespaces, bool pretty) {
+  std::string sep = pretty ? ",\n    " : ", ";
+  std::string out = std::string(pretty ? "{\n    " : "{ ") + "\"child-pid\": " + std::to_string(child);
+  for (const auto& ns : namespaces)
+    out += sep + "\"" + ns.name + "-namespace\": " + std::to_string(ns.inode);
+  out += pretty ? "\n}\n" : " }\n";
+  return out;
+}
+
 Result<std::string> status_json(pid_t child, const Spec& spec, bool pretty) {
   struct Kind {
     const char* name;
@@ -18,18 +27,18 @@ Result<std::string> status_json(pid_t child, const Spec& spec, bool pretty) {
   };
   const Kind kinds[] = {{"cgroup", spec.ns.cgroup}, {"ipc", spec.ns.ipc}, {"mnt", true},
                         {"net", spec.ns.net},       {"pid", spec.ns.pid}, {"uts", spec.ns.uts}};
-  std::string sep = pretty ? ",\n    " : ", ";
-  std::string out = std::string(pretty ? "{\n    " : "{ ") + "\"child-pid\": " + std::to_string(child);
+  std::vector<NamespaceId> ids;
   for (const auto& k : kinds) {
     if (!k.made) continue;
     std::string path = "/proc/" + std::to_string(child) + "/ns/" + k.name;
     struct stat st;
     if (::stat(path.c_str(), &st) < 0) return fail_errno("Can't read " + path);
-    out += sep + "\"" + k.name + "-namespace\": " + std::to_string(st.st_ino);
+    ids.push_back({k.name, st.st_ino});
   }
-  out += pretty ? "\n}\n" : " }\n";
-  return out;
+  return format_status(child, ids, pretty);
 }
+
+std::string exit_code_line(int code) { return "{ \"exit-code\": " + std::to_string(code) + " }\n"; }
 
 Result<int> write_status(int fd, const std::string& data, const std::string& what, int sigfd) {
   struct stat st;

@@ -4,15 +4,27 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "spec.h"
 #include "sys/error.h"
 
 namespace sb::launch {
 
-// {"child-pid": N, "<ns>-namespace": INODE, ...}: the namespaces the sandbox made, and mnt.
+struct NamespaceId {
+  const char* name;  // "ipc", "mnt", ...
+  ino_t inode;
+};
+
+// {"child-pid": N, "<ns>-namespace": INODE, ...} for the namespaces given, in their order.
 // `pretty` gives --info-fd's layout, one member a line; otherwise one line.
+std::string format_status(pid_t child, const std::vector<NamespaceId>& namespaces, bool pretty);
+
+// The same for the namespaces the sandbox made, and mnt, read from /proc/CHILD/ns.
 Result<std::string> status_json(pid_t child, const Spec& spec, bool pretty);
+
+// The --json-status-fd line for COMMAND's exit status.
+std::string exit_code_line(int code);
 
 // Writes all of `data` to a status descriptor without blocking the monitor where it could not
 // take a signal: it waits for room and for `sigfd` together, and writes no more than the room

@@ -18,6 +18,7 @@
 
 #include "mount/mounter.h"
 #include "mount/mountinfo.h"
+#include "sys/io.h"
 #include "sys/syscalls.h"
 
 namespace sb::mount {
@@ -38,15 +39,9 @@ unsigned long ms_flags(uint64_t attrs) {
 
 Result<std::string> read_text(const std::string& path) {
   TRY_ASSIGN(unique_fd fd, sys::open(path, O_RDONLY));
-  std::string text;
-  char buf[16384];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_errno(path);
-    if (n == 0) return text;
-    text.append(buf, static_cast<size_t>(n));
-  }
+  auto text = sys::read_to_end(fd.get());
+  if (!text) return fail(path, text.error().err);
+  return text;
 }
 
 Result<std::vector<MountEntry>> read_mountinfo() {

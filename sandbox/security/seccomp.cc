@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sys/io.h"
+
 namespace sb::security {
 
 namespace {
@@ -22,19 +24,11 @@ namespace {
 Result<std::vector<std::string>> read_seccomp_programs_as_bwrap(const Spec& spec) {
   std::vector<std::string> programs;
   for (int fd : spec.seccomp_fds) {
-    std::string data;
-    char buf[8192];
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return fail_errno("Can't read seccomp data");
-      if (n == 0) break;
-      data.append(buf, static_cast<size_t>(n));
-      if (data.size() > (size_t{1} << 20)) return fail("Can't read seccomp data", EFBIG);
-    }
+    auto data = sys::read_to_end(fd, size_t{1} << 20);
+    if (!data) return fail("Can't read seccomp data", data.error().err);
     ::close(fd);
-    if (data.size() % sizeof(sock_filter) != 0) return fail("Invalid seccomp data, must be multiple of 8");
-    programs.push_back(std::move(data));
+    if (data->size() % sizeof(sock_filter) != 0) return fail("Invalid seccomp data, must be multiple of 8");
+    programs.push_back(std::move(*data));
   }
   return programs;
 }
@@ -47,17 +41,11 @@ Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec) {
   const char* option = spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd";
   for (int fd : spec.seccomp_fds) {
     std::string what = std::string(option) + " " + std::to_string(fd);
-    std::string data;
-    char buf[8192];
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return fail_errno("Can't read " + what);
-      if (n == 0) break;
-      data.append(buf, static_cast<size_t>(n));
-      if (data.size() > BPF_MAXINSNS * sizeof(sock_filter))
-        return fail(what + ": program longer than " + std::to_string(BPF_MAXINSNS) + " instructions", EINVAL);
-    }
+    auto read = sys::read_to_end(fd, BPF_MAXINSNS * sizeof(sock_filter));
+    if (!read && read.error().err == E2BIG)
+      return fail(what + ": program longer than " + std::to_string(BPF_MAXINSNS) + " instructions", EINVAL);
+    if (!read) return fail("Can't read " + what, read.error().err);
+    std::string data = std::move(*read);
     if (data.empty() || data.size() % sizeof(sock_filter) != 0)
       return fail(what + ": program size " + std::to_string(data.size()) +
                       " is not a non-zero multiple of 8 bytes",

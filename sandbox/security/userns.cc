@@ -7,31 +7,23 @@
 
 #include <string>
 
+#include "security/idmap.h"
 #include "sys/fd.h"
+#include "sys/syscalls.h"
 
 namespace sb::security {
-
-namespace {
-
-Result<void> write_at(int dir, const std::string& path, const std::string& data) {
-  unique_fd fd(::openat(dir, path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!fd || ::write(fd.get(), data.data(), data.size()) != static_cast<ssize_t>(data.size()))
-    return fail_errno("--disable-userns: can't write /proc/" + path);
-  return {};
-}
-
-}  // namespace
 
 Result<void> disable_user_namespaces(int proc) {
   uid_t uid = ::getuid();
   gid_t gid = ::getgid();
   // Opened from this user namespace, the sysctl is this namespace's own limit.
-  TRY(write_at(proc, "sys/user/max_user_namespaces", "1"));
+  if (auto w = sys::write_file_at(proc, "sys/user/max_user_namespaces", "1"); !w)
+    return fail("--disable-userns: can't write /proc/sys/user/max_user_namespaces", w.error().err);
   if (::unshare(CLONE_NEWUSER) < 0) return fail_errno("--disable-userns: can't make the inner user namespace");
-  std::string self = "self/";
-  TRY(write_at(proc, self + "uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1\n"));
-  TRY(write_at(proc, self + "setgroups", "deny"));
-  TRY(write_at(proc, self + "gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1\n"));
+  unique_fd self(::openat(proc, "self", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!self) return fail_errno("--disable-userns: can't open /proc/self");
+  if (auto w = write_id_maps(self.get(), {id_map_line(uid, uid), id_map_line(gid, gid)}); !w)
+    return fail("--disable-userns: can't write /proc/self/" + w.error().context, w.error().err);
   return {};
 }
 

@@ -147,11 +147,12 @@ Result<CloneResult> clone3(uint64_t ns_flags, bool want_pidfd) {
 
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
-Result<void> write_file(const std::string& path, const std::string& data) {
-  TRY_ASSIGN(unique_fd fd, open(path, O_WRONLY));
+Result<void> write_file_at(int dir, const std::string& name, const std::string& data) {
+  unique_fd fd(::openat(dir, name.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd) return fail_errno(name);
   ssize_t n = ::write(fd.get(), data.data(), data.size());
-  if (n < 0) return fail_errno(path);
-  if (static_cast<size_t>(n) != data.size()) return fail(path + ": short write", EIO);
+  if (n < 0) return fail_errno(name);
+  if (static_cast<size_t>(n) != data.size()) return fail(name + ": short write", EIO);
   return {};
 }
 

@@ -47,7 +47,8 @@ Result<CloneResult> clone3(uint64_t ns_flags, bool want_pidfd);
 // "/proc/self/fd/N": a path naming an open descriptor, for the calls that only take paths.
 std::string fd_path(int fd);
 
-// Writes all of `data` to `path` (used for /proc files: id maps, setgroups).
-Result<void> write_file(const std::string& path, const std::string& data);
+// Writes all of `data` to dir/name in one write(2), as /proc files want it (id maps,
+// setgroups, sysctls); the error names `name`.
+Result<void> write_file_at(int dir, const std::string& name, const std::string& data);
 
 }  // namespace sb::sys

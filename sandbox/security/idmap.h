@@ -1,0 +1,24 @@
+// User namespace id maps: one id inside onto one outside, setgroups denied.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sys/error.h"
+
+namespace sb::security {
+
+// "INSIDE OUTSIDE 1\n": the line uid_map and gid_map take for one id.
+std::string id_map_line(uint32_t inside, uint32_t outside);
+
+struct IdMaps {
+  std::string uid_map, gid_map;
+  bool operator==(const IdMaps&) const = default;
+};
+
+// Writes uid_map, then "deny" to setgroups (so the caller's supplementary groups can never be
+// dropped to get around a negative permission), then gid_map, under `dir` (a /proc/PID
+// directory). The error's context is the name of the file that failed.
+Result<void> write_id_maps(int dir, const IdMaps& maps);
+
+}  // namespace sb::security

@@ -1,0 +1,20 @@
+#include "sys/io.h"
+
+#include <unistd.h>
+
+namespace sb::sys {
+
+Result<std::string> read_to_end(int fd, size_t limit) {
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("", errno);
+    if (n == 0) return data;
+    data.append(buf, static_cast<size_t>(n));
+    if (data.size() > limit) return fail("", E2BIG);
+  }
+}
+
+}  // namespace sb::sys

@@ -1,0 +1,16 @@
+// Reading a descriptor to its end: --args streams, seccomp programs, /proc files.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "sys/error.h"
+
+namespace sb::sys {
+
+// Everything readable from fd until end of file; E2BIG (and nothing else) past `limit` bytes.
+// The error has no context: the caller names what was read.
+Result<std::string> read_to_end(int fd, size_t limit = SIZE_MAX);
+
+}  // namespace sb::sys

@@ -1,0 +1,177 @@
+// The pure pieces of a run: error records between child and monitor, status JSON, exit
+// codes, id maps, reading a descriptor to its end. No privilege needed.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "launch/channel.h"
+#include "launch/signals.h"
+#include "launch/status.h"
+#include "security/idmap.h"
+#include "sys/io.h"
+
+namespace sb {
+namespace {
+
+TEST(ErrorRecord, RoundTrips) {
+  for (Failure kind : {Failure::setup, Failure::not_executable, Failure::not_found}) {
+    Error e{ENOENT, "execvp /bin/x", kind};
+    auto back = launch::decode_error(launch::encode_error(e));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->err, ENOENT);
+    EXPECT_EQ(back->context, "execvp /bin/x");
+    EXPECT_EQ(back->kind, kind);
+  }
+  // No context, no errno.
+  auto bare = launch::decode_error(launch::encode_error(Error{}));
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->message(), "");
+}
+
+TEST(ErrorRecord, LongContextIsCutToOneRecord) {
+  std::string record = launch::encode_error(Error{EIO, std::string(10000, 'x')});
+  EXPECT_EQ(record.size(), 4096u);
+  auto back = launch::decode_error(record);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->context, std::string(4096 - 5, 'x'));
+}
+
+TEST(ErrorRecord, MalformedRecords) {
+  auto shorter = launch::decode_error(std::string("\0\0", 2));
+  ASSERT_FALSE(shorter);
+  EXPECT_EQ(shorter.error().err, EPROTO);
+  // A kind the monitor does not know is a setup failure.
+  std::string odd = launch::encode_error(Error{EPERM, "x"});
+  odd[0] = 77;
+  auto back = launch::decode_error(odd);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->kind, Failure::setup);
+  EXPECT_EQ(back->err, EPERM);
+}
+
+TEST(StatusJson, Layouts) {
+  std::vector<launch::NamespaceId> ns = {{"ipc", 4026531839}, {"mnt", 7}};
+  EXPECT_EQ(launch::format_status(42, ns, false),
+            "{ \"child-pid\": 42, \"ipc-namespace\": 4026531839, \"mnt-namespace\": 7 }\n");
+  EXPECT_EQ(launch::format_status(42, ns, true),
+            "{\n    \"child-pid\": 42,\n    \"ipc-namespace\": 4026531839,\n    \"mnt-namespace\": 7\n}\n");
+  EXPECT_EQ(launch::format_status(1, {}, false), "{ \"child-pid\": 1 }\n");
+  EXPECT_EQ(launch::exit_code_line(137), "{ \"exit-code\": 137 }\n");
+}
+
+TEST(ExitCodes, Mapping) {
+  EXPECT_EQ(exit_code_for(Failure::setup, false), 125);
+  EXPECT_EQ(exit_code_for(Failure::not_executable, false), 126);
+  EXPECT_EQ(exit_code_for(Failure::not_found, false), 127);
+  for (Failure kind : {Failure::setup, Failure::not_executable, Failure::not_found, Failure::usage})
+    EXPECT_EQ(exit_code_for(kind, true), 1);
+  // A wait status as a shell reports it: the code, or 128+N after signal N.
+  auto exited = [](int code) {
+    pid_t p = fork();
+    if (p == 0) _exit(code);
+    int st = 0;
+    waitpid(p, &st, 0);
+    return st;
+  };
+  auto killed = [](int sig) {
+    pid_t p = fork();
+    if (p == 0) {
+      signal(sig, SIG_DFL);
+      raise(sig);
+      _exit(0);
+    }
+    int st = 0;
+    waitpid(p, &st, 0);
+    return st;
+  };
+  EXPECT_EQ(launch::status_code(exited(0)), 0);
+  EXPECT_EQ(launch::status_code(exited(3)), 3);
+  EXPECT_EQ(launch::status_code(exited(255)), 255);
+  EXPECT_EQ(launch::status_code(killed(SIGKILL)), 137);
+  EXPECT_EQ(launch::status_code(killed(SIGTERM)), 143);
+}
+
+class TempDirectory {
+ public:
+  TempDirectory() {
+    char tmpl[] = "/tmp/sandbox-unit.XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDirectory() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(IdMaps, LinesAndOrder) {
+  EXPECT_EQ(security::id_map_line(0, 1000), "0 1000 1\n");
+  EXPECT_EQ(security::id_map_line(4294967293u, 4294967293u), "4294967293 4294967293 1\n");
+  TempDirectory d;
+  for (const char* f : {"uid_map", "setgroups", "gid_map"}) std::ofstream(d.path() + "/" + f).close();
+  int dir = open(d.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(dir, 0);
+  ASSERT_TRUE(security::write_id_maps(dir, {"0 1000 1\n", "0 100 1\n"}));
+  EXPECT_EQ(slurp(d.path() + "/uid_map"), "0 1000 1\n");
+  EXPECT_EQ(slurp(d.path() + "/setgroups"), "deny");
+  EXPECT_EQ(slurp(d.path() + "/gid_map"), "0 100 1\n");
+  // gid_map must come after setgroups: where setgroups cannot be written, gid_map is left alone.
+  std::filesystem::remove(d.path() + "/setgroups");
+  std::filesystem::create_directory(d.path() + "/setgroups");
+  std::ofstream(d.path() + "/gid_map", std::ios::trunc).close();
+  auto failed = security::write_id_maps(dir, {"1 2 1\n", "3 4 1\n"});
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().context, "setgroups");
+  EXPECT_EQ(failed.error().err, EISDIR);
+  EXPECT_EQ(slurp(d.path() + "/gid_map"), "");
+  close(dir);
+}
+
+TEST(ReadToEnd, WholeStreamLimitAndErrors) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  std::string big(200000, 'a');
+  pid_t w = fork();
+  if (w == 0) {
+    close(p[0]);
+    (void)!write(p[1], big.data(), big.size());
+    _exit(0);
+  }
+  close(p[1]);
+  auto all = sys::read_to_end(p[0]);
+  close(p[0]);
+  waitpid(w, nullptr, 0);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(*all, big);
+
+  ASSERT_EQ(pipe(p), 0);
+  ASSERT_EQ(write(p[1], "0123456789", 10), 10);
+  close(p[1]);
+  auto over = sys::read_to_end(p[0], 9);
+  close(p[0]);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().err, E2BIG);
+
+  auto bad = sys::read_to_end(-1);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().err, EBADF);
+}
+
+}  // namespace
+}  // namespace sb
