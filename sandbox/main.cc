@@ -1,4 +1,4 @@
-// sandbox: parse, run, map the result to an exit code.
+// sandbox: parse, plan, run, map the result to an exit code.
 #include <unistd.h>
 
 #include <climits>
@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "cli/parse.h"
+#include "host.h"
 #include "launch/launch.h"
+#include "plan/plan.h"
 
 int main(int argc, char** argv) {
   std::string argv0 = argc > 0 && argv[0][0] ? argv[0] : "sandbox";
@@ -56,23 +58,16 @@ int main(int argc, char** argv) {
     return sb::exit_code_for(v.error().kind, true);
   }
 
-  if (argc > 0) {
-    spec.caller.args_begin = argv[0];
-    spec.caller.args_size = static_cast<size_t>(argv[argc - 1] + std::strlen(argv[argc - 1]) + 1 - argv[0]);
-  }
-  spec.caller.uid = ::getuid();
-  spec.caller.gid = ::getgid();
-  char cwd[PATH_MAX];
-  if (::getcwd(cwd, sizeof cwd)) spec.caller.cwd = cwd;
-  if (const char* api = std::getenv("SANDBOX_MOUNT_API"); api && *api) {
-    std::string_view v = api;
-    if (v == "new") spec.mount_api = sb::MountApi::new_api;
-    else if (v == "legacy") spec.mount_api = sb::MountApi::legacy;
-    else if (v != "auto")
-      return report(sb::Error{EINVAL, "SANDBOX_MOUNT_API: '" + std::string(v) + "' is not one of auto, new, legacy"});
+  auto host = sb::gather_host_facts(argc, argv);
+  if (!host) return report(host.error());
+  auto plan = sb::plan(spec, *host);
+  if (!plan) return report(plan.error());
+  if (spec.dry_run) {
+    std::fputs(sb::describe(*plan, spec).c_str(), stdout);
+    return 0;
   }
 
-  auto status = sb::launch::monitor_run(spec);
+  auto status = sb::launch::monitor_run(spec, *plan);
   if (!status) return report(status.error());
   return *status;
 }

@@ -1,5 +1,6 @@
-// Spec: everything one run needs, as plain data. The parser fills it; every later stage reads
-// it and nothing else.
+// Spec: the user's intent as plain data. A front end (the parser) fills it, writing its
+// personality's defaults into explicit fields; plan() turns it and the host's facts into what
+// launch/ does. Nothing past the front end asks which personality it was.
 #pragma once
 
 #include <sys/types.h>
@@ -13,10 +14,6 @@
 namespace sb {
 
 enum class Personality : unsigned char { native, bwrap };
-
-// How mounts are made: the new mount API where the kernel has it, else mount(2); the
-// SANDBOX_MOUNT_API environment variable can force either (main reads it).
-enum class MountApi : unsigned char { automatic, new_api, legacy };
 
 // --- Mount operations, applied in command-line order ---------------------------------------
 
@@ -106,17 +103,17 @@ struct Namespaces {
 
 enum class Action : unsigned char { run, help, version };
 
-// Facts about the caller, filled in by main before launch; not from the command line.
-struct Caller {
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::string cwd;  // empty when unknown
-  // The process's own argument strings, which /proc/PID/cmdline shows to anyone: pid 1
-  // overwrites its copy before anything runs inside.
-  char* args_begin = nullptr;
-  size_t args_size = 0;
-  bool operator==(const Caller&) const = default;
+// Where an item of the Spec came from, for the messages and the plan that name it: the option
+// and which of its kind it was ("--ro-bind #3"); later a profile's FILE:LINE.
+struct Origin {
+  std::string option;
+  unsigned ordinal = 0;  // 1 for the first of its kind
+  std::string str() const { return option + " #" + std::to_string(ordinal); }
+  bool operator==(const Origin&) const = default;
 };
+
+// How diagnostics are worded where bubblewrap has its own sentence for them.
+enum class Wording : unsigned char { own, bwrap };
 
 // Where an operation makes or changes something inside the new root.
 struct DestinationOf {
@@ -143,6 +140,7 @@ struct Spec {
   std::optional<std::string> hostname;
 
   std::vector<MountOp> mounts;
+  std::vector<Origin> mount_origins;  // one per mount, same order
 
   std::vector<EnvOp> env;
   std::optional<std::string> chdir;
@@ -155,7 +153,16 @@ struct Spec {
   bool level_prefix = false;  // diagnostics start with a syslog level
   std::vector<int> args_fds;  // --args: read by the parser, closed before COMMAND
 
-  // Personality defaults, written by the parser
+  // Personality defaults, written by the front end
+  bool ids_are_callers = false;   // uid/gid inside default to the caller's, not 0
+  std::optional<std::string> default_hostname = "sandbox";  // with a uts namespace and no --hostname
+  bool close_inherited_fds = true;   // COMMAND gets only what an option names (--keep-fd)
+  bool block_tty_injection = true;   // the built-in seccomp rule against TIOCSTI/TIOCLINUX
+  bool die_with_monitor = true;      // the sandbox ends when `sandbox` dies, --die-with-parent or not
+  // --new-session where no init exists (no pid namespace, lock or --sync-fd to hold): COMMAND
+  // makes the session itself and leads it, as bubblewrap's COMMAND does.
+  bool command_leads_lone_session = false;
+  Wording wording = Wording::own;
   bool host_propagation = false;  // mounts the host makes later appear inside (slave, not private)
   bool own_keyring = true;        // a new session keyring, so the caller's is out of reach
   // Missing parents of a destination are narrowed by the permissions the operation has
@@ -180,9 +187,7 @@ struct Spec {
   bool assert_userns_disabled = false;
 
   std::vector<std::string> command;
-
-  Caller caller;
-  MountApi mount_api = MountApi::automatic;
+  bool dry_run = false;  // --dry-run: print the plan, make nothing
   bool operator==(const Spec&) const = default;
 };
 

@@ -310,6 +310,7 @@ const std::array kOptions = {
   OptionDef{"--version", "", 0, G::general, kBoth, 0, "Print the version and exit", version},
   OptionDef{"--args", "FD", 1, G::general, kBoth, kArgs, "Read NUL-separated arguments from FD and splice them in here", no_op},
   OptionDef{"--level-prefix", "", 0, G::general, kBoth, 0, "Start each diagnostic with a syslog level (<3> error, <4> warning)", flag<&Spec::level_prefix>},
+  OptionDef{"--dry-run", "", 0, G::general, kBoth, 0, "Print what would be done, in order, and exit without doing it", flag<&Spec::dry_run>},
 
   OptionDef{"--share-net", "", 0, G::namespaces, kBoth, 0, "Keep the caller's network namespace", share<&Namespaces::net>},
   OptionDef{"--share-pid", "", 0, G::namespaces, kNative, 0, "Keep the caller's pid namespace", share<&Namespaces::pid>},

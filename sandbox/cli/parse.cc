@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <map>
 
 #include "cli/numbers.h"
 #include "cli/options.h"
@@ -114,7 +115,15 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     // bubblewrap's defaults: only the user and mount namespaces unless asked.
     auto& ns = out.spec.ns;
     ns.pid = ns.ipc = ns.uts = ns.net = ns.cgroup = false;
-    // As bubblewrap: host mounts made later appear inside; the caller's keyring stays.
+    // As bubblewrap: host mounts made later appear inside; the caller's keyring stays; ids,
+    // hostname, descriptors, terminal, lifetime and words are bubblewrap's.
+    out.spec.ids_are_callers = true;
+    out.spec.default_hostname.reset();
+    out.spec.close_inherited_fds = false;
+    out.spec.block_tty_injection = false;
+    out.spec.die_with_monitor = false;
+    out.spec.command_leads_lone_session = true;
+    out.spec.wording = Wording::bwrap;
     out.spec.host_propagation = true;
     out.spec.own_keyring = false;
     out.spec.narrow_parents_by_default_perms = true;
@@ -128,6 +137,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
   constexpr const char* kTooMany = "Exceeded maximum number of arguments 9000";
   if (bwrap && in.size() > kMaxArgs) return fail(kTooMany);
   std::vector<std::string> args(in.begin(), in.end());
+  std::map<std::string_view, unsigned> ordinals;  // how many of each mount option so far
   size_t from_files = 0;     // arguments the --args streams brought, capped at kMaxArgs
   size_t file_args_end = 0;  // args[..end) past the current --args position came from a file
   size_t i = 0;
@@ -177,7 +187,10 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       file_args_end = i + more.size();
       continue;
     }
+    const size_t mounts_before = out.spec.mounts.size();
     TRY(opt->handler(st, std::span<const std::string>(args).subspan(i + 1, static_cast<size_t>(opt->arity))));
+    if (out.spec.mounts.size() > mounts_before)
+      out.spec.mount_origins.push_back(Origin{std::string(opt->name), ++ordinals[opt->name]});
     i += 1 + static_cast<size_t>(opt->arity);
     if (out.spec.action != Action::run) return out;  // --help / --version end parsing
   }

@@ -9,7 +9,6 @@
 
 #include <cstring>
 
-#include "launch/namespaces.h"
 #include "launch/netns.h"
 #include "launch/signals.h"
 #include "mount/assemble.h"
@@ -22,15 +21,10 @@ namespace sb::launch {
 
 namespace {
 
-constexpr const char* kDefaultHostname = "sandbox";
-
-Result<void> child_set_hostname(const Spec& spec) {
-  if (!spec.ns.uts) return {};
-  std::string name = spec.hostname.value_or(
-      spec.personality == Personality::native ? kDefaultHostname : "");
-  if (name.empty()) return {};
-  if (::sethostname(name.data(), name.size()) < 0)
-    return fail_errno("Can't set hostname to " + name);
+Result<void> child_set_hostname(const Plan& plan) {
+  if (!plan.hostname) return {};
+  const std::string& name = *plan.hostname;
+  if (::sethostname(name.data(), name.size()) < 0) return fail_errno("Can't set hostname to " + name);
   return {};
 }
 
@@ -96,14 +90,14 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   // Until the id maps exist this process has no usable identity inside.
   TRY(channel.child_wait_go());
   if (spec.userns_block_fd) TRY(child_wait_on(*spec.userns_block_fd, "--userns-block-fd"));
-  // The namespaces clone left out (namespaces.h), all but the network namespace.
-  if (int flags = child_unshared_namespaces(spec); flags && ::unshare(flags) < 0)
+  // The namespaces clone left out (plan/plan.h), all but the network namespace.
+  if (int flags = state.plan->unshare_flags; flags && ::unshare(flags) < 0)
     return fail_errno("Can't create the sandbox's namespaces");
   // Read before anything else runs inside: every process of the sandbox loads them.
   TRY_ASSIGN(state.seccomp_programs, security::read_seccomp_programs(spec));
-  // Native: no terminal injection, with --new-session or without. Installed first, so the
-  // caller's programs are evaluated before it.
-  if (spec.personality == Personality::native)
+  // No terminal injection, with --new-session or without (not under bwrap, as bubblewrap).
+  // Installed first, so the caller's programs are evaluated before it.
+  if (spec.block_tty_injection)
     state.seccomp_programs.insert(state.seccomp_programs.begin(), security::tty_injection_filter());
   if (spec.pidns_fd && spec.ns.pid) TRY(child_enter_nested_pid_namespace(spec, channel, state));
   TRY(child_join_keyring(spec));
@@ -115,10 +109,10 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   }
   // Mounts need CAP_SYS_ADMIN in the new user namespace, and proc must be mounted by a member
   // of the new pid namespace.
-  TRY(mount::child_assemble_root(spec));
+  TRY(mount::child_assemble_root(spec, *state.plan));
   child_close_mount_fds(spec);
   TRY(child_take_locks(spec, state));
-  TRY(child_set_hostname(spec));
+  TRY(child_set_hostname(*state.plan));
   // Made by clone, or meanwhile by the monitor's helper (netns.h).
   if (netns) TRY(child_enter_netns(*netns));
   else if (spec.ns.net) {
@@ -148,7 +142,7 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
 bool child_command_leads_session(const Spec& spec) {
   // Where bubblewrap runs no init (no pid namespace, no lock or --sync-fd to hold), its
   // COMMAND makes the new session itself and leads it.
-  return spec.new_session && spec.personality == Personality::bwrap && !spec.ns.pid && !spec.as_pid_1 &&
+  return spec.new_session && spec.command_leads_lone_session && !spec.ns.pid && !spec.as_pid_1 &&
          spec.lock_files.empty() && !spec.sync_fd;
 }
 
@@ -175,19 +169,19 @@ void child_fail(Channel& channel, const Error& error) {
   ::_exit(125);
 }
 
-void child_main(const Spec& spec, Channel channel, std::optional<Channel> netns) {
+void child_main(const Spec& spec, const Plan& plan, Channel channel, std::optional<Channel> netns) {
   // Until it execs sandbox-init, this process's command line would show the caller's whole
   // one to whatever sees it (cmdline needs no permission to read; a pid namespace joined with
   // --pidns holds others' processes). Everything in it was copied out.
-  if (spec.caller.args_begin) {
-    std::memset(spec.caller.args_begin, 0, spec.caller.args_size);
-    std::strncpy(spec.caller.args_begin, "sandbox-init", spec.caller.args_size - 1);
+  if (plan.host.args_begin) {
+    std::memset(plan.host.args_begin, 0, plan.host.args_size);
+    std::strncpy(plan.host.args_begin, "sandbox-init", plan.host.args_size - 1);
   }
   // The monitor's death ends the sandbox: init's death kills every process in its pid
   // namespace. Set before waiting for "go", so a monitor that died already is seen as EOF.
-  if (spec.personality == Personality::native || spec.die_with_parent)
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (spec.die_with_monitor || spec.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   ChildState state;
+  state.plan = &plan;
   if (auto r = child_setup(spec, channel, netns, state); !r) child_fail(channel, r.error());
   if (spec.as_pid_1) child_fail(channel, child_exec_command(spec, state));
   child_run_init(spec, channel, state);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "launch/channel.h"
+#include "plan/plan.h"
 #include "spec.h"
 #include "sys/fd.h"
 
@@ -13,6 +14,7 @@ namespace sb::launch {
 
 // What setup gathers for the last steps before COMMAND.
 struct ChildState {
+  const Plan* plan = nullptr;                 // what the monitor planned (plan/plan.h)
   std::vector<std::string> seccomp_programs;  // applied last, in COMMAND's process
   std::vector<unique_fd> locks;               // --lock-file: held by init for the sandbox's life
 };
@@ -20,7 +22,7 @@ struct ChildState {
 // The cloned child: sets up the sandbox in the hardening order, then becomes init (or COMMAND
 // with --as-pid-1). Failures go to the monitor as one record.
 // `netns`: where the monitor's helper sends the network namespace, if it makes it (netns.h).
-[[noreturn]] void child_main(const Spec& spec, Channel channel, std::optional<Channel> netns);
+[[noreturn]] void child_main(const Spec& spec, const Plan& plan, Channel channel, std::optional<Channel> netns);
 
 // --new-session: whether COMMAND's process calls setsid (and leads the session) rather than
 // this one before init exists.

@@ -33,13 +33,13 @@ Result<void> child_apply_env(const Spec& spec) {
   return {};
 }
 
-Result<void> child_chdir(const Spec& spec) {
+Result<void> child_chdir(const Spec& spec, const std::string& callers_cwd) {
   if (spec.chdir) {
     if (::chdir(spec.chdir->c_str()) < 0) return fail_errno("Can't chdir to " + *spec.chdir);
   } else {
     // The caller's directory if it exists inside, else $HOME, else the root.
     const char* home = ::getenv("HOME");
-    if ((spec.caller.cwd.empty() || ::chdir(spec.caller.cwd.c_str()) < 0) &&
+    if ((callers_cwd.empty() || ::chdir(callers_cwd.c_str()) < 0) &&
         (!home || ::chdir(home) < 0) && ::chdir("/") < 0)
       return fail_errno("Can't chdir to /");
   }
@@ -55,16 +55,16 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
   // Every step below is COMMAND's, with COMMAND's privileges.
   if (auto r = security::drop_capabilities(spec.caps); !r) return r.error();
   if (auto r = child_apply_env(spec); !r) return r.error();
-  if (auto r = child_chdir(spec); !r) return r.error();
-  if (spec.personality == Personality::native) {
+  if (auto r = child_chdir(spec, state.plan->host.cwd); !r) return r.error();
+  if (spec.close_inherited_fds) {
     // Only what an option names goes in; marking rather than closing keeps the channel open
     // until the exec succeeds.
     std::vector<int> keep = spec.keep_fds;
     if (spec.block_fd) keep.push_back(*spec.block_fd);  // closed below, once read
     if (auto r = sys::close_fds_except(keep, CLOSE_RANGE_CLOEXEC); !r) return r.error();
   } else if (spec.sync_fd && !spec.as_pid_1) {
-    // --sync-fd is init's to hold (natively it went with the rest above); bubblewrap leaves
-    // it to COMMAND only when COMMAND is pid 1.
+    // --sync-fd is init's to hold (it went with the rest above when inherited descriptors are
+    // closed); bubblewrap leaves it to COMMAND only when COMMAND is pid 1.
     ::fcntl(*spec.sync_fd, F_SETFD, FD_CLOEXEC);
   }
   // As bubblewrap, a descriptor that cannot be read does not hold COMMAND back.
@@ -72,7 +72,7 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
   // Until init is sandbox-init, COMMAND's code does not run beside it.
   if (init_ready >= 0) (void)child_wait_on(init_ready, "init");
   // Seccomp last: the filter may forbid what the steps above need.
-  if (auto r = security::apply_seccomp(state.seccomp_programs, spec.personality == Personality::bwrap); !r)
+  if (auto r = security::apply_seccomp(state.seccomp_programs, spec.wording == Wording::bwrap); !r)
     return r.error();
 
   std::vector<char*> argv;

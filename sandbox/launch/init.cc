@@ -165,7 +165,7 @@ Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel
   pid_t inner = ::fork();
   if (inner < 0) return fail_errno("Can't start pid 1 inside --pidns: fork");
   if (inner == 0) {
-    if (spec.personality == Personality::native || spec.die_with_parent)
+    if (spec.die_with_monitor || spec.die_with_parent)
       ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     return {};
   }

@@ -11,7 +11,6 @@
 
 #include "launch/child.h"
 #include "launch/launch.h"
-#include "launch/namespaces.h"
 #include "launch/netns.h"
 #include "launch/process.h"
 #include "launch/signals.h"
@@ -40,7 +39,7 @@ Result<void> monitor_check_fds(const Spec& spec) {
   add("--pidns", spec.pidns_fd);
   for (int fd : spec.seccomp_fds) {
     // bubblewrap reads the program at once and says so when it cannot.
-    if (spec.personality == Personality::bwrap && ::fcntl(fd, F_GETFD) < 0)
+    if (spec.wording == Wording::bwrap && ::fcntl(fd, F_GETFD) < 0)
       return fail_errno("Can't read seccomp data");
     named.emplace_back(spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd", fd);
   }
@@ -63,20 +62,16 @@ Result<void> monitor_join_namespaces(const Spec& spec) {
   return {};
 }
 
-// One id inside maps onto the caller's (security/idmap.h).
-Result<void> monitor_write_id_maps(pid_t pid, const Spec& spec) {
+// One id inside maps onto the caller's (security/idmap.h), as the plan has them.
+Result<void> monitor_write_id_maps(pid_t pid, const Plan& plan) {
   std::string proc = "/proc/" + std::to_string(pid) + "/";
-  bool native = spec.personality == Personality::native;
-  uid_t uid = spec.uid.value_or(native ? 0 : spec.caller.uid);
-  gid_t gid = spec.gid.value_or(native ? 0 : spec.caller.gid);
   TRY_ASSIGN(unique_fd dir, sys::open(proc, O_PATH | O_DIRECTORY));
-  auto written = security::write_id_maps(
-      dir.get(), {security::id_map_line(uid, spec.caller.uid), security::id_map_line(gid, spec.caller.gid)});
+  auto written = security::write_id_maps(dir.get(), *plan.id_maps);
   if (!written) {
     const std::string& file = written.error().context;
     // Since Linux 5.12, mapping the parent's uid 0 takes CAP_SETFCAP in the parent: the
     // usual failure of a sandbox started as root inside another sandbox.
-    bool root_map = file != "setgroups" && (file == "uid_map" ? spec.caller.uid : spec.caller.gid) == 0;
+    bool root_map = file != "setgroups" && (file == "uid_map" ? plan.host.uid : plan.host.gid) == 0;
     std::string hint = written.error().err == EPERM && root_map
                            ? " (mapping uid 0 of this namespace needs CAP_SETFCAP)" : "";
     return fail("Can't write " + proc + file + hint, written.error().err);
@@ -142,7 +137,7 @@ bool ends_the_run(int sig) { return sig != SIGUSR1 && sig != SIGUSR2; }
 
 // The first status: child pid and namespaces, on --info-fd (then closed) and --json-status-fd.
 // Returns 0, or the signal that ended the run while the monitor waited to write.
-Result<int> monitor_report_start(const Spec& spec, const Process& child, int sigfd) {
+Result<int> monitor_report_start(const Spec& spec, const Plan& plan, const Process& child, int sigfd) {
   auto write = [&](int fd, const std::string& data, const std::string& what) -> Result<int> {
     for (;;) {
       TRY_ASSIGN(int sig, write_status(fd, data, what, sigfd));
@@ -151,23 +146,20 @@ Result<int> monitor_report_start(const Spec& spec, const Process& child, int sig
     }
   };
   if (spec.info_fd) {
-    TRY_ASSIGN(std::string info, status_json(child.pid, spec, true));
+    TRY_ASSIGN(std::string info, status_json(child.pid, plan.made_namespaces, true));
     TRY_ASSIGN(int sig, write(*spec.info_fd, info, "--info-fd " + std::to_string(*spec.info_fd)));
     ::close(*spec.info_fd);
     if (sig) return sig;
   }
   if (spec.json_status_fd) {
-    TRY_ASSIGN(std::string line, status_json(child.pid, spec, false));
+    TRY_ASSIGN(std::string line, status_json(child.pid, plan.made_namespaces, false));
     return write(*spec.json_status_fd, line, "--json-status-fd " + std::to_string(*spec.json_status_fd));
   }
   return 0;
 }
 
-Result<int> monitor_run(const Spec& given) {
-  TRY(monitor_check_fds(given));
-  Spec spec = given;
-  // --unshare-cgroup-try: only where this kernel has cgroup namespaces.
-  if (spec.ns.cgroup_try && ::access("/proc/self/ns/cgroup", F_OK) < 0) spec.ns.cgroup = false;
+Result<int> monitor_run(const Spec& spec, const Plan& plan) {
+  TRY(monitor_check_fds(spec));
   if (spec.die_with_parent) {
     pid_t parent = ::getppid();
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -184,14 +176,14 @@ Result<int> monitor_run(const Spec& given) {
   TRY_ASSIGN(auto channels, Channel::make());
   auto& [monitor_end, child_end] = channels;
   // {helper end, child end}: the network namespace, when a helper makes it (netns.h).
-  const bool net_by_helper = netns_by_helper(spec);
+  const bool net_by_helper = plan.net_by_helper;
   std::optional<std::pair<Channel, Channel>> netns_link;
   if (net_by_helper) {
     TRY_ASSIGN(auto link, Channel::make());
     netns_link.emplace(std::move(link));
   }
 
-  auto clone = sys::clone3(clone_namespaces(spec), true);
+  auto clone = sys::clone3(plan.clone_flags, true);
   if (!clone) {
     int err = clone.error().err;
     // ENOSPC: the user namespace limit is reached, or set to 0 (--disable-userns one level up).
@@ -208,18 +200,18 @@ Result<int> monitor_run(const Spec& given) {
       netns_link->first.close();
       netns_end.emplace(std::move(netns_link->second));
     }
-    child_main(spec, std::move(child_end), std::move(netns_end));
+    child_main(spec, plan, std::move(child_end), std::move(netns_end));
   }
   child_end.close();
   if (netns_link) netns_link->second.close();
-  Process child{cloned.pid, std::move(cloned.pidfd)};
+  Process child(cloned.pid, std::move(cloned.pidfd));
 
   // With --userns the namespace exists already; with --userns-block-fd a helper maps it.
   Result<void> started;
   int ended_by = 0;  // a signal that ended the run while the monitor could not write status
-  if (!spec.userns_fd && !spec.userns_block_fd) started = monitor_write_id_maps(child.pid, spec);
+  if (!spec.userns_fd && !spec.userns_block_fd) started = monitor_write_id_maps(child.pid, plan);
   if (started) {
-    if (auto sig = monitor_report_start(spec, child, sigfd.get()); !sig) started = std::unexpected(sig.error());
+    if (auto sig = monitor_report_start(spec, plan, child, sigfd.get()); !sig) started = std::unexpected(sig.error());
     else ended_by = *sig;
   }
   if (started && !ended_by) started = monitor_end.monitor_send_go();

@@ -10,7 +10,6 @@
 
 #include <cstring>
 
-#include "launch/namespaces.h"
 
 namespace sb::launch {
 
@@ -31,8 +30,6 @@ Result<unique_fd> helper_make_netns(const Spec& spec, int child_pidfd) {
 }
 
 }  // namespace
-
-bool netns_by_helper(const Spec& spec) { return spec.ns.net && setup_unobserved(spec); }
 
 Result<unique_fd> netns_socket() {
   unique_fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
@@ -64,7 +61,7 @@ Result<Process> monitor_start_netns_helper(const Spec& spec, const Process& chil
     else link.send_error(ns.error());
     ::_exit(ns ? 0 : 1);
   }
-  return Process{clone->pid, std::move(clone->pidfd)};
+  return Process(clone->pid, std::move(clone->pidfd));
 }
 
 Result<void> child_enter_netns(Channel& link) {

@@ -2,7 +2,7 @@
 //
 // Creating one costs the kernel more than any other step of a start (0.34 to 0.45 ms of about
 // 2.5 ms here; bench/README.md), and assembling the root does not need it. So, unless something
-// outside may look at the child's namespaces while it is being set up (namespaces.h), the
+// outside may look at the child's namespaces while it is being set up (plan/plan.h), the
 // monitor leaves it out of the clone and a helper makes it meanwhile: a fork of the monitor,
 // outside the new pid namespace (a thread of the child would take pid 2 there), joins the
 // child's user namespace, makes the network namespace, brings lo up and sends its descriptor
@@ -15,9 +15,6 @@
 #include "sys/error.h"
 
 namespace sb::launch {
-
-// Whether the helper makes the network namespace; if not and spec.ns.net, clone makes it.
-bool netns_by_helper(const Spec& spec);
 
 // A datagram socket in this process's network namespace, for the ioctls that set it up.
 Result<unique_fd> netns_socket();

@@ -20,20 +20,13 @@ std::string format_status(pid_t child, const std::vector<NamespaceId>& namespace
   return out;
 }
 
-Result<std::string> status_json(pid_t child, const Spec& spec, bool pretty) {
-  struct Kind {
-    const char* name;
-    bool made;
-  };
-  const Kind kinds[] = {{"cgroup", spec.ns.cgroup}, {"ipc", spec.ns.ipc}, {"mnt", true},
-                        {"net", spec.ns.net},       {"pid", spec.ns.pid}, {"uts", spec.ns.uts}};
+Result<std::string> status_json(pid_t child, const std::vector<const char*>& namespaces, bool pretty) {
   std::vector<NamespaceId> ids;
-  for (const auto& k : kinds) {
-    if (!k.made) continue;
-    std::string path = "/proc/" + std::to_string(child) + "/ns/" + k.name;
+  for (const char* name : namespaces) {
+    std::string path = "/proc/" + std::to_string(child) + "/ns/" + name;
     struct stat st;
     if (::stat(path.c_str(), &st) < 0) return fail_errno("Can't read " + path);
-    ids.push_back({k.name, st.st_ino});
+    ids.push_back({name, st.st_ino});
   }
   return format_status(child, ids, pretty);
 }

@@ -20,8 +20,8 @@ struct NamespaceId {
 // `pretty` gives --info-fd's layout, one member a line; otherwise one line.
 std::string format_status(pid_t child, const std::vector<NamespaceId>& namespaces, bool pretty);
 
-// The same for the namespaces the sandbox made, and mnt, read from /proc/CHILD/ns.
-Result<std::string> status_json(pid_t child, const Spec& spec, bool pretty);
+// The same for `namespaces` (names under /proc/CHILD/ns), their inodes read from there.
+Result<std::string> status_json(pid_t child, const std::vector<const char*>& namespaces, bool pretty);
 
 // The --json-status-fd line for COMMAND's exit status.
 std::string exit_code_line(int code);

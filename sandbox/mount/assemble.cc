@@ -373,7 +373,7 @@ class NoUmask {
 
 }  // namespace
 
-Result<void> child_assemble_root(const Spec& spec) {
+Result<void> child_assemble_root(const Spec& spec, const Plan& plan) {
   NoUmask no_umask;
   // Nothing done here may reach the caller's namespace. Native: nothing the host mounts later
   // reaches this one either (a mount added under a shared bind source would appear inside
@@ -383,9 +383,9 @@ Result<void> child_assemble_root(const Spec& spec) {
   if (::mount(nullptr, "/", nullptr, propagation | MS_REC, nullptr) < 0)
     return fail_errno(spec.host_propagation ? "Can't make / a slave mount" : "Can't make / a private mount");
 
-  std::unique_ptr<Mounter> m = choose_mounter(spec.mount_api);
+  std::unique_ptr<Mounter> m = choose_mounter(plan.host.mount_api);
   NofileLimit limit(spec.mounts.size());  // one descriptor per source until its turn
-  TRY_ASSIGN(std::vector<Sources> sources, open_sources(*m, spec.mounts, !spec.ns.pid && !spec.pidns_fd));
+  TRY_ASSIGN(std::vector<Sources> sources, open_sources(*m, spec.mounts, !plan.own_procfs));
 
   Root root;
   root.how = m->resolver();

@@ -1,6 +1,7 @@
 // Builds the new root from Spec::mounts and switches to it.
 #pragma once
 
+#include "plan/plan.h"
 #include "spec.h"
 #include "sys/error.h"
 
@@ -9,6 +10,6 @@ namespace sb::mount {
 // Runs in the child, inside its new user and mount namespaces: opens every bind source as the
 // caller sees it, mounts an empty tmpfs as the new root, applies the operations in order, then
 // pivots into it and detaches the old root.
-Result<void> child_assemble_root(const Spec& spec);
+Result<void> child_assemble_root(const Spec& spec, const Plan& plan);
 
 }  // namespace sb::mount

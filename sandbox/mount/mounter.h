@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mount/resolve.h"
+#include "host.h"
 #include "spec.h"
 #include "sys/error.h"
 #include "sys/fd.h"

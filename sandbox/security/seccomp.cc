@@ -36,7 +36,7 @@ Result<std::vector<std::string>> read_seccomp_programs_as_bwrap(const Spec& spec
 }  // namespace
 
 Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec) {
-  if (spec.personality == Personality::bwrap) return read_seccomp_programs_as_bwrap(spec);
+  if (spec.wording == Wording::bwrap) return read_seccomp_programs_as_bwrap(spec);
   std::vector<std::string> programs;
   const char* option = spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd";
   for (int fd : spec.seccomp_fds) {

@@ -12,7 +12,7 @@ namespace sb::security {
 // Reads every program, in order; each must be a whole number of 8-byte instructions.
 Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec);
 
-// The native personality's own filter: ioctl TIOCSTI and TIOCLINUX fail with EPERM, on the
+// The built-in rule (Spec::block_tty_injection): ioctl TIOCSTI and TIOCLINUX fail with EPERM, on the
 // caller's terminal too (CVE-2017-5226). Only the low 32 bits of the request are compared,
 // as the kernel does, so a request with high bits set cannot slip past (CVE-2019-10063).
 std::string tty_injection_filter();

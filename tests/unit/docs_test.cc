@@ -1,6 +1,7 @@
 // --help, the man page and the completions must list exactly the options of the table.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -69,6 +70,23 @@ TEST(Docs, FishCompletionListsTheTable) {
   for (std::string line; std::getline(in, line);)
     if (line.starts_with("complete ")) completes += line + "\n";
   EXPECT_EQ(options_in(completes, "-l "), table_names());
+}
+
+// The personality is the front end's: past cli/ and main it is a set of explicit Spec fields.
+TEST(Layout, NothingBelowTheFrontEndAsksThePersonality) {
+  namespace fs = std::filesystem;
+  int files = 0;
+  for (const char* dir : {"sandbox/launch", "sandbox/mount", "sandbox/security", "sandbox/plan", "sandbox/sys"}) {
+    for (const auto& e : fs::recursive_directory_iterator(std::string(SANDBOX_SOURCE_DIR) + "/" + dir)) {
+      if (!e.is_regular_file()) continue;
+      std::string rel = fs::relative(e.path(), SANDBOX_SOURCE_DIR).string();
+      std::string text = source(rel);
+      ++files;
+      EXPECT_EQ(text.find("Personality"), std::string::npos) << rel;
+      EXPECT_EQ(text.find(".personality"), std::string::npos) << rel;
+    }
+  }
+  EXPECT_GT(files, 20);
 }
 
 }  // namespace

@@ -1,0 +1,128 @@
+#include "plan/plan.h"
+
+#include <sched.h>
+
+#include <cstdio>
+
+#include "mount/resolve.h"
+
+namespace sb {
+
+namespace {
+
+std::string octal(mode_t mode) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode));
+  return buf;
+}
+
+const char* bind_kind(BindKind k) {
+  switch (k) {
+    case BindKind::rw: return "bind";
+    case BindKind::ro: return "ro-bind";
+    case BindKind::dev: return "dev-bind";
+  }
+  return "bind";
+}
+
+std::string bind_flags(BindKind k) {
+  std::string f = k == BindKind::ro ? "ro,nosuid,nodev" : k == BindKind::dev ? "nosuid" : "nosuid,nodev";
+  return f + ",recursive";
+}
+
+constexpr const char* kProcCovers = "; sys sysrq-trigger irq bus read-only";
+
+// What one operation does, for the plan's list.
+struct Describe {
+  const Plan& plan;
+
+  PlannedMount operator()(const BindOp& b) const {
+    std::string source = b.src_fd ? "fd " + std::to_string(*b.src_fd) : b.src;
+    return {b.dest, bind_kind(b.kind), source, bind_flags(b.kind) + (b.optional ? ",skipped if missing" : "")};
+  }
+  PlannedMount operator()(const ProcOp& o) const {
+    if (plan.own_procfs) return {o.dest, "proc", "proc", std::string("nosuid,nodev,noexec") + kProcCovers};
+    return {o.dest, "bind", "/proc", std::string("nosuid,nodev,recursive") + kProcCovers};
+  }
+  PlannedMount operator()(const DevOp& o) const {
+    return {o.dest, "dev", "tmpfs", "nosuid,nodev,mode=0755; null zero full random urandom tty, pts, shm"};
+  }
+  PlannedMount operator()(const TmpfsOp& o) const {
+    std::string f = "nosuid,nodev,mode=" + octal(o.perms.value_or(0755));
+    if (o.size) f += ",size=" + std::to_string(*o.size);
+    return {o.dest, "tmpfs", "tmpfs", f};
+  }
+  PlannedMount operator()(const DirOp& o) const { return {o.dest, "dir", "-", "mode=" + octal(o.perms.value_or(0755))}; }
+  PlannedMount operator()(const SymlinkOp& o) const { return {o.dest, "symlink", o.target, "-"}; }
+  PlannedMount operator()(const RemountRoOp& o) const { return {o.dest, "remount", "-", "ro"}; }
+  PlannedMount operator()(const ChmodOp& o) const { return {o.path, "chmod", "-", "mode=" + octal(o.mode)}; }
+  PlannedMount operator()(const DataOp& o) const {
+    const char* kind = !o.bind ? "file" : o.ro ? "ro-bind-data" : "bind-data";
+    mode_t mode = o.perms.value_or(o.bind ? 0600 : 0666);
+    return {o.dest, kind, "fd " + std::to_string(o.fd), "mode=" + octal(mode) + (o.ro ? ",ro" : "")};
+  }
+  PlannedMount operator()(const MqueueOp& o) const { return {o.dest, "mqueue", "mqueue", "nosuid,nodev,noexec"}; }
+  PlannedMount operator()(const OverlayOp& o) const {
+    std::string lower;
+    for (auto it = o.lower.rbegin(); it != o.lower.rend(); ++it) lower += (lower.empty() ? "" : ":") + *it;
+    switch (o.kind) {
+      case OverlayKind::rw: return {o.dest, "overlay", lower, "nosuid,nodev,upper=" + o.upper + ",work=" + o.work};
+      case OverlayKind::tmp: return {o.dest, "tmp-overlay", lower, "nosuid,nodev,upper in a hidden tmpfs"};
+      case OverlayKind::ro: return {o.dest, "ro-overlay", lower, "ro,nosuid,nodev"};
+    }
+    return {};
+  }
+};
+
+}  // namespace
+
+Result<Plan> plan(const Spec& spec, const HostFacts& host) {
+  Plan p;
+  p.host = host;
+  const auto& ns = spec.ns;
+
+  // Namespaces
+  if (ns.cgroup && !host.cgroup_namespaces && !ns.cgroup_try)
+    return fail("Cannot create new cgroup namespace because the kernel does not support it");
+  p.cgroup = ns.cgroup && host.cgroup_namespaces;
+  const bool unobserved = !spec.info_fd && !spec.json_status_fd && !spec.pidns_fd;
+  p.clone_flags = spec.userns_fd ? 0 : CLONE_NEWUSER;
+  // After joining --pidns the kernel refuses CLONE_NEWPID here; the child makes it instead.
+  if (ns.pid && !spec.pidns_fd) p.clone_flags |= CLONE_NEWPID;
+  if (p.cgroup) p.clone_flags |= CLONE_NEWCGROUP;
+  if (unobserved) {
+    p.unshare_flags = CLONE_NEWNS | (ns.ipc ? CLONE_NEWIPC : 0) | (ns.uts ? CLONE_NEWUTS : 0);
+    p.net_by_helper = ns.net;
+  } else {
+    p.clone_flags |= CLONE_NEWNS | (ns.ipc ? CLONE_NEWIPC : 0u) | (ns.uts ? CLONE_NEWUTS : 0u) |
+                     (ns.net ? CLONE_NEWNET : 0u);
+  }
+  struct Made {
+    const char* name;
+    bool made;
+  };
+  for (const Made& m : {Made{"cgroup", p.cgroup}, Made{"ipc", ns.ipc}, Made{"mnt", true}, Made{"net", ns.net},
+                        Made{"pid", ns.pid}, Made{"uts", ns.uts}})
+    if (m.made) p.made_namespaces.push_back(m.name);
+
+  // Identity: one id inside onto the caller's.
+  p.uid = spec.uid.value_or(spec.ids_are_callers ? host.uid : 0);
+  p.gid = spec.gid.value_or(spec.ids_are_callers ? host.gid : 0);
+  if (!spec.userns_fd && !spec.userns_block_fd)
+    p.id_maps = security::IdMaps{security::id_map_line(p.uid, host.uid), security::id_map_line(p.gid, host.gid)};
+  if (ns.uts) p.hostname = spec.hostname ? spec.hostname : spec.default_hostname;
+  if (p.hostname && p.hostname->empty()) p.hostname.reset();
+
+  // Filesystem, in order.
+  p.own_procfs = ns.pid || spec.pidns_fd;
+  for (size_t i = 0; i < spec.mounts.size(); ++i) {
+    PlannedMount m = std::visit(Describe{p}, spec.mounts[i]);
+    m.origin = i < spec.mount_origins.size() ? spec.mount_origins[i] : Origin{"option", static_cast<unsigned>(i + 1)};
+    if (spec.dest_above_root_is_outside && mount::climbs_above_root(destination_of(spec.mounts[i])))
+      m.flags = "outside the new root: no effect";
+    p.mounts.push_back(std::move(m));
+  }
+  return p;
+}
+
+}  // namespace sb

@@ -1,0 +1,65 @@
+// plan(): the user's intent (Spec) and the host's facts turned into what launch/ does, as
+// plain data, with no system call. --dry-run prints it; the unit tests check it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "host.h"
+#include "security/idmap.h"
+#include "spec.h"
+#include "sys/error.h"
+
+namespace sb {
+
+// One mount step, in the order they are made, as --dry-run shows it.
+struct PlannedMount {
+  std::string dest, kind, source, flags;
+  Origin origin;
+
+  PlannedMount() = default;
+  PlannedMount(std::string d, std::string k, std::string s, std::string f, Origin o = {})
+      : dest(std::move(d)), kind(std::move(k)), source(std::move(s)), flags(std::move(f)), origin(std::move(o)) {}
+  bool operator==(const PlannedMount&) const = default;
+};
+
+struct Plan {
+  HostFacts host;
+
+  // Which namespaces are made where. The monitor's clone3 must make the child's user and pid
+  // namespaces: the child is inside the one from its first instruction and pid 1 of the other.
+  // The rest cost the kernel more than anything else in a start (bench/README.md), and until
+  // the root is assembled the child needs none of them but the mount namespace. So, when
+  // nothing outside may look at the child's namespaces while it is set up (no --info-fd,
+  // --json-status-fd or --pidns), they are made off the monitor's path: once its id maps exist
+  // the child unshares the mount, IPC and UTS namespaces itself, and meanwhile a helper of the
+  // monitor makes the network namespace (launch/netns.h). Otherwise clone makes them all.
+  bool cgroup = false;         // a new cgroup namespace (--unshare-cgroup-try resolved)
+  uint64_t clone_flags = 0;    // CLONE_NEW* of the monitor's clone3
+  int unshare_flags = 0;       // CLONE_NEW* the child unshares once its id maps exist
+  bool net_by_helper = false;  // a helper of the monitor makes the network namespace
+  std::vector<const char*> made_namespaces;  // as --info-fd names them: cgroup ipc mnt net pid uts
+
+  // Identity
+  uid_t uid = 0;  // inside
+  gid_t gid = 0;
+  std::optional<security::IdMaps> id_maps;  // none with --userns or --userns-block-fd
+  std::optional<std::string> hostname;
+
+  // Filesystem
+  bool own_procfs = true;  // --proc mounts a new procfs; without a pid namespace, binds the caller's
+  std::vector<PlannedMount> mounts;
+};
+
+Result<Plan> plan(const Spec& spec, const HostFacts& host);
+
+// --dry-run's text: the mounts, one a line (DEST  KIND  SOURCE  FLAGS  (from ORIGIN)), then the
+// namespaces, ids, environment, capabilities, seccomp, Landlock, limits and network.
+std::string describe(const Plan& plan, const Spec& spec);
+
+}  // namespace sb

@@ -1,0 +1,171 @@
+// plan(): the decisions a run makes, checked as plain data, without privilege.
+#include "plan/plan.h"
+
+#include <gtest/gtest.h>
+#include <sched.h>
+
+#include <string>
+#include <vector>
+
+#include "cli/parse.h"
+
+namespace sb {
+namespace {
+
+HostFacts host(uid_t uid = 1000, gid_t gid = 100) {
+  HostFacts h;
+  h.uid = uid;
+  h.gid = gid;
+  h.cwd = "/home/u";
+  return h;
+}
+
+Spec spec_of(std::vector<std::string> args, std::string argv0 = "sandbox") {
+  auto r = cli::parse(args, argv0);
+  EXPECT_TRUE(r) << (r ? "" : r.error().message());
+  return r ? r->spec : Spec{};
+}
+
+Plan plan_of(std::vector<std::string> args, std::string argv0 = "sandbox", HostFacts h = host()) {
+  auto p = plan(spec_of(std::move(args), std::move(argv0)), h);
+  EXPECT_TRUE(p) << (p ? "" : p.error().message());
+  return p ? *p : Plan{};
+}
+
+std::vector<std::string> names(const std::vector<const char*>& v) { return {v.begin(), v.end()}; }
+
+TEST(Plan, NativeDefaults) {
+  Plan p = plan_of({"true"});
+  EXPECT_EQ(p.uid, 0u);
+  EXPECT_EQ(p.gid, 0u);
+  ASSERT_TRUE(p.id_maps);
+  EXPECT_EQ(*p.id_maps, (security::IdMaps{"0 1000 1\n", "0 100 1\n"}));
+  EXPECT_EQ(p.hostname, "sandbox");
+  // Unobserved setup: clone makes only what must exist from the start.
+  EXPECT_EQ(p.clone_flags, uint64_t{CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP});
+  EXPECT_EQ(p.unshare_flags, CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS);
+  EXPECT_TRUE(p.net_by_helper);
+  EXPECT_EQ(names(p.made_namespaces), (std::vector<std::string>{"cgroup", "ipc", "mnt", "net", "pid", "uts"}));
+  EXPECT_TRUE(p.own_procfs);
+}
+
+TEST(Plan, BwrapDefaults) {
+  Plan p = plan_of({"--ro-bind", "/", "/", "true"}, "bwrap");
+  EXPECT_EQ(p.uid, 1000u);
+  EXPECT_EQ(p.gid, 100u);
+  EXPECT_EQ(*p.id_maps, (security::IdMaps{"1000 1000 1\n", "100 100 1\n"}));
+  EXPECT_FALSE(p.hostname);
+  EXPECT_EQ(p.clone_flags, uint64_t{CLONE_NEWUSER});
+  EXPECT_EQ(p.unshare_flags, CLONE_NEWNS);
+  EXPECT_FALSE(p.net_by_helper);
+  EXPECT_EQ(names(p.made_namespaces), (std::vector<std::string>{"mnt"}));
+  EXPECT_FALSE(p.own_procfs);  // no pid namespace: --proc binds the caller's
+  Plan all = plan_of({"--unshare-all", "--hostname", "h", "true"}, "bwrap");
+  EXPECT_EQ(all.hostname, "h");
+  EXPECT_EQ(names(all.made_namespaces), (std::vector<std::string>{"cgroup", "ipc", "mnt", "net", "pid", "uts"}));
+}
+
+TEST(Plan, ObservedSetupClonesEverything) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"--info-fd", "3", "true"},
+                                        std::vector<std::string>{"--json-status-fd", "3", "true"}}) {
+    Plan p = plan_of(args);
+    EXPECT_EQ(p.clone_flags, uint64_t{CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWNS | CLONE_NEWIPC |
+                                      CLONE_NEWUTS | CLONE_NEWNET});
+    EXPECT_EQ(p.unshare_flags, 0);
+    EXPECT_FALSE(p.net_by_helper);
+  }
+  // After joining --pidns the pid namespace is the child's to make, and so is everything else.
+  Plan pidns = plan_of({"--pidns", "3", "true"});
+  EXPECT_FALSE(pidns.clone_flags & CLONE_NEWPID);
+  EXPECT_TRUE(pidns.clone_flags & CLONE_NEWNS);
+  EXPECT_TRUE(pidns.own_procfs);
+}
+
+TEST(Plan, JoinedUserNamespaceHasNoMaps) {
+  Plan p = plan_of({"--userns", "3", "true"});
+  EXPECT_FALSE(p.clone_flags & CLONE_NEWUSER);
+  EXPECT_FALSE(p.id_maps);
+  Plan blocked = plan_of({"--unshare-user", "--info-fd", "3", "--userns-block-fd", "4", "true"}, "bwrap");
+  EXPECT_FALSE(blocked.id_maps);
+}
+
+TEST(Plan, CgroupNamespaceFollowsTheKernel) {
+  HostFacts old = host();
+  old.cgroup_namespaces = false;
+  Plan tried = plan_of({"--unshare-cgroup-try", "true"}, "bwrap", old);
+  EXPECT_FALSE(tried.cgroup);
+  EXPECT_FALSE(tried.clone_flags & CLONE_NEWCGROUP);
+  auto refused = plan(spec_of({"--unshare-cgroup", "true"}, "bwrap"), old);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message(), "Cannot create new cgroup namespace because the kernel does not support it");
+  // Natively the cgroup namespace is asked for by default: a kernel without them is refused.
+  EXPECT_FALSE(plan(spec_of({"true"}), old));
+  EXPECT_TRUE(plan_of({"true"}).cgroup);
+  EXPECT_FALSE(plan_of({"--share-cgroup", "true"}).cgroup);
+}
+
+TEST(Plan, IdsAndHostname) {
+  Plan p = plan_of({"--uid", "5", "--gid", "6", "--hostname", "box", "true"});
+  EXPECT_EQ(*p.id_maps, (security::IdMaps{"5 1000 1\n", "6 100 1\n"}));
+  EXPECT_EQ(p.hostname, "box");
+  EXPECT_FALSE(plan_of({"--share-uts", "true"}).hostname);
+  // As root outside.
+  EXPECT_EQ(plan_of({"true"}, "bwrap", host(0, 0)).id_maps->uid_map, "0 0 1\n");
+}
+
+TEST(Plan, MountsInOrderWithOrigins) {
+  Plan p = plan_of({"--ro-bind", "/usr", "/usr", "--tmpfs", "/tmp", "--ro-bind-try", "/opt", "/opt", "--perms",
+                    "01777", "--size", "4096", "--tmpfs", "/t", "--symlink", "usr/bin", "/bin", "--proc", "/proc",
+                    "--bind", "/src", "/src", "true"});
+  std::vector<PlannedMount> want = {
+      {"/usr", "ro-bind", "/usr", "ro,nosuid,nodev,recursive", {"--ro-bind", 1}},
+      {"/tmp", "tmpfs", "tmpfs", "nosuid,nodev,mode=0755", {"--tmpfs", 1}},
+      {"/opt", "ro-bind", "/opt", "ro,nosuid,nodev,recursive,skipped if missing", {"--ro-bind-try", 1}},
+      {"/t", "tmpfs", "tmpfs", "nosuid,nodev,mode=1777,size=4096", {"--tmpfs", 2}},
+      {"/bin", "symlink", "usr/bin", "-", {"--symlink", 1}},
+      {"/proc", "proc", "proc", "nosuid,nodev,noexec; sys sysrq-trigger irq bus read-only", {"--proc", 1}},
+      {"/src", "bind", "/src", "nosuid,nodev,recursive", {"--bind", 1}},
+  };
+  EXPECT_EQ(p.mounts, want);
+  EXPECT_EQ(p.mounts[3].origin.str(), "--tmpfs #2");
+  // Options from an --args stream count the same.
+  auto streamed = cli::parse(std::vector<std::string>{"--tmpfs", "/a", "--args", "3", "true"}, "sandbox",
+                             [](int) -> Result<std::string> { return std::string("--tmpfs\0/b\0", 11); });
+  ASSERT_TRUE(streamed);
+  auto sp = plan(streamed->spec, host());
+  ASSERT_TRUE(sp);
+  EXPECT_EQ(sp->mounts[1].origin.str(), "--tmpfs #2");
+}
+
+TEST(Plan, ProcWithoutPidNamespaceAndOutsideDestinations) {
+  Plan shared = plan_of({"--share-pid", "--proc", "/proc", "true"});
+  EXPECT_EQ(shared.mounts[0], (PlannedMount{"/proc", "bind", "/proc",
+                                            "nosuid,nodev,recursive; sys sysrq-trigger irq bus read-only",
+                                            {"--proc", 1}}));
+  Plan above = plan_of({"--tmpfs", "/../x", "true"}, "bwrap");
+  EXPECT_EQ(above.mounts[0].flags, "outside the new root: no effect");
+  EXPECT_EQ(plan_of({"--tmpfs", "/../x", "true"}).mounts[0].flags, "nosuid,nodev,mode=0755");
+}
+
+TEST(Plan, DescribeReadsInOrder) {
+  Spec s = spec_of({"--ro-bind", "/usr", "/usr", "--setenv", "A", "b c", "--cap-add", "CAP_NET_ADMIN", "sh", "-c",
+                    "echo 'hi'"});
+  auto p = plan(s, host());
+  ASSERT_TRUE(p);
+  EXPECT_EQ(describe(*p, s),
+            "/usr  ro-bind  /usr  ro,nosuid,nodev,recursive  (from --ro-bind #1)\n"
+            "namespaces: user cgroup ipc mnt net pid uts (clone: user pid cgroup; the child: mnt ipc uts; a helper: net)\n"
+            "ids: uid 0 (outside 1000), gid 0 (outside 100)\n"
+            "hostname: sandbox\n"
+            "environment: the caller's, then set 'A=b c'\n"
+            "directory: the caller's, else $HOME, else /\n"
+            "capabilities: CAP_NET_ADMIN; no_new_privs\n"
+            "seccomp: the built-in TIOCSTI/TIOCLINUX rule; in init and COMMAND\n"
+            "landlock: none\n"
+            "limits: none\n"
+            "network: none (lo only)\n"
+            "command: sh -c 'echo '\\''hi'\\'''\n");
+}
+
+}  // namespace
+}  // namespace sb
