@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto status = sb::launch::monitor_run(spec, *plan);
+  sb::launch::HandedFds handed = sb::launch::hand_over(spec);
+  auto status = sb::launch::monitor_run(spec, *plan, handed);
   if (!status) return report(status.error());
   return *status;
 }

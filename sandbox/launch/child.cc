@@ -55,20 +55,14 @@ Result<void> child_take_locks(const Spec& spec, ChildState& state) {
 // --info-fd sees its end while the child may still wait on --userns-block-fd), the namespaces
 // the monitor joined and the --args streams. Each named descriptor is closed exactly once, at
 // its last use, and never again: its number may be reused by one of ours after that.
-void child_close_monitor_fds(const Spec& spec) {
-  for (const auto& fd : {spec.info_fd, spec.json_status_fd, spec.userns_fd, spec.pidns_fd})
-    if (fd) ::close(*fd);
-  for (int fd : spec.args_fds) ::close(fd);
+void child_close_monitor_fds(HandedFds& fds) {
+  for (unique_fd* fd : {&fds.info, &fds.json_status, &fds.userns, &fds.pidns}) fd->reset();
+  fds.args.clear();
 }
 
 // Descriptors handed over for a mount: data to copy, and --bind-fd sources. A --bind-fd
 // source left open would let COMMAND walk out of the bind with openat(fd, "..").
-void child_close_mount_fds(const Spec& spec) {
-  for (const auto& op : spec.mounts) {
-    if (const auto* d = std::get_if<DataOp>(&op)) ::close(d->fd);
-    if (const auto* b = std::get_if<BindOp>(&op); b && b->src_fd) ::close(*b->src_fd);
-  }
-}
+void child_close_mount_fds(HandedFds& fds) { fds.mounts.clear(); }
 
 // The caller's session keyring would otherwise be reachable inside (keyctl, request_key);
 // an anonymous one of the sandbox's own takes its place for every process inside.
@@ -85,16 +79,19 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   // The forwarded signals stay blocked, as the monitor blocked them before the clone: one that
   // comes during setup waits for init, which passes it on to COMMAND (a signal of pid 1's
   // default action would be dropped).
-  child_close_monitor_fds(spec);
+  child_close_monitor_fds(*state.fds);
   TRY(child_check_labels(spec));
   // Until the id maps exist this process has no usable identity inside.
   TRY(channel.child_wait_go());
-  if (spec.userns_block_fd) TRY(child_wait_on(*spec.userns_block_fd, "--userns-block-fd"));
+  if (spec.userns_block_fd) {
+    TRY(child_wait_on(*spec.userns_block_fd, "--userns-block-fd"));
+    state.fds->userns_block.reset();
+  }
   // The namespaces clone left out (plan/plan.h), all but the network namespace.
   if (int flags = state.plan->unshare_flags; flags && ::unshare(flags) < 0)
     return fail_errno("Can't create the sandbox's namespaces");
   // Read before anything else runs inside: every process of the sandbox loads them.
-  TRY_ASSIGN(state.seccomp_programs, security::read_seccomp_programs(spec));
+  TRY_ASSIGN(state.seccomp_programs, security::read_seccomp_programs(spec, state.fds->seccomp));
   // No terminal injection, with --new-session or without (not under bwrap, as bubblewrap).
   // Installed first, so the caller's programs are evaluated before it.
   if (spec.block_tty_injection)
@@ -110,7 +107,7 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   // Mounts need CAP_SYS_ADMIN in the new user namespace, and proc must be mounted by a member
   // of the new pid namespace.
   TRY(mount::child_assemble_root(spec, *state.plan));
-  child_close_mount_fds(spec);
+  child_close_mount_fds(*state.fds);
   TRY(child_take_locks(spec, state));
   TRY(child_set_hostname(*state.plan));
   // Made by clone, or meanwhile by the monitor's helper (netns.h).
@@ -124,7 +121,7 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   if (spec.userns2_fd) {
     if (::setns(*spec.userns2_fd, CLONE_NEWUSER) < 0)
       return fail_errno("Can't switch to --userns2 " + std::to_string(*spec.userns2_fd));
-    ::close(*spec.userns2_fd);
+    state.fds->userns2.reset();
   }
   // Checked where COMMAND will run: after --userns2.
   if (spec.assert_userns_disabled) TRY(security::assert_user_namespaces_disabled());
@@ -152,9 +149,7 @@ Result<void> child_wait_on(int fd, const char* option) {
   do {
     n = ::read(fd, &b, 1);
   } while (n < 0 && errno == EINTR);
-  int err = errno;
-  ::close(fd);
-  if (n < 0) return fail(std::string(option) + " " + std::to_string(fd), err);
+  if (n < 0) return fail_errno(std::string(option) + " " + std::to_string(fd));
   return {};
 }
 
@@ -169,7 +164,7 @@ void child_fail(Channel& channel, const Error& error) {
   ::_exit(125);
 }
 
-void child_main(const Spec& spec, const Plan& plan, Channel channel, std::optional<Channel> netns) {
+void child_main(const Spec& spec, const Plan& plan, HandedFds& fds, Channel channel, std::optional<Channel> netns) {
   // Until it execs sandbox-init, this process's command line would show the caller's whole
   // one to whatever sees it (cmdline needs no permission to read; a pid namespace joined with
   // --pidns holds others' processes). Everything in it was copied out.
@@ -182,6 +177,7 @@ void child_main(const Spec& spec, const Plan& plan, Channel channel, std::option
   if (spec.die_with_monitor || spec.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   ChildState state;
   state.plan = &plan;
+  state.fds = &fds;
   if (auto r = child_setup(spec, channel, netns, state); !r) child_fail(channel, r.error());
   if (spec.as_pid_1) child_fail(channel, child_exec_command(spec, state));
   child_run_init(spec, channel, state);

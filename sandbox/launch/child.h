@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "launch/channel.h"
+#include "launch/handed.h"
 #include "plan/plan.h"
 #include "spec.h"
 #include "sys/fd.h"
@@ -15,6 +16,7 @@ namespace sb::launch {
 // What setup gathers for the last steps before COMMAND.
 struct ChildState {
   const Plan* plan = nullptr;                 // what the monitor planned (plan/plan.h)
+  HandedFds* fds = nullptr;                   // this process's copies of the options' descriptors
   std::vector<std::string> seccomp_programs;  // applied last, in COMMAND's process
   std::vector<unique_fd> locks;               // --lock-file: held by init for the sandbox's life
 };
@@ -22,13 +24,14 @@ struct ChildState {
 // The cloned child: sets up the sandbox in the hardening order, then becomes init (or COMMAND
 // with --as-pid-1). Failures go to the monitor as one record.
 // `netns`: where the monitor's helper sends the network namespace, if it makes it (netns.h).
-[[noreturn]] void child_main(const Spec& spec, const Plan& plan, Channel channel, std::optional<Channel> netns);
+[[noreturn]] void child_main(const Spec& spec, const Plan& plan, HandedFds& fds, Channel channel,
+                             std::optional<Channel> netns);
 
 // --new-session: whether COMMAND's process calls setsid (and leads the session) rather than
 // this one before init exists.
 bool child_command_leads_session(const Spec& spec);
 
-// Waits until fd has data or is closed (--block-fd, --userns-block-fd), then closes it.
+// Waits until fd has data or is closed (--block-fd, --userns-block-fd, init's ready pipe).
 Result<void> child_wait_on(int fd, const char* option);
 
 // Sends the error to the monitor and exits with its code.

@@ -68,9 +68,15 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
     ::fcntl(*spec.sync_fd, F_SETFD, FD_CLOEXEC);
   }
   // As bubblewrap, a descriptor that cannot be read does not hold COMMAND back.
-  if (spec.block_fd) (void)child_wait_on(*spec.block_fd, "--block-fd");
+  if (spec.block_fd) {
+    (void)child_wait_on(*spec.block_fd, "--block-fd");
+    state.fds->block.reset();
+  }
   // Until init is sandbox-init, COMMAND's code does not run beside it.
-  if (init_ready >= 0) (void)child_wait_on(init_ready, "init");
+  if (init_ready >= 0) {
+    (void)child_wait_on(init_ready, "init");
+    ::close(init_ready);
+  }
   // Seccomp last: the filter may forbid what the steps above need.
   if (auto r = security::apply_seccomp(state.seccomp_programs, spec.wording == Wording::bwrap); !r)
     return r.error();

@@ -137,7 +137,8 @@ bool ends_the_run(int sig) { return sig != SIGUSR1 && sig != SIGUSR2; }
 
 // The first status: child pid and namespaces, on --info-fd (then closed) and --json-status-fd.
 // Returns 0, or the signal that ended the run while the monitor waited to write.
-Result<int> monitor_report_start(const Spec& spec, const Plan& plan, const Process& child, int sigfd) {
+Result<int> monitor_report_start(const Spec& spec, const Plan& plan, HandedFds& handed, const Process& child,
+                                 int sigfd) {
   auto write = [&](int fd, const std::string& data, const std::string& what) -> Result<int> {
     for (;;) {
       TRY_ASSIGN(int sig, write_status(fd, data, what, sigfd));
@@ -148,7 +149,7 @@ Result<int> monitor_report_start(const Spec& spec, const Plan& plan, const Proce
   if (spec.info_fd) {
     TRY_ASSIGN(std::string info, status_json(child.pid, plan.made_namespaces, true));
     TRY_ASSIGN(int sig, write(*spec.info_fd, info, "--info-fd " + std::to_string(*spec.info_fd)));
-    ::close(*spec.info_fd);
+    handed.info.reset();
     if (sig) return sig;
   }
   if (spec.json_status_fd) {
@@ -158,7 +159,7 @@ Result<int> monitor_report_start(const Spec& spec, const Plan& plan, const Proce
   return 0;
 }
 
-Result<int> monitor_run(const Spec& spec, const Plan& plan) {
+Result<int> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
   TRY(monitor_check_fds(spec));
   if (spec.die_with_parent) {
     pid_t parent = ::getppid();
@@ -200,7 +201,7 @@ Result<int> monitor_run(const Spec& spec, const Plan& plan) {
       netns_link->first.close();
       netns_end.emplace(std::move(netns_link->second));
     }
-    child_main(spec, plan, std::move(child_end), std::move(netns_end));
+    child_main(spec, plan, handed, std::move(child_end), std::move(netns_end));
   }
   child_end.close();
   if (netns_link) netns_link->second.close();
@@ -211,7 +212,7 @@ Result<int> monitor_run(const Spec& spec, const Plan& plan) {
   int ended_by = 0;  // a signal that ended the run while the monitor could not write status
   if (!spec.userns_fd && !spec.userns_block_fd) started = monitor_write_id_maps(child.pid, plan);
   if (started) {
-    if (auto sig = monitor_report_start(spec, plan, child, sigfd.get()); !sig) started = std::unexpected(sig.error());
+    if (auto sig = monitor_report_start(spec, plan, handed, child, sigfd.get()); !sig) started = std::unexpected(sig.error());
     else ended_by = *sig;
   }
   if (started && !ended_by) started = monitor_end.monitor_send_go();
@@ -239,7 +240,7 @@ Result<int> monitor_run(const Spec& spec, const Plan& plan) {
     // and a signal while it has none now gives up the line rather than the monitor's exit.
     if (outcome && !ended_by)
       (void)write_status(*spec.json_status_fd, exit_code_line(*outcome), "--json-status-fd", sigfd.get());
-    ::close(*spec.json_status_fd);
+    handed.json_status.reset();
   }
   return outcome;
 }

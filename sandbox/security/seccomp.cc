@@ -21,12 +21,12 @@ namespace {
 
 // bubblewrap's checks and words: only the size is looked at here; a program the kernel
 // refuses (an empty one, say) is reported when it is loaded.
-Result<std::vector<std::string>> read_seccomp_programs_as_bwrap(const Spec& spec) {
+Result<std::vector<std::string>> read_seccomp_programs_as_bwrap(const Spec& spec, std::vector<unique_fd>& owned) {
   std::vector<std::string> programs;
-  for (int fd : spec.seccomp_fds) {
-    auto data = sys::read_to_end(fd, size_t{1} << 20);
+  for (size_t i = 0; i < spec.seccomp_fds.size(); ++i) {
+    auto data = sys::read_to_end(spec.seccomp_fds[i], size_t{1} << 20);
     if (!data) return fail("Can't read seccomp data", data.error().err);
-    ::close(fd);
+    if (i < owned.size()) owned[i].reset();
     if (data->size() % sizeof(sock_filter) != 0) return fail("Invalid seccomp data, must be multiple of 8");
     programs.push_back(std::move(*data));
   }
@@ -35,11 +35,12 @@ Result<std::vector<std::string>> read_seccomp_programs_as_bwrap(const Spec& spec
 
 }  // namespace
 
-Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec) {
-  if (spec.wording == Wording::bwrap) return read_seccomp_programs_as_bwrap(spec);
+Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec, std::vector<unique_fd>& owned) {
+  if (spec.wording == Wording::bwrap) return read_seccomp_programs_as_bwrap(spec, owned);
   std::vector<std::string> programs;
   const char* option = spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd";
-  for (int fd : spec.seccomp_fds) {
+  for (size_t i = 0; i < spec.seccomp_fds.size(); ++i) {
+    int fd = spec.seccomp_fds[i];
     std::string what = std::string(option) + " " + std::to_string(fd);
     auto read = sys::read_to_end(fd, BPF_MAXINSNS * sizeof(sock_filter));
     if (!read && read.error().err == E2BIG)
@@ -51,7 +52,7 @@ Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec) {
                       " is not a non-zero multiple of 8 bytes",
                   EINVAL);
     programs.push_back(std::move(data));
-    ::close(fd);
+    if (i < owned.size()) owned[i].reset();
   }
   return programs;
 }

@@ -6,11 +6,13 @@
 
 #include "spec.h"
 #include "sys/error.h"
+#include "sys/fd.h"
 
 namespace sb::security {
 
-// Reads every program, in order; each must be a whole number of 8-byte instructions.
-Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec);
+// Reads every program, in order; each must be a whole number of 8-byte instructions. `owned`
+// are the descriptors' owners (launch/handed.h), each closed once read.
+Result<std::vector<std::string>> read_seccomp_programs(const Spec& spec, std::vector<unique_fd>& owned);
 
 // The built-in rule (Spec::block_tty_injection): ioctl TIOCSTI and TIOCLINUX fail with EPERM, on the
 // caller's terminal too (CVE-2017-5226). Only the low 32 bits of the request are compared,

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "launch/channel.h"
+#include "launch/handed.h"
 #include "launch/signals.h"
 #include "launch/status.h"
 #include "security/idmap.h"
@@ -171,6 +172,32 @@ TEST(ReadToEnd, WholeStreamLimitAndErrors) {
   auto bad = sys::read_to_end(-1);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().err, EBADF);
+}
+
+// Every descriptor an option names has one owner; a number named twice, the first slot only,
+// so it is never closed twice.
+TEST(HandedFds, OneOwnerPerNumber) {
+  int a = open("/dev/null", O_RDONLY | O_CLOEXEC), b = open("/dev/null", O_RDONLY | O_CLOEXEC),
+      c = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(c, 0);
+  Spec spec;
+  spec.info_fd = a;
+  spec.json_status_fd = a;
+  spec.seccomp_fds = {b, b};
+  spec.mounts = {TmpfsOp{"/t", std::nullopt, std::nullopt}, DataOp{c, "/f", false, false, std::nullopt}};
+  launch::HandedFds h = launch::hand_over(spec);
+  EXPECT_EQ(h.info.get(), a);
+  EXPECT_FALSE(h.json_status);
+  ASSERT_EQ(h.seccomp.size(), 2u);
+  EXPECT_EQ(h.seccomp[0].get(), b);
+  EXPECT_FALSE(h.seccomp[1]);
+  ASSERT_EQ(h.mounts.size(), 2u);
+  EXPECT_FALSE(h.mounts[0]);
+  EXPECT_EQ(h.mounts[1].get(), c);
+  EXPECT_FALSE(h.block || h.sync || h.userns || h.userns2 || h.pidns || h.userns_block);
+  // Closing through the owners closes each once: all three are gone, nothing else was closed.
+  h = launch::HandedFds{};
+  for (int fd : {a, b, c}) EXPECT_EQ(fcntl(fd, F_GETFD), -1) << fd;
 }
 
 }  // namespace
