@@ -122,14 +122,6 @@ struct DestinationOf {
 };
 inline const std::string& destination_of(const MountOp& op) { return std::visit(DestinationOf{}, op); }
 
-inline const char* option_name(const BindOp& b) {
-  if (b.src_fd) return b.kind == BindKind::ro ? "--ro-bind-fd" : "--bind-fd";
-  static constexpr const char* kNames[3][2] = {{"--bind", "--bind-try"},
-                                               {"--ro-bind", "--ro-bind-try"},
-                                               {"--dev-bind", "--dev-bind-try"}};
-  return kNames[static_cast<int>(b.kind)][b.optional ? 1 : 0];
-}
-
 struct Spec {
   Action action = Action::run;
   Personality personality = Personality::native;
@@ -141,6 +133,10 @@ struct Spec {
 
   std::vector<MountOp> mounts;
   std::vector<Origin> mount_origins;  // one per mount, same order
+  // Where mounts[i] came from (one made by hand, in a test, is "operation #N").
+  Origin mount_origin(size_t i) const {
+    return i < mount_origins.size() ? mount_origins[i] : Origin{"operation", static_cast<unsigned>(i + 1)};
+  }
 
   std::vector<EnvOp> env;
   std::optional<std::string> chdir;

@@ -46,6 +46,15 @@ Result<void> check_path(std::string_view option, const std::string& path) {
   return {};
 }
 
+// The option that made a bind, in the user's words.
+const char* option_name(const BindOp& b) {
+  if (b.src_fd) return b.kind == BindKind::ro ? "--ro-bind-fd" : "--bind-fd";
+  static constexpr const char* kNames[3][2] = {{"--bind", "--bind-try"},
+                                               {"--ro-bind", "--ro-bind-try"},
+                                               {"--dev-bind", "--dev-bind-try"}};
+  return kNames[static_cast<int>(b.kind)][b.optional ? 1 : 0];
+}
+
 struct PathChecker {
   Result<void> operator()(const BindOp& b) const {
     if (!b.src_fd) TRY(check_path(option_name(b), b.src));

@@ -43,10 +43,12 @@ Result<void> monitor_check_fds(const Spec& spec) {
       return fail_errno("Can't read seccomp data");
     named.emplace_back(spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd", fd);
   }
-  for (const auto& op : spec.mounts) {
-    if (const auto* b = std::get_if<BindOp>(&op); b && b->src_fd) named.emplace_back(option_name(*b), *b->src_fd);
-    if (const auto* d = std::get_if<DataOp>(&op))
-      named.emplace_back(!d->bind ? "--file" : d->ro ? "--ro-bind-data" : "--bind-data", d->fd);
+  std::vector<std::string> origins;  // the options of the mounts below, kept alive for `named`
+  origins.reserve(spec.mounts.size());
+  for (size_t i = 0; i < spec.mounts.size(); ++i) {
+    const char* option = origins.emplace_back(spec.mount_origin(i).option).c_str();
+    if (const auto* b = std::get_if<BindOp>(&spec.mounts[i]); b && b->src_fd) named.emplace_back(option, *b->src_fd);
+    if (const auto* d = std::get_if<DataOp>(&spec.mounts[i])) named.emplace_back(option, d->fd);
   }
   for (auto [option, fd] : named)
     if (::fcntl(fd, F_GETFD) < 0) return fail_errno(std::string(option) + " " + std::to_string(fd));

@@ -77,8 +77,8 @@ Result<unique_fd> open_source(const std::string& path) {
 
 // --bind-fd: the descriptor belongs to the caller's mount namespace, so it is reached again by
 // its path in this one and must lead to the same object.
-Result<unique_fd> open_fd_source(Mounter& m, const BindOp& bind) {
-  std::string what = std::string(option_name(bind)) + " " + std::to_string(*bind.src_fd);
+Result<unique_fd> open_fd_source(Mounter& m, const BindOp& bind, const Origin& origin) {
+  std::string what = origin.option + " " + std::to_string(*bind.src_fd);
   char link[PATH_MAX];
   ssize_t n = ::readlink(sys::fd_path(*bind.src_fd).c_str(), link, sizeof link - 1);
   if (n < 0) return fail_errno(what);
@@ -93,7 +93,8 @@ Result<unique_fd> open_fd_source(Mounter& m, const BindOp& bind) {
 // `host_proc`: --proc binds the caller's procfs, as bubblewrap does when the pid namespace is
 // shared: a new procfs can only be mounted by a member of a pid namespace of this user
 // namespace's own.
-Result<std::vector<Sources>> open_sources(Mounter& m, const std::vector<MountOp>& ops, bool host_proc) {
+Result<std::vector<Sources>> open_sources(Mounter& m, const Spec& spec, bool host_proc) {
+  const std::vector<MountOp>& ops = spec.mounts;
   std::vector<Sources> sources(ops.size());
   for (size_t i = 0; i < ops.size(); ++i) {
     if (host_proc && std::holds_alternative<ProcOp>(ops[i])) {
@@ -104,7 +105,7 @@ Result<std::vector<Sources>> open_sources(Mounter& m, const std::vector<MountOp>
     }
     if (const auto* bind = std::get_if<BindOp>(&ops[i])) {
       if (bind->src_fd) {
-        TRY_ASSIGN(sources[i].main, open_fd_source(m, *bind));
+        TRY_ASSIGN(sources[i].main, open_fd_source(m, *bind, spec.mount_origin(i)));
         continue;
       }
       auto tree = m.take_source(AT_FDCWD, bind->src);
@@ -385,7 +386,7 @@ Result<void> child_assemble_root(const Spec& spec, const Plan& plan) {
 
   std::unique_ptr<Mounter> m = choose_mounter(plan.host.mount_api);
   NofileLimit limit(spec.mounts.size());  // one descriptor per source until its turn
-  TRY_ASSIGN(std::vector<Sources> sources, open_sources(*m, spec.mounts, !plan.own_procfs));
+  TRY_ASSIGN(std::vector<Sources> sources, open_sources(*m, spec, !plan.own_procfs));
 
   Root root;
   root.how = m->resolver();

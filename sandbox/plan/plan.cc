@@ -117,7 +117,7 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
   p.own_procfs = ns.pid || spec.pidns_fd;
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
     PlannedMount m = std::visit(Describe{p}, spec.mounts[i]);
-    m.origin = i < spec.mount_origins.size() ? spec.mount_origins[i] : Origin{"option", static_cast<unsigned>(i + 1)};
+    m.origin = spec.mount_origin(i);
     if (spec.dest_above_root_is_outside && mount::climbs_above_root(destination_of(spec.mounts[i])))
       m.flags = "outside the new root: no effect";
     p.mounts.push_back(std::move(m));

@@ -107,7 +107,8 @@ TEST(Parse, BindsInOrder) {
       BindOp{"e", "f", BindKind::ro, false, std::nullopt}, BindOp{"g", "h", BindKind::ro, true, std::nullopt},
       BindOp{"i", "j", BindKind::dev, false, std::nullopt}, BindOp{"k", "l", BindKind::dev, true, std::nullopt}};
   EXPECT_EQ(s.mounts, want);
-  EXPECT_STREQ(option_name(std::get<BindOp>(s.mounts[3])), "--ro-bind-try");
+  EXPECT_EQ(s.mount_origin(3).str(), "--ro-bind-try #1");
+  EXPECT_EQ(s.mount_origin(4).str(), "--dev-bind #1");
 }
 
 TEST(Parse, FilesystemOps) {
