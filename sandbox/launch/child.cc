@@ -90,12 +90,11 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   // The namespaces clone left out (plan/plan.h), all but the network namespace.
   if (int flags = state.plan->unshare_flags; flags && ::unshare(flags) < 0)
     return fail_errno("Can't create the sandbox's namespaces");
-  // Read before anything else runs inside: every process of the sandbox loads them.
-  TRY_ASSIGN(state.seccomp_programs, security::read_seccomp_programs(spec, state.fds->seccomp));
-  // No terminal injection, with --new-session or without (not under bwrap, as bubblewrap).
-  // Installed first, so the caller's programs are evaluated before it.
-  if (spec.block_tty_injection)
-    state.seccomp_programs.insert(state.seccomp_programs.begin(), security::tty_injection_filter());
+  // Read before anything else runs inside: every process of the sandbox loads them, the plan's
+  // own first, so the caller's are evaluated before them.
+  state.seccomp_programs = state.plan->builtin_seccomp;
+  TRY_ASSIGN(auto callers, security::read_seccomp_programs(spec, state.fds->seccomp));
+  state.seccomp_programs.insert(state.seccomp_programs.end(), callers.begin(), callers.end());
   if (spec.pidns_fd && spec.ns.pid) TRY(child_enter_nested_pid_namespace(spec, channel, state));
   TRY(child_join_keyring(spec));
   // The caller's /proc, still reachable by this descriptor after the pivot.

@@ -72,9 +72,9 @@ std::string capabilities_line(const Spec& spec) {
   return "capabilities: " + (names.empty() ? std::string("none") : join(names)) + "; no_new_privs";
 }
 
-std::string seccomp_line(const Spec& spec) {
+std::string seccomp_line(const Plan& p, const Spec& spec) {
   std::vector<std::string> programs;
-  if (spec.block_tty_injection) programs.emplace_back("the built-in TIOCSTI/TIOCLINUX rule");
+  if (!p.builtin_seccomp.empty()) programs.emplace_back("the built-in TIOCSTI/TIOCLINUX rule");
   const char* option = spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd";
   for (int fd : spec.seccomp_fds) programs.push_back(std::string(option) + " " + std::to_string(fd));
   return "seccomp: " + (programs.empty() ? std::string("none") : join(programs, ", ")) +
@@ -96,7 +96,7 @@ std::string describe(const Plan& p, const Spec& spec) {
   out += environment_line(spec) + "\n";
   out += "directory: " + (spec.chdir ? *spec.chdir : std::string("the caller's, else $HOME, else /")) + "\n";
   out += capabilities_line(spec) + "\n";
-  out += seccomp_line(spec) + "\n";
+  out += seccomp_line(p, spec) + "\n";
   out += "landlock: none\n";
   out += "limits: none\n";
   out += std::string("network: ") + (spec.ns.net ? "none (lo only)" : "the caller's") + "\n";

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "mount/resolve.h"
+#include "security/seccomp.h"
 
 namespace sb {
 
@@ -112,6 +113,9 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
     p.id_maps = security::IdMaps{security::id_map_line(p.uid, host.uid), security::id_map_line(p.gid, host.gid)};
   if (ns.uts) p.hostname = spec.hostname ? spec.hostname : spec.default_hostname;
   if (p.hostname && p.hostname->empty()) p.hostname.reset();
+
+  // No terminal injection, with --new-session or without (CVE-2017-5226).
+  if (spec.block_tty_injection) p.builtin_seccomp.push_back(security::tty_injection_filter());
 
   // Filesystem, in order.
   p.own_procfs = ns.pid || spec.pidns_fd;

@@ -51,6 +51,10 @@ struct Plan {
   std::optional<security::IdMaps> id_maps;  // none with --userns or --userns-block-fd
   std::optional<std::string> hostname;
 
+  // Security: the seccomp programs of the sandbox's own, loaded before the caller's (which are
+  // read from their descriptors inside, then loaded in order), in init and in COMMAND.
+  std::vector<std::string> builtin_seccomp;
+
   // Filesystem
   bool own_procfs = true;  // --proc mounts a new procfs; without a pid namespace, binds the caller's
   std::vector<PlannedMount> mounts;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/parse.h"
+#include "security/seccomp.h"
 
 namespace sb {
 namespace {
@@ -47,6 +48,8 @@ TEST(Plan, NativeDefaults) {
   EXPECT_TRUE(p.net_by_helper);
   EXPECT_EQ(names(p.made_namespaces), (std::vector<std::string>{"cgroup", "ipc", "mnt", "net", "pid", "uts"}));
   EXPECT_TRUE(p.own_procfs);
+  ASSERT_EQ(p.builtin_seccomp.size(), 1u);  // the terminal-injection rule
+  EXPECT_EQ(p.builtin_seccomp[0], security::tty_injection_filter());
 }
 
 TEST(Plan, BwrapDefaults) {
@@ -60,6 +63,7 @@ TEST(Plan, BwrapDefaults) {
   EXPECT_FALSE(p.net_by_helper);
   EXPECT_EQ(names(p.made_namespaces), (std::vector<std::string>{"mnt"}));
   EXPECT_FALSE(p.own_procfs);  // no pid namespace: --proc binds the caller's
+  EXPECT_TRUE(p.builtin_seccomp.empty());     // as bubblewrap: only --new-session protects the terminal
   Plan all = plan_of({"--unshare-all", "--hostname", "h", "true"}, "bwrap");
   EXPECT_EQ(all.hostname, "h");
   EXPECT_EQ(names(all.made_namespaces), (std::vector<std::string>{"cgroup", "ipc", "mnt", "net", "pid", "uts"}));
