@@ -161,31 +161,46 @@ Result<int> monitor_report_start(const Spec& spec, const Plan& plan, HandedFds& 
   return 0;
 }
 
-Result<int> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
-  TRY(monitor_check_fds(spec));
-  if (spec.die_with_parent) {
-    pid_t parent = ::getppid();
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (::getppid() != parent) ::raise(SIGKILL);  // it died before the request took effect
-  }
-  TRY(monitor_join_namespaces(spec));
+namespace {
 
-  // Blocked before the clone, so a signal that arrives during setup is forwarded, not lost.
+// The sockets of one run: monitor <-> child, and, when a helper makes the network namespace,
+// helper -> child (netns.h).
+struct Links {
+  Channel monitor_end, child_end;
+  std::optional<std::pair<Channel, Channel>> netns;  // {helper end, child end}
+};
+
+Result<Links> monitor_make_links(const Plan& plan) {
+  TRY_ASSIGN(auto channels, Channel::make());
+  Links links{std::move(channels.first), std::move(channels.second), std::nullopt};
+  if (plan.net_by_helper) {
+    TRY_ASSIGN(auto link, Channel::make());
+    links.netns.emplace(std::move(link));
+  }
+  return links;
+}
+
+// --die-with-parent: the monitor too dies with the process that started it.
+void monitor_die_with_parent(const Spec& spec) {
+  if (!spec.die_with_parent) return;
+  pid_t parent = ::getppid();
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (::getppid() != parent) ::raise(SIGKILL);  // it died before the request took effect
+}
+
+// Blocked before the clone, so a signal that arrives during setup is forwarded, not lost.
+Result<unique_fd> monitor_hold_signals() {
   sigset_t set = forwarded_set();
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
   unique_fd sigfd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
   if (!sigfd) return fail_errno("signalfd");
+  return sigfd;
+}
 
-  TRY_ASSIGN(auto channels, Channel::make());
-  auto& [monitor_end, child_end] = channels;
-  // {helper end, child end}: the network namespace, when a helper makes it (netns.h).
-  const bool net_by_helper = plan.net_by_helper;
-  std::optional<std::pair<Channel, Channel>> netns_link;
-  if (net_by_helper) {
-    TRY_ASSIGN(auto link, Channel::make());
-    netns_link.emplace(std::move(link));
-  }
-
+// Clones the child into the plan's namespaces; the child goes on in child_main and never
+// comes back here.
+Result<Process> monitor_clone_child(const Spec& spec, const Plan& plan, HandedFds& handed, Links& links,
+                                    unique_fd& sigfd) {
   auto clone = sys::clone3(plan.clone_flags, true);
   if (!clone) {
     int err = clone.error().err;
@@ -194,56 +209,83 @@ Result<int> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
       return fail("Can't create a user namespace: creating them is not allowed here", err);
     return fail("Can't create the sandbox's namespaces", err);
   }
-  sys::CloneResult cloned = std::move(*clone);
-  if (cloned.pid == 0) {
+  if (clone->pid == 0) {
     sigfd.reset();
-    monitor_end.close();
+    links.monitor_end.close();
     std::optional<Channel> netns_end;
-    if (netns_link) {
-      netns_link->first.close();
-      netns_end.emplace(std::move(netns_link->second));
+    if (links.netns) {
+      links.netns->first.close();
+      netns_end.emplace(std::move(links.netns->second));
     }
-    child_main(spec, plan, handed, std::move(child_end), std::move(netns_end));
+    child_main(spec, plan, handed, std::move(links.child_end), std::move(netns_end));
   }
-  child_end.close();
-  if (netns_link) netns_link->second.close();
-  Process child(cloned.pid, std::move(cloned.pidfd));
+  links.child_end.close();
+  if (links.netns) links.netns->second.close();
+  return Process(clone->pid, std::move(clone->pidfd));
+}
 
-  // With --userns the namespace exists already; with --userns-block-fd a helper maps it.
-  Result<void> started;
-  int ended_by = 0;  // a signal that ended the run while the monitor could not write status
-  if (!spec.userns_fd && !spec.userns_block_fd) started = monitor_write_id_maps(child.pid, plan);
-  if (started) {
-    if (auto sig = monitor_report_start(spec, plan, handed, child, sigfd.get()); !sig) started = std::unexpected(sig.error());
-    else ended_by = *sig;
-  }
-  if (started && !ended_by) started = monitor_end.monitor_send_go();
+// How the start went: failed, ended by a signal while the monitor waited to write the start
+// status, or under way (with the network helper, if there is one).
+struct Start {
+  Result<void> ok;
+  int ended_by = 0;
   std::optional<Process> helper;
-  if (started && !ended_by && netns_link) {
-    auto h = monitor_start_netns_helper(spec, child, std::move(netns_link->first));
-    if (h) helper.emplace(std::move(*h));
-    else started = std::unexpected(std::move(h).error());
+};
+
+// The child's id maps (with --userns the namespace exists already; with --userns-block-fd a
+// helper of the caller maps it), the start status, "go", and the network helper.
+Start monitor_start_child(const Spec& spec, const Plan& plan, HandedFds& handed, const Process& child,
+                          Links& links, int sigfd) {
+  Start s;
+  if (plan.id_maps) s.ok = monitor_write_id_maps(child.pid, plan);
+  if (s.ok) {
+    if (auto sig = monitor_report_start(spec, plan, handed, child, sigfd); !sig) s.ok = std::unexpected(sig.error());
+    else s.ended_by = *sig;
   }
-  Result<int> outcome = !started  ? Result<int>(std::unexpected(started.error()))
-                       : ended_by ? Result<int>(128 + ended_by)
-                                  : monitor_wait(child, monitor_end, sigfd.get(), helper);
-  if (!started || ended_by) {
+  if (s.ok && !s.ended_by) s.ok = links.monitor_end.monitor_send_go();
+  if (s.ok && !s.ended_by && links.netns) {
+    auto h = monitor_start_netns_helper(spec, child, std::move(links.netns->first));
+    if (h) s.helper.emplace(std::move(*h));
+    else s.ok = std::unexpected(std::move(h).error());
+  }
+  return s;
+}
+
+// The exit-code line, only for COMMAND's own status, as bubblewrap: none when setup or the
+// exec failed (the failure is on stderr), none after a run that ended because this descriptor
+// had no room; and a signal while it has none now gives up the line rather than the exit.
+void monitor_report_exit(const Spec& spec, HandedFds& handed, const Result<int>& outcome, const Start& start,
+                         int sigfd) {
+  if (!spec.json_status_fd) return;
+  if (outcome && !start.ended_by)
+    (void)write_status(*spec.json_status_fd, exit_code_line(*outcome), "--json-status-fd", sigfd);
+  handed.json_status.reset();
+}
+
+}  // namespace
+
+// The monitor's side of a run, in order.
+Result<int> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
+  TRY(monitor_check_fds(spec));
+  monitor_die_with_parent(spec);
+  TRY(monitor_join_namespaces(spec));
+  TRY_ASSIGN(unique_fd sigfd, monitor_hold_signals());
+  TRY_ASSIGN(Links links, monitor_make_links(plan));
+  TRY_ASSIGN(Process child, monitor_clone_child(spec, plan, handed, links, sigfd));
+  Start start = monitor_start_child(spec, plan, handed, child, links, sigfd.get());
+  Result<int> outcome = !start.ok       ? Result<int>(std::unexpected(start.ok.error()))
+                        : start.ended_by ? Result<int>(128 + start.ended_by)
+                                         : monitor_wait(child, links.monitor_end, sigfd.get(), start.helper);
+  if (!start.ok || start.ended_by) {
     child.kill();
     child.wait();
   }
   // Done long ago unless the child failed first.
-  if (helper) {
-    helper->kill();
-    helper->wait();
+  if (start.helper) {
+    start.helper->kill();
+    start.helper->wait();
   }
-  if (spec.json_status_fd) {
-    // Only COMMAND's own status, as bubblewrap: none when setup or the exec failed, the
-    // failure is on stderr. Not after a run that ended because this descriptor had no room;
-    // and a signal while it has none now gives up the line rather than the monitor's exit.
-    if (outcome && !ended_by)
-      (void)write_status(*spec.json_status_fd, exit_code_line(*outcome), "--json-status-fd", sigfd.get());
-    handed.json_status.reset();
-  }
+  monitor_report_exit(spec, handed, outcome, start, sigfd.get());
   return outcome;
 }
 
