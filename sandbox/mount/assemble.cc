@@ -407,9 +407,8 @@ Result<void> child_assemble_root(const Spec& spec, const Plan& plan) {
 
   unsigned scratch_n = 0;
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
-    // bubblewrap builds the new root in a directory of a scratch tmpfs: a destination that
-    // climbs above it ("/..", "/../usr") lands in that tmpfs, where nothing inside sees it.
-    if (spec.dest_above_root_is_outside && climbs_above_root(destination_of(spec.mounts[i]))) continue;
+    // A step the plan found outside the new root (bubblewrap's "/..") has no effect inside.
+    if (i < plan.mounts.size() && plan.mounts[i].outside) continue;
     TRY(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n, spec.narrow_parents_by_default_perms},
                    spec.mounts[i]));
   }

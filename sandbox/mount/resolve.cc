@@ -90,16 +90,6 @@ std::string relative_dest(std::string_view dest) {
   return out;
 }
 
-bool climbs_above_root(std::string_view dest) {
-  int depth = 0;
-  for (auto c : components(dest)) {
-    if (c == ".") continue;
-    depth += c == ".." ? -1 : 1;
-    if (depth < 0) return true;
-  }
-  return false;
-}
-
 mode_t parent_mode_for(mode_t perms) {
   mode_t mode = 0755;
   if ((perms & 0070) == 0) mode &= ~mode_t{0050};

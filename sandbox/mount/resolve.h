@@ -30,9 +30,6 @@ struct RootDir {
 // the root.
 std::string relative_dest(std::string_view dest);
 
-// Whether dest, read as text, goes above the directory it starts from ("/..", "/a/../../b").
-bool climbs_above_root(std::string_view dest);
-
 // The mode for missing parents: 0755, losing group/other access when `perms` denies it.
 mode_t parent_mode_for(mode_t perms);
 

@@ -4,7 +4,6 @@
 
 #include <cstdio>
 
-#include "mount/resolve.h"
 #include "security/seccomp.h"
 
 namespace sb {
@@ -77,6 +76,21 @@ struct Describe {
 
 }  // namespace
 
+bool climbs_above_root(std::string_view dest) {
+  int depth = 0;
+  size_t start = 0;
+  while (start <= dest.size()) {
+    size_t end = dest.find('/', start);
+    if (end == std::string_view::npos) end = dest.size();
+    std::string_view c = dest.substr(start, end - start);
+    start = end + 1;
+    if (c.empty() || c == ".") continue;
+    depth += c == ".." ? -1 : 1;
+    if (depth < 0) return true;
+  }
+  return false;
+}
+
 Result<Plan> plan(const Spec& spec, const HostFacts& host) {
   Plan p;
   p.host = host;
@@ -122,8 +136,12 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
     PlannedMount m = std::visit(Describe{p}, spec.mounts[i]);
     m.origin = spec.mount_origin(i);
-    if (spec.dest_above_root_is_outside && mount::climbs_above_root(destination_of(spec.mounts[i])))
+    // bubblewrap builds the new root in a directory of a scratch tmpfs: a destination that
+    // climbs above it lands in that tmpfs, where nothing inside sees it.
+    if (spec.dest_above_root_is_outside && climbs_above_root(destination_of(spec.mounts[i]))) {
+      m.outside = true;
       m.flags = "outside the new root: no effect";
+    }
     p.mounts.push_back(std::move(m));
   }
   return p;

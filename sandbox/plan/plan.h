@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,12 +22,16 @@ namespace sb {
 struct PlannedMount {
   std::string dest, kind, source, flags;
   Origin origin;
+  bool outside = false;  // the destination is outside the new root: the step is left out
 
   PlannedMount() = default;
   PlannedMount(std::string d, std::string k, std::string s, std::string f, Origin o = {})
       : dest(std::move(d)), kind(std::move(k)), source(std::move(s)), flags(std::move(f)), origin(std::move(o)) {}
   bool operator==(const PlannedMount&) const = default;
 };
+
+// Whether dest, read as text, goes above the directory it starts from ("/..", "/a/../../b").
+bool climbs_above_root(std::string_view dest);
 
 struct Plan {
   HostFacts host;

@@ -148,7 +148,15 @@ TEST(Plan, ProcWithoutPidNamespaceAndOutsideDestinations) {
                                             {"--proc", 1}}));
   Plan above = plan_of({"--tmpfs", "/../x", "true"}, "bwrap");
   EXPECT_EQ(above.mounts[0].flags, "outside the new root: no effect");
+  EXPECT_TRUE(above.mounts[0].outside);
   EXPECT_EQ(plan_of({"--tmpfs", "/../x", "true"}).mounts[0].flags, "nosuid,nodev,mode=0755");
+}
+
+TEST(ClimbsAboveRoot, ReadAsText) {
+  for (const char* above : {"/..", "..", "/../usr", "/a/../..", "/a/./../../b", "//..//x"})
+    EXPECT_TRUE(climbs_above_root(above)) << above;
+  for (const char* inside : {"/", "", "/a/..", "/a/b/../..", "/a/../b", "a/./..", "/..a", "/a..", "/.../x"})
+    EXPECT_FALSE(climbs_above_root(inside)) << inside;
 }
 
 TEST(Plan, DescribeReadsInOrder) {
