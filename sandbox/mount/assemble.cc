@@ -408,7 +408,7 @@ Result<void> child_assemble_root(const Spec& spec, const Plan& plan) {
   unsigned scratch_n = 0;
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
     // A step the plan found outside the new root (bubblewrap's "/..") has no effect inside.
-    if (i < plan.mounts.size() && plan.mounts[i].outside) continue;
+    if (plan.left_out(i)) continue;
     TRY(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n, spec.narrow_parents_by_default_perms},
                    spec.mounts[i]));
   }

@@ -85,7 +85,7 @@ std::string seccomp_line(const Plan& p, const Spec& spec) {
 
 std::string describe(const Plan& p, const Spec& spec) {
   std::string out;
-  for (const auto& m : p.mounts)
+  for (const auto& m : planned_mounts(p, spec))
     out += m.dest + "  " + m.kind + "  " + m.source + "  " + m.flags + "  (from " + m.origin.str() + ")\n";
   out += namespaces_line(p, spec) + "\n";
   out += "ids: uid " + std::to_string(p.uid) + " (outside " + std::to_string(p.host.uid) + "), gid " +

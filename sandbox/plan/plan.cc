@@ -133,18 +133,26 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
 
   // Filesystem, in order.
   p.own_procfs = ns.pid || spec.pidns_fd;
+  // bubblewrap builds the new root in a directory of a scratch tmpfs: a destination that
+  // climbs above it lands in that tmpfs, where nothing inside sees it.
+  if (spec.dest_above_root_is_outside)
+    for (size_t i = 0; i < spec.mounts.size(); ++i)
+      if (climbs_above_root(destination_of(spec.mounts[i]))) {
+        p.outside.resize(spec.mounts.size());
+        p.outside[i] = true;
+      }
+  return p;
+}
+
+std::vector<PlannedMount> planned_mounts(const Plan& p, const Spec& spec) {
+  std::vector<PlannedMount> out;
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
     PlannedMount m = std::visit(Describe{p}, spec.mounts[i]);
     m.origin = spec.mount_origin(i);
-    // bubblewrap builds the new root in a directory of a scratch tmpfs: a destination that
-    // climbs above it lands in that tmpfs, where nothing inside sees it.
-    if (spec.dest_above_root_is_outside && climbs_above_root(destination_of(spec.mounts[i]))) {
-      m.outside = true;
-      m.flags = "outside the new root: no effect";
-    }
-    p.mounts.push_back(std::move(m));
+    if (p.left_out(i)) m.flags = "outside the new root: no effect";
+    out.push_back(std::move(m));
   }
-  return p;
+  return out;
 }
 
 }  // namespace sb

@@ -22,7 +22,6 @@ namespace sb {
 struct PlannedMount {
   std::string dest, kind, source, flags;
   Origin origin;
-  bool outside = false;  // the destination is outside the new root: the step is left out
 
   PlannedMount() = default;
   PlannedMount(std::string d, std::string k, std::string s, std::string f, Origin o = {})
@@ -62,10 +61,16 @@ struct Plan {
 
   // Filesystem
   bool own_procfs = true;  // --proc mounts a new procfs; without a pid namespace, binds the caller's
-  std::vector<PlannedMount> mounts;
+  // Per Spec::mounts index: the destination lies outside the new root and the step is left out
+  // (under bwrap, "/.."). Empty when there is none.
+  std::vector<bool> outside;
+  bool left_out(size_t i) const { return i < outside.size() && outside[i]; }
 };
 
 Result<Plan> plan(const Spec& spec, const HostFacts& host);
+
+// The mount steps as text, for --dry-run and the tests: made only when asked, not on every start.
+std::vector<PlannedMount> planned_mounts(const Plan& plan, const Spec& spec);
 
 // --dry-run's text: the mounts, one a line (DEST  KIND  SOURCE  FLAGS  (from ORIGIN)), then the
 // namespaces, ids, environment, capabilities, seccomp, Landlock, limits and network.

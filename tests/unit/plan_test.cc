@@ -118,9 +118,10 @@ TEST(Plan, IdsAndHostname) {
 }
 
 TEST(Plan, MountsInOrderWithOrigins) {
-  Plan p = plan_of({"--ro-bind", "/usr", "/usr", "--tmpfs", "/tmp", "--ro-bind-try", "/opt", "/opt", "--perms",
+  Spec s = spec_of({"--ro-bind", "/usr", "/usr", "--tmpfs", "/tmp", "--ro-bind-try", "/opt", "/opt", "--perms",
                     "01777", "--size", "4096", "--tmpfs", "/t", "--symlink", "usr/bin", "/bin", "--proc", "/proc",
                     "--bind", "/src", "/src", "true"});
+  auto p = planned_mounts(*plan(s, host()), s);
   std::vector<PlannedMount> want = {
       {"/usr", "ro-bind", "/usr", "ro,nosuid,nodev,recursive", {"--ro-bind", 1}},
       {"/tmp", "tmpfs", "tmpfs", "nosuid,nodev,mode=0755", {"--tmpfs", 1}},
@@ -130,26 +131,31 @@ TEST(Plan, MountsInOrderWithOrigins) {
       {"/proc", "proc", "proc", "nosuid,nodev,noexec; sys sysrq-trigger irq bus read-only", {"--proc", 1}},
       {"/src", "bind", "/src", "nosuid,nodev,recursive", {"--bind", 1}},
   };
-  EXPECT_EQ(p.mounts, want);
-  EXPECT_EQ(p.mounts[3].origin.str(), "--tmpfs #2");
+  EXPECT_EQ(p, want);
+  EXPECT_EQ(p[3].origin.str(), "--tmpfs #2");
   // Options from an --args stream count the same.
   auto streamed = cli::parse(std::vector<std::string>{"--tmpfs", "/a", "--args", "3", "true"}, "sandbox",
                              [](int) -> Result<std::string> { return std::string("--tmpfs\0/b\0", 11); });
   ASSERT_TRUE(streamed);
   auto sp = plan(streamed->spec, host());
   ASSERT_TRUE(sp);
-  EXPECT_EQ(sp->mounts[1].origin.str(), "--tmpfs #2");
+  EXPECT_EQ(planned_mounts(*sp, streamed->spec)[1].origin.str(), "--tmpfs #2");
 }
 
 TEST(Plan, ProcWithoutPidNamespaceAndOutsideDestinations) {
-  Plan shared = plan_of({"--share-pid", "--proc", "/proc", "true"});
-  EXPECT_EQ(shared.mounts[0], (PlannedMount{"/proc", "bind", "/proc",
+  Spec shared_spec = spec_of({"--share-pid", "--proc", "/proc", "true"});
+  EXPECT_EQ(planned_mounts(*plan(shared_spec, host()), shared_spec)[0], (PlannedMount{"/proc", "bind", "/proc",
                                             "nosuid,nodev,recursive; sys sysrq-trigger irq bus read-only",
                                             {"--proc", 1}}));
-  Plan above = plan_of({"--tmpfs", "/../x", "true"}, "bwrap");
-  EXPECT_EQ(above.mounts[0].flags, "outside the new root: no effect");
-  EXPECT_TRUE(above.mounts[0].outside);
-  EXPECT_EQ(plan_of({"--tmpfs", "/../x", "true"}).mounts[0].flags, "nosuid,nodev,mode=0755");
+  Spec above_spec = spec_of({"--tmpfs", "/tmp", "--tmpfs", "/../x", "true"}, "bwrap");
+  Plan above = *plan(above_spec, host());
+  EXPECT_FALSE(above.left_out(0));
+  EXPECT_TRUE(above.left_out(1));
+  EXPECT_EQ(planned_mounts(above, above_spec)[1].flags, "outside the new root: no effect");
+  // Natively ".." stops at the root: nothing is left out.
+  Plan native = plan_of({"--tmpfs", "/../x", "true"});
+  EXPECT_TRUE(native.outside.empty());
+  EXPECT_FALSE(native.left_out(0));
 }
 
 TEST(ClimbsAboveRoot, ReadAsText) {
