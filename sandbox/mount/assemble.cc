@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <set>
 #include <cstdio>
 #include <vector>
 
@@ -175,6 +176,7 @@ struct Apply {
   int scratch;          // the scratch tmpfs, or -1
   unsigned& scratch_n;  // names handed out in it so far
   bool narrow_parents_by_default;  // Spec::narrow_parents_by_default_perms
+  std::set<int>& read_fds;         // data descriptors already read to their end
 
   // The mode of the missing parents of an operation's destination: 0755, narrowed by its
   // --perms; in bubblewrap's way also by the permissions it gives the operation unasked (none
@@ -259,6 +261,9 @@ struct Apply {
   }
 
   Result<void> operator()(const DataOp& op) {
+    // Read once: as in bubblewrap, which closes it, a second use of the descriptor finds it
+    // closed, rather than an empty file made in silence.
+    if (!read_fds.insert(op.fd).second) return fail("Can't write data to file " + shown(op.dest), EBADF);
     std::string rel = relative_dest(op.dest);
     std::string what = "Can't bind mount fd " + std::to_string(op.fd) + " on " + shown(op.dest);
     if (!op.bind) {  // --file: a new file in the sandbox, 0666 unless --perms
@@ -406,10 +411,12 @@ Result<void> child_assemble_root(const Spec& spec, const Plan& plan) {
   TRY(root.refresh());
 
   unsigned scratch_n = 0;
+  std::set<int> read_fds;
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
     // A step the plan found outside the new root (bubblewrap's "/..") has no effect inside.
     if (plan.left_out(i)) continue;
-    TRY(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n, spec.narrow_parents_by_default_perms},
+    TRY(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n, spec.narrow_parents_by_default_perms,
+                         read_fds},
                    spec.mounts[i]));
   }
   return pivot(root);

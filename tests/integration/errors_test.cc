@@ -86,6 +86,13 @@ TEST_F(Errors, FailureInsideIsReportedOnce) {
   expect_one_line(run(sandbox({"--ro-bind", rootfs(), "/", "--dir", "/newdir", "true"})),
                   "Can't mkdir /newdir: Read-only file system", 125);
   EXPECT_FALSE(exists(rootfs() + "/newdir"));
+  // A data descriptor is read once; a second use finds it spent, as in bubblewrap.
+  int data = data_fd("x");
+  RunOptions o;
+  o.fds = {{5, data}};
+  expect_one_line(run(in_busybox({"--tmpfs", "/t", "--file", "5", "/t/a", "--bind-data", "5", "/t/b", "true"}), o),
+                  "Can't write data to file /t/b: Bad file descriptor", 125);
+  close(data);
 }
 
 TEST_F(Errors, WarningForRepeatedSingleOption) {
