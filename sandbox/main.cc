@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   };
   auto report = [&](const sb::Error& e) {
     say("<3>", e.message());
+    // bubblewrap says one line; natively a known cause outside the tool gets a second.
+    if (!e.hint.empty() && personality == sb::Personality::native) say("<3>", "hint: " + e.hint);
     return sb::exit_code_for(e.kind, personality == sb::Personality::bwrap);
   };
 

@@ -38,6 +38,11 @@ std::string encode_error(const Error& e) {
   int32_t err = e.err;
   std::memcpy(out.data() + 1, &err, sizeof err);
   out.append(e.context, 0, kMaxRecord - kHeader);
+  // The hint, if any, follows a NUL (no context holds one: paths cannot).
+  if (!e.hint.empty() && out.size() < kMaxRecord - 1) {
+    out.push_back('\0');
+    out.append(e.hint, 0, kMaxRecord - out.size());
+  }
   return out;
 }
 
@@ -49,7 +54,10 @@ Result<Error> decode_error(std::string_view record) {
   int32_t err;
   std::memcpy(&err, record.data() + 1, sizeof err);
   e.err = err;
-  e.context.assign(record.substr(kHeader));
+  std::string_view text = record.substr(kHeader);
+  size_t nul = text.find('\0');
+  e.context.assign(text.substr(0, nul));
+  if (nul != std::string_view::npos) e.hint.assign(text.substr(nul + 1));
   return e;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "launch/child.h"
+#include "launch/missing.h"
 #include "security/privileges.h"
 #include "security/seccomp.h"
 #include "sys/syscalls.h"
@@ -89,7 +90,10 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
   ::execvp(spec.command[0].c_str(), argv.data());
   int err = errno;
   Failure kind = (err == ENOENT || err == ENOTDIR) ? Failure::not_found : Failure::not_executable;
-  return Error{err, "execvp " + spec.command[0], kind};
+  Error e{err, "execvp " + spec.command[0], kind};
+  // The file may well be there: its interpreter is what is missing.
+  if (err == ENOENT) e.hint = missing_interpreter_hint(spec.command[0], ::getenv("PATH"));
+  return e;
 }
 
 }  // namespace sb::launch

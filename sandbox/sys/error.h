@@ -21,6 +21,7 @@ struct Error {
   int err = 0;          // errno value, 0 when the failure has no system reason
   std::string context;  // "what failed: path or option"
   Failure kind = Failure::setup;
+  std::string hint = {};  // what to do about it, printed as a second line where wanted
 
   // Prepends outer context: Error{ENOENT, "open x"}.wrap("reading spec") -> "reading spec: open x".
   Error wrap(std::string_view outer) && {

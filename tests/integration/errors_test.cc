@@ -95,6 +95,30 @@ TEST_F(Errors, FailureInsideIsReportedOnce) {
   close(data);
 }
 
+// "No such file or directory" about a file that is there: its interpreter is missing inside.
+// A second line says which, and the bind that brings it; the bind it names does.
+TEST_F(Errors, MissingInterpreterIsNamed) {
+  std::vector<std::string> base = {sandbox_bin(), "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib"};
+  std::vector<std::string> argv = base;
+  argv.push_back("/usr/bin/true");
+  auto r = run(argv);
+  EXPECT_EQ(r.status, 127);
+  EXPECT_EQ(r.err,
+            "sandbox: execvp /usr/bin/true: No such file or directory\n"
+            "sandbox: hint: /usr/bin/true is there, but its interpreter /lib64/ld-linux-x86-64.so.2 is not in the "
+            "sandbox; --ro-bind /lib64 /lib64 would bring it\n");
+  argv = base;
+  argv.insert(argv.end(), {"--ro-bind", "/lib64", "/lib64", "/usr/bin/true"});
+  auto fixed = run(argv);
+  EXPECT_EQ(fixed.status, 0) << fixed.err;
+  // A command that is not there at all gets no hint; nor does bwrap, which says one line.
+  auto absent = run(in_busybox({"/no-such-command"}));
+  EXPECT_EQ(absent.err, "sandbox: execvp /no-such-command: No such file or directory\n");
+  auto b = run(as_bwrap({"--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "/usr/bin/true"}));
+  EXPECT_EQ(b.status, 1);
+  EXPECT_EQ(b.err, "bwrap: execvp /usr/bin/true: No such file or directory\n");
+}
+
 TEST_F(Errors, WarningForRepeatedSingleOption) {
   auto r = run(in_busybox({"--chdir", "/etc", "--chdir", "/bin", "pwd"}));
   EXPECT_EQ(r.status, 0);

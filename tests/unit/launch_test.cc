@@ -15,6 +15,7 @@
 
 #include "launch/channel.h"
 #include "launch/handed.h"
+#include "launch/missing.h"
 #include "launch/signals.h"
 #include "launch/status.h"
 #include "security/idmap.h"
@@ -36,6 +37,41 @@ TEST(ErrorRecord, RoundTrips) {
   auto bare = launch::decode_error(launch::encode_error(Error{}));
   ASSERT_TRUE(bare);
   EXPECT_EQ(bare->message(), "");
+}
+
+TEST(ErrorRecord, CarriesTheHint) {
+  Error e{ENOENT, "execvp /usr/bin/true", Failure::not_found};
+  e.hint = "its interpreter is missing";
+  auto back = launch::decode_error(launch::encode_error(e));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->context, "execvp /usr/bin/true");
+  EXPECT_EQ(back->hint, "its interpreter is missing");
+  EXPECT_EQ(back->message(), "execvp /usr/bin/true: No such file or directory");
+}
+
+TEST(MissingInterpreter, ElfScriptAndStatic) {
+  // A dynamic program of this machine names its loader; a static one, none.
+  auto interp = launch::interpreter_of("/usr/bin/true");
+  ASSERT_TRUE(interp);
+  EXPECT_TRUE(interp->starts_with("/lib")) << *interp;
+  EXPECT_FALSE(launch::interpreter_of("/bin/busybox"));  // busybox-static
+  char tmpl[] = "/tmp/sandbox-unit-script.XXXXXX";
+  int fd = mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "#! /no/such/shell -e\necho\n", 27), 27);
+  close(fd);
+  EXPECT_EQ(launch::interpreter_of(tmpl), "/no/such/shell");
+  chmod(tmpl, 0755);
+  EXPECT_EQ(launch::missing_interpreter_hint(tmpl, nullptr),
+            std::string(tmpl) + " is there, but its interpreter /no/such/shell is not in the sandbox; --ro-bind "
+                                "/no/such /no/such would bring it");
+  unlink(tmpl);
+  // Here the loader is there: no hint; nor for a command that is not found at all.
+  EXPECT_EQ(launch::missing_interpreter_hint("/usr/bin/true", nullptr), "");
+  EXPECT_EQ(launch::missing_interpreter_hint("no-such-command", "/usr/bin"), "");
+  EXPECT_EQ(launch::find_in_path("true", "/nonexistent:/usr/bin"), "/usr/bin/true");
+  EXPECT_EQ(launch::find_in_path("./x", "/usr/bin"), "./x");
+  EXPECT_FALSE(launch::find_in_path("no-such-command", "/usr/bin"));
 }
 
 TEST(ErrorRecord, LongContextIsCutToOneRecord) {
