@@ -39,9 +39,11 @@ Result<void> monitor_check_fds(const Spec& spec) {
   add("--pidns", spec.pidns_fd);
   for (int fd : spec.seccomp_fds) {
     // bubblewrap reads the program at once and says so when it cannot.
-    if (spec.wording == Wording::bwrap && ::fcntl(fd, F_GETFD) < 0)
-      return fail_errno("Can't read seccomp data");
-    named.emplace_back(spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd", fd);
+    if (spec.wording == Wording::bwrap) {
+      if (::fcntl(fd, F_GETFD) < 0) return fail_errno("Can't read seccomp data");
+    } else {
+      named.emplace_back(spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd", fd);
+    }
   }
   std::vector<std::string> origins;  // the options of the mounts below, kept alive for `named`
   origins.reserve(spec.mounts.size());
