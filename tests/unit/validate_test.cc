@@ -9,14 +9,14 @@
 namespace sb::cli {
 namespace {
 
-Result<void> validate_args(std::vector<std::string> args) {
-  auto r = parse(args, "sandbox");
+Result<void> validate_args(std::vector<std::string> args, std::string argv0 = "sandbox") {
+  auto r = parse(args, argv0);
   if (!r) return std::unexpected(r.error());
   return validate(r->spec);
 }
 
-std::string error_of(std::vector<std::string> args) {
-  auto r = validate_args(std::move(args));
+std::string error_of(std::vector<std::string> args, std::string argv0 = "sandbox") {
+  auto r = validate_args(std::move(args), std::move(argv0));
   EXPECT_FALSE(r.has_value());
   return r ? "" : r.error().message();
 }
@@ -32,35 +32,23 @@ TEST(Validate, NeedsCommand) {
 
 TEST(Validate, HelpNeedsNoCommand) { EXPECT_TRUE(validate_args({"--help"})); }
 
-Result<void> validate_as_bwrap(std::vector<std::string> args) {
-  auto r = parse(args, "bwrap");
-  if (!r) return std::unexpected(r.error());
-  return validate(r->spec);
-}
-
-std::string bwrap_error_of(std::vector<std::string> args) {
-  auto r = validate_as_bwrap(std::move(args));
-  EXPECT_FALSE(r.has_value());
-  return r ? "" : r.error().message();
-}
-
 // bubblewrap's checks in its words; without COMMAND it prints its usage on stderr.
 TEST(Validate, AsBwrap) {
-  auto none = validate_as_bwrap({"--ro-bind", "/", "/"});
+  auto none = validate_args({"--ro-bind", "/", "/"}, "bwrap");
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().kind, Failure::usage);
   EXPECT_EQ(exit_code_for(none.error().kind, true), 1);
-  EXPECT_EQ(bwrap_error_of({"--as-pid-1", "x"}), "Specifying --as-pid-1 requires --unshare-pid");
-  EXPECT_TRUE(validate_as_bwrap({"--unshare-pid", "--as-pid-1", "x"}));
-  EXPECT_EQ(bwrap_error_of({"--unshare-pid", "--as-pid-1", "--lock-file", "/l", "x"}),
+  EXPECT_EQ(error_of({"--as-pid-1", "x"}, "bwrap"), "Specifying --as-pid-1 requires --unshare-pid");
+  EXPECT_TRUE(validate_args({"--unshare-pid", "--as-pid-1", "x"}, "bwrap"));
+  EXPECT_EQ(error_of({"--unshare-pid", "--as-pid-1", "--lock-file", "/l", "x"}, "bwrap"),
             "Specifying --as-pid-1 and --lock-file is not permitted");
-  EXPECT_EQ(bwrap_error_of({"--disable-userns", "x"}), "--disable-userns requires --unshare-user");
-  EXPECT_TRUE(validate_as_bwrap({"--unshare-user", "--disable-userns", "x"}));
-  EXPECT_EQ(bwrap_error_of({"--unshare-user", "--userns", "3", "x"}), "--userns not compatible --unshare-user");
-  EXPECT_EQ(bwrap_error_of({"--unshare-all", "--userns", "3", "x"}), "--userns not compatible --unshare-user-try");
-  EXPECT_EQ(bwrap_error_of({"--unshare-user", "--disable-userns", "--info-fd", "3", "--userns-block-fd", "4", "x"}),
+  EXPECT_EQ(error_of({"--disable-userns", "x"}, "bwrap"), "--disable-userns requires --unshare-user");
+  EXPECT_TRUE(validate_args({"--unshare-user", "--disable-userns", "x"}, "bwrap"));
+  EXPECT_EQ(error_of({"--unshare-user", "--userns", "3", "x"}, "bwrap"), "--userns not compatible --unshare-user");
+  EXPECT_EQ(error_of({"--unshare-all", "--userns", "3", "x"}, "bwrap"), "--userns not compatible --unshare-user-try");
+  EXPECT_EQ(error_of({"--unshare-user", "--disable-userns", "--info-fd", "3", "--userns-block-fd", "4", "x"}, "bwrap"),
             "--disable-userns is not compatible with  --userns-block-fd");
-  EXPECT_EQ(bwrap_error_of({"--hostname", "h", "x"}), "Specifying --hostname requires --unshare-uts");
+  EXPECT_EQ(error_of({"--hostname", "h", "x"}, "bwrap"), "Specifying --hostname requires --unshare-uts");
   // Natively --as-pid-1 needs the pid namespace it has by default.
   EXPECT_EQ(error_of({"--share-pid", "--as-pid-1", "x"}),
             "--as-pid-1 needs a pid namespace of the sandbox's own: drop --share-pid");
