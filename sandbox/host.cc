@@ -1,5 +1,6 @@
 #include "host.h"
 
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <climits>
@@ -27,6 +28,7 @@ Result<HostFacts> gather_host_facts(int argc, char** argv) {
       return fail("SANDBOX_MOUNT_API: '" + std::string(v) + "' is not one of auto, new, legacy", EINVAL);
   }
   host.cgroup_namespaces = ::access("/proc/self/ns/cgroup", F_OK) == 0;
+  if (struct utsname u; ::uname(&u) == 0) host.kernel_release = u.release;
   return host;
 }
 

@@ -25,6 +25,7 @@ struct HostFacts {
   size_t args_size = 0;
   MountApi mount_api = MountApi::automatic;
   bool cgroup_namespaces = true;  // the kernel has them (/proc/self/ns/cgroup)
+  std::string kernel_release;     // uname -r: a JSON syscall profile's minKernel
 };
 
 // The caller's ids and working directory, SANDBOX_MOUNT_API, the kernel's namespaces, and the

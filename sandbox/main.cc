@@ -12,6 +12,7 @@
 #include "host.h"
 #include "launch/launch.h"
 #include "plan/plan.h"
+#include "security/profile_json.h"
 
 int main(int argc, char** argv) {
   std::string argv0 = argc > 0 && argv[0][0] ? argv[0] : "sandbox";
@@ -62,8 +63,17 @@ int main(int argc, char** argv) {
 
   auto host = sb::gather_host_facts(argc, argv);
   if (!host) return report(host.error());
+  // A JSON syscall profile is the user's intent written in a file: read it as the caller.
+  if (spec.seccomp_profile != "default" && spec.seccomp_profile != "none") {
+    auto json = sb::security::load_json_profile(spec.seccomp_profile, {spec.caps, host->kernel_release});
+    if (!json) return report(json.error());
+    spec.seccomp_json = std::move(*json);
+  }
   auto plan = sb::plan(spec, *host);
   if (!plan) return report(plan.error());
+  auto compiled = sb::compile_seccomp(*plan);
+  if (!compiled) return report(compiled.error());
+  for (const auto& w : *compiled) say("<4>", "warning: " + w);
   if (spec.dry_run) {
     std::fputs(sb::describe(*plan, spec).c_str(), stdout);
     return 0;

@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "security/policy.h"
+
 namespace sb {
 
 enum class Personality : unsigned char { native, bwrap };
@@ -176,6 +178,12 @@ struct Spec {
   std::vector<int> seccomp_fds;
   bool seccomp_exclusive = false;  // came from --seccomp, which allows only one
   std::optional<std::string> exec_label, file_label;
+
+  // Syscall policy by name (security/policy.h), loaded before the programs above.
+  std::string seccomp_profile = "default";  // "default", "none" or a JSON file; bwrap: "none"
+  std::vector<security::Adjustment> seccomp_adjustments;  // --seccomp-deny/--seccomp-allow, in order
+  std::optional<security::SyscallPolicy> seccomp_json;   // the JSON profile's contents, once read
+  std::optional<std::string> log_denials;                 // --log-denials FILE ("-": stderr)
 
   // Existing namespaces and nested user namespaces
   std::optional<int> userns_fd, userns2_fd, pidns_fd;

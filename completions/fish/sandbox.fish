@@ -6,7 +6,7 @@ function __sandbox_in_options
     set -e tokens[1]
     set -l three overlay
     set -l two bind bind-try ro-bind ro-bind-try dev-bind dev-bind-try symlink chmod setenv bind-fd ro-bind-fd file bind-data ro-bind-data
-    set -l one uid gid hostname remount-ro proc dev tmpfs dir perms size chdir unsetenv argv0 cap-add cap-drop keep-fd args userns userns2 pidns mqueue overlay-src tmp-overlay ro-overlay seccomp add-seccomp-fd exec-label file-label info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file
+    set -l one uid gid hostname remount-ro proc dev tmpfs dir perms size chdir unsetenv argv0 cap-add cap-drop keep-fd args userns userns2 pidns mqueue overlay-src tmp-overlay ro-overlay seccomp add-seccomp-fd seccomp-profile seccomp-deny seccomp-allow log-denials exec-label file-label info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file
     set -l skip 0
     for t in $tokens
         if test $skip -gt 0
@@ -99,6 +99,10 @@ complete -c sandbox -n '__sandbox_in_options' -l tmp-overlay -x -d 'Overlay on D
 complete -c sandbox -n '__sandbox_in_options' -l ro-overlay -x -d 'Read-only overlay on DEST'
 complete -c sandbox -n '__sandbox_in_options' -l seccomp -x -d 'Load a seccomp program from FD'
 complete -c sandbox -n '__sandbox_in_options' -l add-seccomp-fd -x -d 'Add a seccomp program from FD'
+complete -c sandbox -n '__sandbox_in_options' -l seccomp-profile -r -F -a 'default none' -d 'Syscall profile: default, none or a JSON file'
+complete -c sandbox -n '__sandbox_in_options' -l seccomp-deny -x -d 'Make SYSCALL[:ERRNO] fail'
+complete -c sandbox -n '__sandbox_in_options' -l seccomp-allow -x -d 'Take SYSCALL out of the denials'
+complete -c sandbox -n '__sandbox_in_options' -l log-denials -r -F -d 'Log denied calls as JSON lines to FILE'
 complete -c sandbox -n '__sandbox_in_options' -l exec-label -x -d 'SELinux label for COMMAND'
 complete -c sandbox -n '__sandbox_in_options' -l file-label -x -d 'SELinux label for new files'
 complete -c sandbox -n '__sandbox_in_options' -l info-fd -x -d 'Write sandbox information to FD'

@@ -246,6 +246,30 @@ Result<void> seccomp(ParseState& st, Values v) {
   return {};
 }
 
+Result<void> seccomp_profile(ParseState& st, Values v) {
+  if (v[0].empty()) return fail("--seccomp-profile: takes default, none or the path of a JSON profile", EINVAL);
+  st.spec.seccomp_profile = v[0];
+  return {};
+}
+
+Result<void> seccomp_deny(ParseState& st, Values v) {
+  TRY_ASSIGN(auto a, security::parse_deny(v[0]));
+  st.spec.seccomp_adjustments.push_back(std::move(a));
+  return {};
+}
+
+Result<void> seccomp_allow(ParseState& st, Values v) {
+  if (v[0].empty()) return fail("--seccomp-allow: no system call named", EINVAL);
+  st.spec.seccomp_adjustments.push_back({v[0], false, 0, "--seccomp-allow " + v[0]});
+  return {};
+}
+
+Result<void> log_denials(ParseState& st, Values v) {
+  if (v[0].empty()) return fail("--log-denials: takes a file, or - for standard error", EINVAL);
+  st.spec.log_denials = v[0];
+  return {};
+}
+
 template <std::optional<std::string> Spec::*Field>
 Result<void> label(ParseState& st, Values v) {
   st.spec.*Field = v[0];
@@ -372,8 +396,12 @@ const std::array kOptions = {
   OptionDef{"--cap-add", "CAP", 1, G::process, kBoth, 0, "Keep capability CAP (or ALL) for COMMAND", cap<true>},
   OptionDef{"--cap-drop", "CAP", 1, G::process, kBoth, 0, "Drop capability CAP (or ALL)", cap<false>},
   OptionDef{"--keep-fd", "FD", 1, G::process, kNative, 0, "Pass the inherited descriptor FD to COMMAND", keep_fd},
-  OptionDef{"--seccomp", "FD", 1, G::process, kBoth, 0, "Load one compiled seccomp (classic BPF) program from FD", seccomp<true>},
-  OptionDef{"--add-seccomp-fd", "FD", 1, G::process, kBoth, 0, "Add a compiled seccomp program from FD (repeatable, in order)", seccomp<false>},
+  OptionDef{"--seccomp", "FD", 1, G::syscalls, kBoth, 0, "Load one compiled seccomp (classic BPF) program from FD", seccomp<true>},
+  OptionDef{"--add-seccomp-fd", "FD", 1, G::syscalls, kBoth, 0, "Add a compiled seccomp program from FD (repeatable, in order)", seccomp<false>},
+  OptionDef{"--seccomp-profile", "PROFILE", 1, G::syscalls, kBoth, kSingle, "Syscall profile: default, none, or a JSON file (OCI/Docker format)", seccomp_profile},
+  OptionDef{"--seccomp-deny", "SYSCALL[:ERRNO]", 1, G::syscalls, kBoth, 0, "Make SYSCALL fail with ERRNO (default EPERM) (repeatable)", seccomp_deny},
+  OptionDef{"--seccomp-allow", "SYSCALL", 1, G::syscalls, kBoth, 0, "Take SYSCALL out of the profile's denials (repeatable)", seccomp_allow},
+  OptionDef{"--log-denials", "FILE", 1, G::syscalls, kBoth, kSingle, "Append a JSON line to FILE (- for stderr) for every denied call", log_denials},
   OptionDef{"--exec-label", "LABEL", 1, G::process, kBoth, kSingle, "SELinux label for COMMAND (ignored without SELinux)", label<&Spec::exec_label>},
   OptionDef{"--file-label", "LABEL", 1, G::process, kBoth, kSingle, "SELinux label for new files (ignored without SELinux)", label<&Spec::file_label>},
 
@@ -402,6 +430,7 @@ std::string_view group_title(Group g) {
     case Group::namespaces: return "Namespaces and identity";
     case Group::filesystem: return "Filesystem";
     case Group::process: return "Process";
+    case Group::syscalls: return "Syscall policy";
     case Group::status: return "Synchronisation and status";
   }
   return "";

@@ -137,6 +137,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     out.spec.own_keyring = false;
     out.spec.narrow_parents_by_default_perms = true;
     out.spec.dest_above_root_is_outside = true;
+    out.spec.seccomp_profile = "none";  // bubblewrap filters nothing unless given a program
   }
   ParseState st{out.spec, out.warnings, {}, {}, {}, {}};
 
@@ -273,7 +274,7 @@ Result<void> validate(const Spec& spec) {
 
 std::string help_text(std::string_view argv0, Personality p) {
   std::string out = "usage: " + std::string(argv0) + " [OPTIONS...] [--] COMMAND [ARGS...]\n";
-  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::status}) {
+  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::syscalls, Group::status}) {
     out += "\n";
     out += group_title(g);
     out += ":\n";

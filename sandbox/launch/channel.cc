@@ -91,22 +91,45 @@ void Channel::send_error(const Error& e) noexcept {
   }
 }
 
-Result<std::optional<Error>> Channel::monitor_receive() {
+namespace {
+
+// The one descriptor a message carries, if it carries one.
+unique_fd take_descriptor(msghdr& msg) {
+  unique_fd received;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      received.reset(fd);
+    }
+  return received;
+}
+
+}  // namespace
+
+Result<std::optional<Record>> Channel::monitor_receive() {
   char buf[kMaxRecord];
+  FdMessage m(buf, sizeof buf);
   ssize_t n;
   do {
-    n = ::recv(fd(), buf, sizeof buf, MSG_DONTWAIT);
+    n = ::recvmsg(fd(), &m.msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
     if (errno == EAGAIN) return fail("reading from the sandbox", EAGAIN);
     return fail_errno("reading from the sandbox");
   }
-  if (n == 0) return std::optional<Error>{};
-  TRY_ASSIGN(Error e, decode_error(std::string_view(buf, static_cast<size_t>(n))));
-  return std::optional<Error>{std::move(e)};
+  if (n == 0) return std::optional<Record>{};
+  Record r;
+  r.fd = take_descriptor(m.msg);
+  if (n == 1 && buf[0] == kFd && r.fd) return std::optional<Record>{std::move(r)};
+  r.fd.reset();
+  TRY_ASSIGN(r.error, decode_error(std::string_view(buf, static_cast<size_t>(n))));
+  return std::optional<Record>{std::move(r)};
 }
 
-Result<void> Channel::send_fd(int fd) {
+Result<void> Channel::send_fd(int fd) { return send_descriptor(fd_.get(), fd); }
+
+Result<void> send_descriptor(int sock, int fd) {
   char tag = kFd;
   FdMessage m(&tag, 1);
   msghdr& msg = m.msg;
@@ -115,7 +138,7 @@ Result<void> Channel::send_fd(int fd) {
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  if (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) != 1) return fail_errno("sending a descriptor");
+  if (::sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) return fail_errno("sending a descriptor");
   return {};
 }
 
@@ -128,13 +151,7 @@ Result<unique_fd> Channel::receive_fd() {
     n = ::recvmsg(fd_.get(), &msg, MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
   if (n < 0) return fail_errno("receiving a descriptor");
-  unique_fd received;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      received.reset(fd);
-    }
+  unique_fd received = take_descriptor(msg);
   if (n == 1 && buf[0] == kFd && received) return received;
   if (n == 0) return fail("receiving a descriptor: the sender ended without one", EPIPE);
   TRY_ASSIGN(Error e, decode_error(std::string_view(buf, static_cast<size_t>(n))));

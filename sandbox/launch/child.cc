@@ -69,7 +69,9 @@ void child_close_mount_fds(HandedFds& fds) { fds.mounts.clear(); }
 Result<void> child_join_keyring(const Spec& spec) {
   constexpr long kJoinSessionKeyring = 1;  // KEYCTL_JOIN_SESSION_KEYRING
   if (!spec.own_keyring) return {};
-  if (::syscall(SYS_keyctl, kJoinSessionKeyring, nullptr) < 0 && errno != ENOSYS)
+  // ENOSYS: no keyrings in this kernel. EPERM: the syscall policy of a sandbox around this
+  // one (ours when nested, or Docker's) denies keyctl, and with it every keyring.
+  if (::syscall(SYS_keyctl, kJoinSessionKeyring, nullptr) < 0 && errno != ENOSYS && errno != EPERM)
     return fail_errno("Can't join a session keyring of the sandbox's own");
   return {};
 }
@@ -177,6 +179,7 @@ void child_main(const Spec& spec, const Plan& plan, HandedFds& fds, Channel chan
   ChildState state;
   state.plan = &plan;
   state.fds = &fds;
+  state.channel_fd = channel.fd();
   if (auto r = child_setup(spec, channel, netns, state); !r) child_fail(channel, r.error());
   if (spec.as_pid_1) child_fail(channel, child_exec_command(spec, state));
   child_run_init(spec, channel, state);

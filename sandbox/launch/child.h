@@ -19,6 +19,7 @@ struct ChildState {
   HandedFds* fds = nullptr;                   // this process's copies of the options' descriptors
   std::vector<std::string> seccomp_programs;  // applied last, in COMMAND's process
   std::vector<unique_fd> locks;               // --lock-file: held by init for the sandbox's life
+  int channel_fd = -1;                        // to the monitor (--log-denials sends the listener)
 };
 
 // The cloned child: sets up the sandbox in the hardening order, then becomes init (or COMMAND

@@ -5,11 +5,14 @@
 
 #include <climits>
 #include <cstdlib>
+#include <span>
 #include <vector>
 
 #include "launch/child.h"
+#include "launch/denials.h"
 #include "launch/missing.h"
 #include "security/privileges.h"
+#include "security/compile.h"
 #include "security/seccomp.h"
 #include "sys/syscalls.h"
 
@@ -78,9 +81,15 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
     (void)child_wait_on(init_ready, "init");
     ::close(init_ready);
   }
-  // Seccomp last: the filter may forbid what the steps above need.
-  if (auto r = security::apply_seccomp(state.seccomp_programs, spec.wording == Wording::bwrap); !r)
-    return r.error();
+  // Seccomp last: the filter may forbid what the steps above need. With --log-denials the
+  // profile's program (the first) asks the monitor's listener instead of failing calls itself.
+  std::span<const std::string> programs = state.seccomp_programs;
+  if (state.plan->log_denials && !programs.empty()) {
+    if (auto r = child_load_with_listener(security::notify_variant(programs.front()), state.channel_fd); !r)
+      return r.error();
+    programs = programs.subspan(1);
+  }
+  if (auto r = security::apply_seccomp(programs, spec.wording == Wording::bwrap); !r) return r.error();
 
   std::vector<char*> argv;
   argv.reserve(spec.command.size() + 1);

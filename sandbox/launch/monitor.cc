@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "launch/child.h"
+#include "launch/denials.h"
 #include "launch/launch.h"
 #include "launch/netns.h"
 #include "launch/process.h"
@@ -86,9 +87,16 @@ Result<void> monitor_write_id_maps(pid_t pid, const Plan& plan) {
 // Waits for the outcome: an error record from inside, or the child's exit status. The
 // network namespace helper is reaped as soon as it is done, not left a zombie beside the
 // sandbox for its whole life.
-Result<int> monitor_wait(Process& child, Channel& channel, int sigfd, std::optional<Process>& helper) {
+// With --log-denials, the listener COMMAND's process sends is answered here too (denials.h).
+Result<int> monitor_wait(Process& child, Channel& channel, int sigfd, std::optional<Process>& helper,
+                         std::optional<DenialLog>& denials) {
   bool channel_open = true;
   std::optional<Error> reported;
+  auto report = [&](Error e) {
+    if (reported) return;
+    reported = std::move(e);
+    child.kill();  // whatever else runs inside has lost its reason to
+  };
   // Takes one record if one is waiting; false when there is none (now or ever).
   auto read_channel = [&]() -> bool {
     auto rec = channel.monitor_receive();
@@ -96,24 +104,32 @@ Result<int> monitor_wait(Process& child, Channel& channel, int sigfd, std::optio
       if (rec || rec.error().err != EAGAIN) channel_open = false;  // EOF: COMMAND was exec'd
       return false;
     }
-    if (!reported) {
-      reported = std::move(**rec);
-      child.kill();  // whatever else runs inside has lost its reason to
+    if ((*rec)->fd) {
+      auto attached = denials ? denials->attach(std::move((*rec)->fd))
+                              : Result<void>(fail("a descriptor came from the sandbox unasked", EPROTO));
+      if (!attached) report(std::move(attached).error());
+    } else {
+      report(std::move(*(*rec)->error));
     }
     return true;
   };
 
   for (;;) {
-    pollfd fds[4] = {{channel_open ? channel.fd() : -1, POLLIN, 0},
+    int listener = denials ? denials->listener() : -1;
+    pollfd fds[6] = {{channel_open ? channel.fd() : -1, POLLIN, 0},
                      {child.pidfd.get(), POLLIN, 0},
                      {sigfd, POLLIN, 0},
-                     {helper ? helper->pidfd.get() : -1, POLLIN, 0}};
-    if (::poll(fds, 4, -1) < 0) {
+                     {helper ? helper->pidfd.get() : -1, POLLIN, 0},
+                     {listener, POLLIN, 0},
+                     {denials && denials->has_pending() ? denials->out() : -1, POLLOUT, 0}};
+    if (::poll(fds, 6, -1) < 0) {
       if (errno == EINTR) continue;
       child.kill();
       return fail_errno("poll");
     }
     if (fds[0].revents) read_channel();
+    if (fds[4].revents & POLLIN) denials->on_notification();
+    if (fds[5].revents) denials->on_writable();
     if (fds[2].revents & POLLIN) {
       signalfd_siginfo si;
       if (::read(sigfd, &si, sizeof si) == sizeof si)
@@ -266,10 +282,29 @@ void monitor_report_exit(const Spec& spec, HandedFds& handed, const Result<int>&
 
 }  // namespace
 
+Result<int> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& handed, std::optional<DenialLog>& denials);
+
 // The monitor's side of a run, in order.
 Result<int> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
   TRY(monitor_check_fds(spec));
   monitor_die_with_parent(spec);
+  // Opened as the caller, before anything starts.
+  std::optional<DenialLog> denials;
+  if (plan.log_denials && !plan.builtin_seccomp.empty()) {
+    TRY_ASSIGN(DenialLog log, DenialLog::open(*plan.log_denials, plan.builtin_seccomp.front()));
+    denials.emplace(std::move(log));
+  }
+  auto outcome = monitor_run_child(spec, plan, handed, denials);
+  if (denials) {
+    denials->finish();
+    // Setup failed, or the exec: COMMAND never ran, and an empty file of this run goes.
+    if (!outcome) denials->discard_if_unused();
+  }
+  return outcome;
+}
+
+// The child's life: clone, start, wait, report.
+Result<int> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& handed, std::optional<DenialLog>& denials) {
   TRY(monitor_join_namespaces(spec));
   TRY_ASSIGN(unique_fd sigfd, monitor_hold_signals());
   TRY_ASSIGN(Links links, monitor_make_links(plan));
@@ -277,7 +312,7 @@ Result<int> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
   Start start = monitor_start_child(spec, plan, handed, child, links, sigfd.get());
   Result<int> outcome = !start.ok       ? Result<int>(std::unexpected(start.ok.error()))
                         : start.ended_by ? Result<int>(128 + start.ended_by)
-                                         : monitor_wait(child, links.monitor_end, sigfd.get(), start.helper);
+                                         : monitor_wait(child, links.monitor_end, sigfd.get(), start.helper, denials);
   if (!start.ok || start.ended_by) {
     child.kill();
     child.wait();

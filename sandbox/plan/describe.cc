@@ -74,11 +74,22 @@ std::string capabilities_line(const Spec& spec) {
 
 std::string seccomp_line(const Plan& p, const Spec& spec) {
   std::vector<std::string> programs;
-  if (!p.builtin_seccomp.empty()) programs.emplace_back("the built-in TIOCSTI/TIOCLINUX rule");
+  if (p.embedded_default) {
+    programs.push_back("profile default (as built: " + std::to_string(p.builtin_seccomp.front().size() / 8) +
+                       " instructions, the TIOCSTI/TIOCLINUX rule in it)");
+  } else if (p.syscall_policy) {
+    std::string what = "profile " + p.seccomp_profile;
+    if (spec.seccomp_json) what += " (" + std::to_string(p.syscall_policy->rules.size()) + " rules for this machine)";
+    for (const auto& a : spec.seccomp_adjustments) what += ", " + a.option;
+    programs.push_back(what);
+  }
+  if (p.tty_rule) programs.emplace_back("the built-in TIOCSTI/TIOCLINUX rule");
   const char* option = spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd";
   for (int fd : spec.seccomp_fds) programs.push_back(std::string(option) + " " + std::to_string(fd));
-  return "seccomp: " + (programs.empty() ? std::string("none") : join(programs, ", ")) +
-         (programs.empty() ? "" : "; in init and COMMAND");
+  return "seccomp: " + (programs.empty() ? std::string("none") : join(programs, "; ")) +
+         (programs.empty() ? "" : "; in init and COMMAND") +
+         (p.log_denials ? "; denials logged to " + (*p.log_denials == "-" ? std::string("standard error") : *p.log_denials)
+                        : "");
 }
 
 }  // namespace

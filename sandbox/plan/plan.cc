@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "security/compile.h"
+#include "security/default_profile.h"
 #include "security/seccomp.h"
 
 namespace sb {
@@ -128,8 +130,31 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
   if (ns.uts) p.hostname = spec.hostname ? spec.hostname : spec.default_hostname;
   if (p.hostname && p.hostname->empty()) p.hostname.reset();
 
-  // No terminal injection, with --new-session or without (CVE-2017-5226).
-  if (spec.block_tty_injection) p.builtin_seccomp.push_back(security::tty_injection_filter());
+  // The syscall profile, then no terminal injection, with --new-session or without
+  // (CVE-2017-5226): `default` has that rule in it; any other profile gets it as a program of
+  // its own, which --seccomp-allow cannot take out.
+  p.seccomp_profile = spec.seccomp_profile;
+  const bool adjusted = !spec.seccomp_adjustments.empty();
+  if (spec.seccomp_profile == "default" && !adjusted) {
+    p.embedded_default = true;
+    p.builtin_seccomp.emplace_back(reinterpret_cast<const char*>(security::kDefaultProfileBpf),
+                                   security::kDefaultProfileBpfSize);
+  } else if (spec.seccomp_profile == "default" || spec.seccomp_profile == "none" || spec.seccomp_json) {
+    // --seccomp-deny without a profile: everything else allowed.
+    if (spec.seccomp_profile == "default") p.syscall_policy = security::default_policy();
+    else if (spec.seccomp_json) p.syscall_policy = *spec.seccomp_json;
+    else if (adjusted) p.syscall_policy = security::SyscallPolicy{};
+    if (p.syscall_policy) security::adjust(*p.syscall_policy, spec.seccomp_adjustments);
+  } else {
+    return fail("--seccomp-profile " + spec.seccomp_profile + ": the profile was not read", EINVAL);
+  }
+  p.tty_rule = spec.block_tty_injection && !p.embedded_default;
+  if (p.tty_rule && !p.syscall_policy) p.builtin_seccomp.push_back(security::tty_injection_filter());
+  if (spec.log_denials) {
+    if (!p.embedded_default && !p.syscall_policy)
+      return fail("--log-denials: there is no syscall profile whose denials it could log (--seccomp-profile none)", EINVAL);
+    p.log_denials = spec.log_denials;
+  }
 
   // Filesystem, in order.
   p.own_procfs = ns.pid || spec.pidns_fd;
@@ -142,6 +167,15 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
         p.outside[i] = true;
       }
   return p;
+}
+
+Result<std::vector<std::string>> compile_seccomp(Plan& p) {
+  if (!p.syscall_policy) return std::vector<std::string>{};
+  // Errors name the rule's origin: the JSON file and entry, or the option that added it.
+  TRY_ASSIGN(auto compiled, security::compile_policy(*p.syscall_policy));
+  p.builtin_seccomp.insert(p.builtin_seccomp.begin(), std::move(compiled.bpf));
+  if (p.tty_rule) p.builtin_seccomp.push_back(security::tty_injection_filter());
+  return std::move(compiled.warnings);
 }
 
 std::vector<PlannedMount> planned_mounts(const Plan& p, const Spec& spec) {

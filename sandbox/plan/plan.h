@@ -56,8 +56,16 @@ struct Plan {
   std::optional<std::string> hostname;
 
   // Security: the seccomp programs of the sandbox's own, loaded before the caller's (which are
-  // read from their descriptors inside, then loaded in order), in init and in COMMAND.
+  // read from their descriptors inside, then loaded in order), in init and in COMMAND. The
+  // syscall profile's program comes first: `default` as compiled when the tool was built, or
+  // what compile_seccomp() makes of `syscall_policy`; then the terminal rule, where the
+  // profile is not the built-in one that has it.
   std::vector<std::string> builtin_seccomp;
+  std::string seccomp_profile;                          // "default", "none" or the JSON file
+  bool embedded_default = false;                        // builtin_seccomp[0] is `default` as built
+  std::optional<security::SyscallPolicy> syscall_policy;  // to compile before the run
+  bool tty_rule = false;                                // the terminal rule is a program of its own
+  std::optional<std::string> log_denials;               // builtin_seccomp[0]'s denials go there
 
   // Filesystem
   bool own_procfs = true;  // --proc mounts a new procfs; without a pid namespace, binds the caller's
@@ -68,6 +76,12 @@ struct Plan {
 };
 
 Result<Plan> plan(const Spec& spec, const HostFacts& host);
+
+// Compiles the plan's syscall policy with libseccomp, where it is not the built-in `default`
+// (which was compiled with the tool), and puts it first in builtin_seccomp. Returns warnings
+// (names skipped as not this machine's). The one step of planning that needs a system call: a
+// memory file for libseccomp to export the program into.
+Result<std::vector<std::string>> compile_seccomp(Plan& plan);
 
 // The mount steps as text, for --dry-run and the tests: made only when asked, not on every start.
 std::vector<PlannedMount> planned_mounts(const Plan& plan, const Spec& spec);

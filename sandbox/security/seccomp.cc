@@ -93,7 +93,7 @@ std::string tty_injection_filter() {
   return std::string(reinterpret_cast<const char*>(f.data()), f.size() * sizeof(sock_filter));
 }
 
-Result<void> apply_seccomp(const std::vector<std::string>& programs, bool bwrap_words) {
+Result<void> apply_seccomp(std::span<const std::string> programs, bool bwrap_words) {
   for (const auto& p : programs) {
     sock_fprog prog{};
     prog.len = static_cast<unsigned short>(std::min<size_t>(p.size() / sizeof(sock_filter), USHRT_MAX));

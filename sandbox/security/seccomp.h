@@ -1,6 +1,7 @@
 // --seccomp / --add-seccomp-fd: compiled classic BPF programs from the caller.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,6 @@ std::string tty_injection_filter();
 
 // Installs them in order (the kernel then runs the last one first). Needs no_new_privs.
 // `bwrap_words`: a refusal is reported in bubblewrap's words.
-Result<void> apply_seccomp(const std::vector<std::string>& programs, bool bwrap_words = false);
+Result<void> apply_seccomp(std::span<const std::string> programs, bool bwrap_words = false);
 
 }  // namespace sb::security

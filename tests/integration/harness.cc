@@ -445,6 +445,9 @@ std::string escape_probe_bin() {
   return p ? p : "escape-probe";
 }
 
+std::string syscall_probe_bin() { return env_or_die("SANDBOX_SYSCALL_PROBE"); }
+std::string docker_profile() { return env_or_die("SANDBOX_DOCKER_PROFILE"); }
+
 void MountApiTest::SetUp() {
   SandboxTest::SetUp();
   // "legacy" runs on a kernel made to look older than the new mount API, and the sandbox has

@@ -134,6 +134,9 @@ class SandboxTest : public ::testing::Test {
 std::string old_kernel_bin();
 // tests/helpers/escape_probe.c: tries, from inside, what an attacker would.
 std::string escape_probe_bin();
+// tests/helpers/syscall_probe.c, and Docker's default seccomp profile (fetch-docker-profile.sh).
+std::string syscall_probe_bin();
+std::string docker_profile();
 
 // The same tests on both ways of making mounts: with "new" every sandbox the test starts is
 // told to use the new mount API; with "legacy" it runs under old_kernel_bin() and must find

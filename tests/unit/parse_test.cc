@@ -30,6 +30,27 @@ std::string error_of(std::initializer_list<std::string> a, std::string argv0 = "
   return r ? "" : r.error().message();
 }
 
+TEST(Parse, SyscallPolicyOptions) {
+  Spec s = must_parse({"--seccomp-deny", "mkdir:EACCES", "--seccomp-allow", "keyctl", "--log-denials", "-", "true"});
+  EXPECT_EQ(s.seccomp_profile, "default");
+  ASSERT_EQ(s.seccomp_adjustments.size(), 2u);
+  EXPECT_EQ(s.seccomp_adjustments[0], (security::Adjustment{"mkdir", true, EACCES, "--seccomp-deny mkdir:EACCES"}));
+  EXPECT_EQ(s.seccomp_adjustments[1], (security::Adjustment{"keyctl", false, 0, "--seccomp-allow keyctl"}));
+  EXPECT_EQ(s.log_denials, "-");
+  EXPECT_EQ(must_parse({"--seccomp-profile", "/p.json", "true"}).seccomp_profile, "/p.json");
+  auto bwrap = parse_args({"true"}, "bwrap");
+  ASSERT_TRUE(bwrap);
+  EXPECT_EQ(bwrap->spec.seccomp_profile, "none");
+  auto twice = parse_args({"--seccomp-profile", "none", "--seccomp-profile", "default", "true"});
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->spec.seccomp_profile, "default");
+  EXPECT_EQ(twice->warnings, (std::vector<std::string>{"Only the last --seccomp-profile option will take effect"}));
+  EXPECT_EQ(error_of({"--seccomp-deny", "mkdir:nope", "true"}),
+            "--seccomp-deny mkdir:nope: 'nope' is not an errno name such as EPERM: Invalid argument");
+  EXPECT_EQ(error_of({"--seccomp-deny", "", "true"}), "--seccomp-deny : no system call named: Invalid argument");
+  EXPECT_EQ(error_of({"--seccomp-profile"}), "--seccomp-profile takes one argument");
+}
+
 TEST(Parse, CommandAfterOptions) {
   Spec s = must_parse({"--bind", "/a", "/b", "ls", "-l", "--bind"});
   EXPECT_EQ(s.command, (std::vector<std::string>{"ls", "-l", "--bind"}));
@@ -301,7 +322,7 @@ TEST(Help, ListsEveryOptionOfThePersonalityGrouped) {
     bool listed = native.find("  " + std::string(o.name) + " ") != std::string::npos;
     EXPECT_EQ(listed, (o.personalities & kNative) != 0) << o.name;
   }
-  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::status})
+  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::syscalls, Group::status})
     EXPECT_NE(native.find(std::string(group_title(g)) + ":\n"), std::string::npos);
   std::string bwrap = help_text("bwrap", Personality::bwrap);
   EXPECT_TRUE(bwrap.starts_with("usage: bwrap "));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/parse.h"
+#include "security/default_profile.h"
 #include "security/seccomp.h"
 
 namespace sb {
@@ -48,8 +49,12 @@ TEST(Plan, NativeDefaults) {
   EXPECT_TRUE(p.net_by_helper);
   EXPECT_EQ(names(p.made_namespaces), (std::vector<std::string>{"cgroup", "ipc", "mnt", "net", "pid", "uts"}));
   EXPECT_TRUE(p.own_procfs);
-  ASSERT_EQ(p.builtin_seccomp.size(), 1u);  // the terminal-injection rule
-  EXPECT_EQ(p.builtin_seccomp[0], security::tty_injection_filter());
+  // The `default` syscall profile as compiled with the tool, the terminal rule in it.
+  ASSERT_EQ(p.builtin_seccomp.size(), 1u);
+  EXPECT_TRUE(p.embedded_default);
+  EXPECT_EQ(p.builtin_seccomp[0], std::string(reinterpret_cast<const char*>(security::kDefaultProfileBpf),
+                                              security::kDefaultProfileBpfSize));
+  EXPECT_FALSE(p.tty_rule);
 }
 
 TEST(Plan, BwrapDefaults) {
@@ -165,6 +170,45 @@ TEST(ClimbsAboveRoot, ReadAsText) {
     EXPECT_FALSE(climbs_above_root(inside)) << inside;
 }
 
+TEST(Plan, SyscallProfileChoices) {
+  // none: only the terminal rule, natively; nothing under bwrap, as bubblewrap.
+  Plan none = plan_of({"--seccomp-profile", "none", "true"});
+  ASSERT_EQ(none.builtin_seccomp.size(), 1u);
+  EXPECT_EQ(none.builtin_seccomp[0], security::tty_injection_filter());
+  EXPECT_FALSE(none.syscall_policy);
+  EXPECT_TRUE(plan_of({"true"}, "bwrap").builtin_seccomp.empty());
+  // Asked for under bwrap, it is there.
+  EXPECT_TRUE(plan_of({"--seccomp-profile", "default", "true"}, "bwrap").embedded_default);
+
+  // Adjusted, `default` is compiled at start: the profile first, then the terminal rule, which
+  // --seccomp-allow ioctl cannot take out.
+  Plan adjusted = plan_of({"--seccomp-deny", "mkdir:EACCES", "--seccomp-allow", "ioctl", "true"});
+  EXPECT_FALSE(adjusted.embedded_default);
+  ASSERT_TRUE(adjusted.syscall_policy);
+  EXPECT_TRUE(adjusted.builtin_seccomp.empty());
+  auto warnings = compile_seccomp(adjusted);
+  ASSERT_TRUE(warnings) << warnings.error().message();
+  EXPECT_TRUE(warnings->empty());
+  ASSERT_EQ(adjusted.builtin_seccomp.size(), 2u);
+  EXPECT_EQ(adjusted.builtin_seccomp[1], security::tty_injection_filter());
+  EXPECT_EQ(adjusted.builtin_seccomp[0].size() % 8, 0u);
+
+  // --seccomp-deny with no profile: everything else allowed.
+  Plan only = plan_of({"--seccomp-profile", "none", "--seccomp-deny", "mkdir", "true"});
+  ASSERT_TRUE(only.syscall_policy);
+  EXPECT_EQ(only.syscall_policy->default_action, security::SysAction::allow);
+  ASSERT_EQ(only.syscall_policy->rules.size(), 1u);
+
+  // Nothing to log without a profile; an unknown name is named with its option.
+  auto nolog = plan(spec_of({"--seccomp-profile", "none", "--log-denials", "-", "true"}), host());
+  ASSERT_FALSE(nolog);
+  EXPECT_EQ(nolog.error().context, "--log-denials: there is no syscall profile whose denials it could log (--seccomp-profile none)");
+  Plan unknown = plan_of({"--seccomp-deny", "mkdri", "true"});
+  auto bad = compile_seccomp(unknown);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message(), "--seccomp-deny mkdri: unknown system call 'mkdri': Invalid argument");
+}
+
 TEST(Plan, DescribeReadsInOrder) {
   Spec s = spec_of({"--ro-bind", "/usr", "/usr", "--setenv", "A", "b c", "--cap-add", "CAP_NET_ADMIN", "sh", "-c",
                     "echo 'hi'"});
@@ -178,7 +222,8 @@ TEST(Plan, DescribeReadsInOrder) {
             "environment: the caller's, then set 'A=b c'\n"
             "directory: the caller's, else $HOME, else /\n"
             "capabilities: CAP_NET_ADMIN; no_new_privs\n"
-            "seccomp: the built-in TIOCSTI/TIOCLINUX rule; in init and COMMAND\n"
+            "seccomp: profile default (as built: " + std::to_string(security::kDefaultProfileBpfSize / 8) +
+                " instructions, the TIOCSTI/TIOCLINUX rule in it); in init and COMMAND\n"
             "landlock: none\n"
             "limits: none\n"
             "network: none (lo only)\n"

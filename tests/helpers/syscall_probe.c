@@ -1,0 +1,78 @@
+// Makes one system call through one ABI and prints what came back: "ok N" or the errno's name.
+//   syscall-probe 64|32|x32 NAME [ARG...]    (ARG: a number, or "@TEXT" for a pointer to TEXT)
+// With SYSCALL_PROBE_REPEAT=N in the environment it makes the call N times and prints what the
+// first one gave.
+// 32 is the i386 ABI (int $0x80), x32 the x32 one (numbers with bit 30): a syscall policy must
+// hold on each, whether or not this kernel runs x32 programs.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "syscall_probe.h"
+
+static long call64(long nr, const long* a) {
+  long ret;
+  register long r10 __asm__("r10") = a[3];
+  register long r8 __asm__("r8") = a[4];
+  register long r9 __asm__("r9") = a[5];
+  __asm__ volatile("syscall"
+                   : "=a"(ret)
+                   : "a"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
+                   : "rcx", "r11", "memory");
+  return ret;
+}
+
+static long call32(long nr, const long* a) {
+  int ret;
+  // ebp cannot be named as an operand; the sixth argument is not needed here.
+  __asm__ volatile("int $0x80"
+                   : "=a"(ret)
+                   : "a"(nr), "b"(a[0]), "c"(a[1]), "d"(a[2]), "S"(a[3]), "D"(a[4])
+                   : "memory");
+  return ret;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: %s 64|32|x32 NAME [ARG...]\n", argv[0]);
+    return 2;
+  }
+  const struct probe_call* table = !strcmp(argv[1], "32") ? probe_table_32 : !strcmp(argv[1], "x32") ? probe_table_x32 : probe_table_64;
+  long nr = -1;
+  for (const struct probe_call* c = table; c->name; ++c)
+    if (!strcmp(c->name, argv[2])) nr = c->nr;
+  if (nr < 0) {
+    fprintf(stderr, "syscall-probe: no %s on ABI %s here\n", argv[2], argv[1]);
+    return 2;
+  }
+  // Pointers for the i386 ABI must lie below 4 GiB.
+  char* low = mmap((void*)0x10000000, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  if (low == MAP_FAILED) return 2;
+  size_t used = 0;
+  long a[6] = {0};
+  for (int i = 3; i < argc && i < 9; ++i) {
+    if (argv[i][0] == '@') {
+      size_t n = strlen(argv[i] + 1) + 1;
+      memcpy(low + used, argv[i] + 1, n);
+      a[i - 3] = (long)(uintptr_t)(low + used);
+      used += n;
+    } else {
+      a[i - 3] = (long)strtoull(argv[i], NULL, 0);
+    }
+  }
+  const char* repeat = getenv("SYSCALL_PROBE_REPEAT");
+  long times = repeat ? strtol(repeat, NULL, 10) : 1;
+  long r = !strcmp(argv[1], "32") ? call32(nr, a) : call64(nr, a);
+  for (long i = 1; i < times; ++i) (void)(!strcmp(argv[1], "32") ? call32(nr, a) : call64(nr, a));
+  if (r < 0 && r > -4096) {
+    const char* name = strerrorname_np((int)-r);
+    printf("%s\n", name ? name : "E?");
+  } else {
+    printf("ok %ld\n", r);
+  }
+  return 0;
+}
