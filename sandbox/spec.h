@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "security/policy.h"
+#include "syscall_rules.h"
 
 namespace sb {
 

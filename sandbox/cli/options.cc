@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "cli/numbers.h"
+#include "security/policy.h"
 
 namespace sb::cli {
 

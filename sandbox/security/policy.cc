@@ -24,13 +24,6 @@ constexpr uint64_t kLow32 = 0xffffffffu;
 
 }  // namespace
 
-std::vector<std::string> default_denied_names() {
-  std::vector<std::string> names(std::begin(kDenied), std::end(kDenied));
-  names.emplace_back("personality (but for 0, 8, 0x20000, 0x20008, 0xffffffff)");
-  names.emplace_back("ioctl TIOCSTI, TIOCLINUX");
-  return names;
-}
-
 SyscallPolicy default_policy() {
   SyscallPolicy p;
   p.default_action = SysAction::allow;
