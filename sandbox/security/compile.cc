@@ -151,6 +151,7 @@ std::string notify_variant(const std::string& bpf) {
 uint32_t run_filter(const std::string& bpf, const seccomp_data& call) {
   constexpr uint32_t kRefuse = SECCOMP_RET_ERRNO | EPERM;
   size_t n = bpf.size() / sizeof(sock_filter);
+  if (n == 0) return kRefuse;
   std::vector<sock_filter> prog(n);
   std::memcpy(prog.data(), bpf.data(), n * sizeof(sock_filter));
   unsigned char data[sizeof(seccomp_data)];
