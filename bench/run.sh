@@ -27,6 +27,16 @@ if [ "${BENCH_DYNAMIC:-1}" != 0 ]; then
   dynamic="$out/dynamic/sandbox"
 fi
 
+# Syscall profiles: `default` is compiled when the tool is built; against it, no profile at all,
+# and a JSON profile of 300 rules, which libseccomp compiles at every start.
+python3 - "$out/profile-300.json" <<'PY'
+import json, sys
+names = ["mkdir", "rmdir", "link", "unlink", "rename", "chmod", "chown", "truncate", "mknod", "symlink"]
+rules = [{"names": [names[i % len(names)]], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 + i % 100,
+          "args": [{"index": 1, "value": 1000 + i, "op": "SCMP_CMP_EQ"}]} for i in range(300)]
+json.dump({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": rules}, open(sys.argv[1], "w"))
+PY
+
 # The machine drifts within a run, and each tool leaves work behind for the kernel (a network
 # namespace is dismantled after its last process is gone): so the commands take turns, in
 # rounds, each round starting with a different one, and the medians are taken over all rounds.
@@ -38,6 +48,8 @@ while [ "$round" -lt "$rounds" ]; do
     bwrap "$bwrap --unshare-all $usr_view /bin/true" \
     unshare "$unshare -Urmpinuf --mount-proc /bin/true"
   [ -n "$dynamic" ] && set -- "$@" sandbox-dynamic "$dynamic $usr_view /bin/true"
+  set -- "$@" sandbox-no-profile "$sandbox --seccomp-profile none $usr_view /bin/true" \
+    sandbox-json-300 "$sandbox --seccomp-profile $out/profile-300.json $usr_view /bin/true"
   # Rotate the (name, command) pairs by the round's number.
   shift_by=$((round % ($# / 2)))
   while [ "$shift_by" -gt 0 ]; do
