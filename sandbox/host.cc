@@ -1,5 +1,6 @@
 #include "host.h"
 
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -29,6 +30,10 @@ Result<HostFacts> gather_host_facts(int argc, char** argv) {
   }
   host.cgroup_namespaces = ::access("/proc/self/ns/cgroup", F_OK) == 0;
   if (struct utsname u; ::uname(&u) == 0) host.kernel_release = u.release;
+  // ENOSYS (built without it) or EOPNOTSUPP (booted without it): no Landlock.
+  constexpr unsigned kVersion = 1;  // LANDLOCK_CREATE_RULESET_VERSION
+  long abi = ::syscall(SYS_landlock_create_ruleset, nullptr, 0, kVersion);
+  host.landlock_abi = abi > 0 ? static_cast<int>(abi) : 0;
   return host;
 }
 

@@ -26,6 +26,7 @@ struct HostFacts {
   MountApi mount_api = MountApi::automatic;
   bool cgroup_namespaces = true;  // the kernel has them (/proc/self/ns/cgroup)
   std::string kernel_release;     // uname -r: a JSON syscall profile's minKernel
+  int landlock_abi = 0;           // the kernel's Landlock ABI version; 0 without Landlock
 };
 
 // The caller's ids and working directory, SANDBOX_MOUNT_API, the kernel's namespaces, and the

@@ -105,6 +105,13 @@ struct Namespaces {
 
 enum class Action : unsigned char { run, help, version };
 
+// --allow-tcp-connect / --allow-tcp-bind: PORT or FIRST-LAST, and the option as written.
+struct PortRange {
+  uint16_t first = 0, last = 0;
+  std::string option;  // "--allow-tcp-connect 8000-8080"
+  bool operator==(const PortRange&) const = default;
+};
+
 // Where an item of the Spec came from, for the messages and the plan that name it: the option
 // and which of its kind it was ("--ro-bind #3"); later a profile's FILE:LINE.
 struct Origin {
@@ -184,6 +191,12 @@ struct Spec {
   std::vector<security::Adjustment> seccomp_adjustments;  // --seccomp-deny/--seccomp-allow, in order
   std::optional<security::SyscallPolicy> seccomp_json;   // the JSON profile's contents, once read
   std::optional<std::string> log_denials;                 // --log-denials FILE ("-": stderr)
+
+  // Landlock (security/landlock.h): the layer natively, where the kernel has one; TCP ports
+  // by --allow-tcp-connect/--allow-tcp-bind, in both personalities.
+  bool landlock = true;  // bwrap: false
+  bool landlock_off = false;  // --no-landlock
+  std::vector<PortRange> tcp_connect, tcp_bind;
 
   // Existing namespaces and nested user namespaces
   std::optional<int> userns_fd, userns2_fd, pidns_fd;

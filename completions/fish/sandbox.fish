@@ -6,7 +6,7 @@ function __sandbox_in_options
     set -e tokens[1]
     set -l three overlay
     set -l two bind bind-try ro-bind ro-bind-try dev-bind dev-bind-try symlink chmod setenv bind-fd ro-bind-fd file bind-data ro-bind-data
-    set -l one uid gid hostname remount-ro proc dev tmpfs dir perms size chdir unsetenv argv0 cap-add cap-drop keep-fd args userns userns2 pidns mqueue overlay-src tmp-overlay ro-overlay seccomp add-seccomp-fd seccomp-profile seccomp-deny seccomp-allow log-denials exec-label file-label info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file
+    set -l one uid gid hostname remount-ro proc dev tmpfs dir perms size chdir unsetenv argv0 cap-add cap-drop keep-fd args userns userns2 pidns mqueue overlay-src tmp-overlay ro-overlay seccomp add-seccomp-fd seccomp-profile seccomp-deny seccomp-allow log-denials allow-tcp-connect allow-tcp-bind exec-label file-label info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file
     set -l skip 0
     for t in $tokens
         if test $skip -gt 0
@@ -103,6 +103,9 @@ complete -c sandbox -n '__sandbox_in_options' -l seccomp-profile -r -F -a 'defau
 complete -c sandbox -n '__sandbox_in_options' -l seccomp-deny -x -d 'Make SYSCALL[:ERRNO] fail'
 complete -c sandbox -n '__sandbox_in_options' -l seccomp-allow -x -d 'Take SYSCALL out of the denials'
 complete -c sandbox -n '__sandbox_in_options' -l log-denials -r -F -d 'Log denied calls as JSON lines to FILE'
+complete -c sandbox -n '__sandbox_in_options' -l no-landlock -d 'No Landlock layer'
+complete -c sandbox -n '__sandbox_in_options' -l allow-tcp-connect -x -d 'TCP connect only to these ports'
+complete -c sandbox -n '__sandbox_in_options' -l allow-tcp-bind -x -d 'TCP bind only to these ports'
 complete -c sandbox -n '__sandbox_in_options' -l exec-label -x -d 'SELinux label for COMMAND'
 complete -c sandbox -n '__sandbox_in_options' -l file-label -x -d 'SELinux label for new files'
 complete -c sandbox -n '__sandbox_in_options' -l info-fd -x -d 'Write sandbox information to FD'

@@ -265,6 +265,26 @@ Result<void> seccomp_allow(ParseState& st, Values v) {
   return {};
 }
 
+// PORT or FIRST-LAST, each 0 to 65535.
+template <std::vector<PortRange> Spec::*Field>
+Result<void> tcp_ports(ParseState& st, Values v) {
+  std::string_view option = Field == &Spec::tcp_connect ? "--allow-tcp-connect" : "--allow-tcp-bind";
+  std::string what = std::string(option) + " " + v[0];
+  std::string_view text = v[0];
+  auto dash = text.find('-');
+  auto first = parse_decimal(text.substr(0, dash), 65535);
+  auto last = dash == std::string_view::npos ? first : parse_decimal(text.substr(dash + 1), 65535);
+  if (!first || !last) return fail(what + ": takes a port, or a range FIRST-LAST, from 0 to 65535", EINVAL);
+  if (*last < *first) return fail(what + ": the range ends before it starts", EINVAL);
+  (st.spec.*Field).push_back({static_cast<uint16_t>(*first), static_cast<uint16_t>(*last), what});
+  return {};
+}
+
+Result<void> no_landlock(ParseState& st, Values) {
+  st.spec.landlock_off = true;
+  return {};
+}
+
 Result<void> log_denials(ParseState& st, Values v) {
   if (v[0].empty()) return fail("--log-denials: takes a file, or - for standard error", EINVAL);
   st.spec.log_denials = v[0];
@@ -403,6 +423,9 @@ const std::array kOptions = {
   OptionDef{"--seccomp-deny", "SYSCALL[:ERRNO]", 1, G::syscalls, kBoth, 0, "Make SYSCALL fail with ERRNO (default EPERM) (repeatable)", seccomp_deny},
   OptionDef{"--seccomp-allow", "SYSCALL", 1, G::syscalls, kBoth, 0, "Take SYSCALL out of the profile's denials (repeatable)", seccomp_allow},
   OptionDef{"--log-denials", "FILE", 1, G::syscalls, kBoth, kSingle, "Append a JSON line to FILE (- for stderr) for every denied call", log_denials},
+  OptionDef{"--no-landlock", "", 0, G::syscalls, kBoth, 0, "No Landlock layer (native runs have one where the kernel does)", no_landlock},
+  OptionDef{"--allow-tcp-connect", "PORT[-PORT]", 1, G::syscalls, kBoth, 0, "With either of these, TCP connect only to these ports (repeatable)", tcp_ports<&Spec::tcp_connect>},
+  OptionDef{"--allow-tcp-bind", "PORT[-PORT]", 1, G::syscalls, kBoth, 0, "With either of these, TCP bind only to these ports (repeatable)", tcp_ports<&Spec::tcp_bind>},
   OptionDef{"--exec-label", "LABEL", 1, G::process, kBoth, kSingle, "SELinux label for COMMAND (ignored without SELinux)", label<&Spec::exec_label>},
   OptionDef{"--file-label", "LABEL", 1, G::process, kBoth, kSingle, "SELinux label for new files (ignored without SELinux)", label<&Spec::file_label>},
 
@@ -431,7 +454,7 @@ std::string_view group_title(Group g) {
     case Group::namespaces: return "Namespaces and identity";
     case Group::filesystem: return "Filesystem";
     case Group::process: return "Process";
-    case Group::syscalls: return "Syscall policy";
+    case Group::syscalls: return "Syscall and Landlock policy";
     case Group::status: return "Synchronisation and status";
   }
   return "";

@@ -138,6 +138,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     out.spec.narrow_parents_by_default_perms = true;
     out.spec.dest_above_root_is_outside = true;
     out.spec.seccomp_profile = "none";  // bubblewrap filters nothing unless given a program
+    out.spec.landlock = false;          // nor has it a Landlock layer
   }
   ParseState st{out.spec, out.warnings, {}, {}, {}, {}};
 

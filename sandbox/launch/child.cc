@@ -13,6 +13,7 @@
 #include "launch/netns.h"
 #include "launch/signals.h"
 #include "mount/assemble.h"
+#include "security/landlock.h"
 #include "security/privileges.h"
 #include "security/seccomp.h"
 #include "security/userns.h"
@@ -131,6 +132,8 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   // Before init exists, as bubblewrap does it: init then holds no terminal either.
   if (spec.new_session && !child_command_leads_session(spec) && ::setsid() < 0)
     return fail_errno("Can't start a new session");
+  // The Landlock domain, here, so init and COMMAND are both in it (security/landlock.h).
+  if (state.plan->landlock) TRY(security::apply_landlock(*state.plan->landlock));
   // The built-in `default` profile, once, here, where init and COMMAND inherit it: one filter
   // instead of two made from the same program (making one is the bulk of its cost). What setup
   // has left (fork, exec of sandbox-init, capabilities, directory, environment, descriptors)

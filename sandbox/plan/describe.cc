@@ -108,7 +108,7 @@ std::string describe(const Plan& p, const Spec& spec) {
   out += "directory: " + (spec.chdir ? *spec.chdir : std::string("the caller's, else $HOME, else /")) + "\n";
   out += capabilities_line(spec) + "\n";
   out += seccomp_line(p, spec) + "\n";
-  out += "landlock: none\n";
+  out += security::describe_landlock(p.landlock, spec, p.host.landlock_abi) + "\n";
   out += "limits: none\n";
   out += std::string("network: ") + (spec.ns.net ? "none (lo only)" : "the caller's") + "\n";
   std::vector<std::string> argv;

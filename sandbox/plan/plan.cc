@@ -156,6 +156,8 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
     p.log_denials = spec.log_denials;
   }
 
+  TRY_ASSIGN(p.landlock, security::plan_landlock(spec, host.landlock_abi));
+
   // Filesystem, in order.
   p.own_procfs = ns.pid || spec.pidns_fd;
   // bubblewrap builds the new root in a directory of a scratch tmpfs: a destination that

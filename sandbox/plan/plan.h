@@ -13,6 +13,7 @@
 
 #include "host.h"
 #include "security/idmap.h"
+#include "security/landlock.h"
 #include "spec.h"
 #include "sys/error.h"
 
@@ -66,6 +67,7 @@ struct Plan {
   std::optional<security::SyscallPolicy> syscall_policy;  // to compile before the run
   bool tty_rule = false;                                // the terminal rule is a program of its own
   std::optional<std::string> log_denials;               // builtin_seccomp[0]'s denials go there
+  std::optional<security::LandlockPlan> landlock;       // entered before init and COMMAND part
 
   // Filesystem
   bool own_procfs = true;  // --proc mounts a new procfs; without a pid namespace, binds the caller's

@@ -1,16 +1,23 @@
 // Makes one system call through one ABI and prints what came back: "ok N" or the errno's name.
 //   syscall-probe 64|32|x32 NAME [ARG...]    (ARG: a number, or "@TEXT" for a pointer to TEXT)
+//   syscall-probe 64 connect-abstract NAME | tcp-connect PORT | tcp-bind PORT
+// connects to the abstract unix socket @NAME, or to 127.0.0.1:PORT, or binds 127.0.0.1:PORT.
 // With SYSCALL_PROBE_REPEAT=N in the environment it makes the call N times and prints what the
 // first one gave.
 // 32 is the i386 ABI (int $0x80), x32 the x32 one (numbers with bit 30): a syscall policy must
 // hold on each, whether or not this kernel runs x32 programs.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "syscall_probe.h"
 
@@ -36,11 +43,40 @@ static long call32(long nr, const long* a) {
   return ret;
 }
 
+static int report(int r) {
+  if (r < 0) {
+    const char* name = strerrorname_np(errno);
+    printf("%s\n", name ? name : "E?");
+  } else {
+    printf("ok\n");
+  }
+  return 0;
+}
+
+static int network(const char* what, const char* arg) {
+  if (!strcmp(what, "connect-abstract")) {
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    size_t n = strlen(arg);
+    if (s < 0 || n + 1 > sizeof a.sun_path) return 2;
+    memcpy(a.sun_path + 1, arg, n);  // a leading NUL: the abstract namespace
+    return report(connect(s, (struct sockaddr*)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)));
+  }
+  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(arg)),
+                          .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  if (s < 0) return 2;
+  if (!strcmp(what, "tcp-connect")) return report(connect(s, (struct sockaddr*)&a, sizeof a));
+  return report(bind(s, (struct sockaddr*)&a, sizeof a));
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s 64|32|x32 NAME [ARG...]\n", argv[0]);
     return 2;
   }
+  if (argc == 4 && (!strcmp(argv[2], "connect-abstract") || !strcmp(argv[2], "tcp-connect") || !strcmp(argv[2], "tcp-bind")))
+    return network(argv[2], argv[3]);
   const struct probe_call* table = !strcmp(argv[1], "32") ? probe_table_32 : !strcmp(argv[1], "x32") ? probe_table_x32 : probe_table_64;
   long nr = -1;
   for (const struct probe_call* c = table; c->name; ++c)

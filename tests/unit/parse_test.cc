@@ -51,6 +51,18 @@ TEST(Parse, SyscallPolicyOptions) {
   EXPECT_EQ(error_of({"--seccomp-profile"}), "--seccomp-profile takes one argument");
 }
 
+TEST(Parse, TcpPortOptions) {
+  Spec s = must_parse({"--allow-tcp-connect", "443", "--allow-tcp-connect", "8000-8080", "--allow-tcp-bind", "0", "true"});
+  EXPECT_EQ(s.tcp_connect, (std::vector<PortRange>{{443, 443, "--allow-tcp-connect 443"}, {8000, 8080, "--allow-tcp-connect 8000-8080"}}));
+  EXPECT_EQ(s.tcp_bind, (std::vector<PortRange>{{0, 0, "--allow-tcp-bind 0"}}));
+  EXPECT_TRUE(s.landlock);
+  EXPECT_TRUE(must_parse({"--no-landlock", "true"}).landlock_off);
+  for (const char* bad : {"65536", "-1", "1-", "-5", "1-2-3", "a", "", "80 "})
+    EXPECT_EQ(error_of({"--allow-tcp-bind", bad, "true"}),
+              std::string("--allow-tcp-bind ") + bad + ": takes a port, or a range FIRST-LAST, from 0 to 65535: Invalid argument")
+        << bad;
+}
+
 TEST(Parse, CommandAfterOptions) {
   Spec s = must_parse({"--bind", "/a", "/b", "ls", "-l", "--bind"});
   EXPECT_EQ(s.command, (std::vector<std::string>{"ls", "-l", "--bind"}));

@@ -209,6 +209,47 @@ TEST(Plan, SyscallProfileChoices) {
   EXPECT_EQ(bad.error().message(), "--seccomp-deny mkdri: unknown system call 'mkdri': Invalid argument");
 }
 
+TEST(Plan, LandlockByAbi) {
+  using security::kLandlockScopeAbstractUnix, security::kLandlockScopeSignal, security::kLandlockTcpBind,
+      security::kLandlockTcpConnect;
+  auto with_abi = [](int abi) {
+    HostFacts h = host();
+    h.landlock_abi = abi;
+    return h;
+  };
+  // ABI 6 and later: IPC scoped natively; nothing before, and no error.
+  Plan seven = plan_of({"true"}, "sandbox", with_abi(7));
+  ASSERT_TRUE(seven.landlock);
+  EXPECT_EQ(seven.landlock->scoped, kLandlockScopeAbstractUnix | kLandlockScopeSignal);
+  EXPECT_EQ(seven.landlock->handled_net, 0u);
+  EXPECT_FALSE(plan_of({"true"}, "sandbox", with_abi(5)).landlock);
+  EXPECT_FALSE(plan_of({"true"}, "sandbox", with_abi(0)).landlock);
+  EXPECT_FALSE(plan_of({"--no-landlock", "true"}, "sandbox", with_abi(7)).landlock);
+  EXPECT_FALSE(plan_of({"true"}, "bwrap", with_abi(7)).landlock);
+
+  // Ports: merged per right; either option restricts both; all ports of a right restrict none.
+  Plan ports = plan_of({"--allow-tcp-connect", "81-90", "--allow-tcp-connect", "80", "--allow-tcp-connect", "85",
+                        "--allow-tcp-bind", "0", "true"},
+                       "sandbox", with_abi(4));
+  ASSERT_TRUE(ports.landlock);
+  EXPECT_EQ(ports.landlock->scoped, 0u);
+  EXPECT_EQ(ports.landlock->handled_net, kLandlockTcpBind | kLandlockTcpConnect);
+  EXPECT_EQ(ports.landlock->ports, (std::vector<security::PortRule>{{kLandlockTcpConnect, 80, 90}, {kLandlockTcpBind, 0, 0}}));
+  Plan any_connect = plan_of({"--allow-tcp-connect", "0-100", "--allow-tcp-connect", "101-65535", "true"}, "sandbox", with_abi(7));
+  ASSERT_TRUE(any_connect.landlock);
+  EXPECT_EQ(any_connect.landlock->handled_net, kLandlockTcpBind);
+  EXPECT_TRUE(any_connect.landlock->ports.empty());
+
+  // A rule only Landlock can keep, without it: refused, naming the option.
+  auto old = plan(spec_of({"--allow-tcp-bind", "8080", "true"}), with_abi(3));
+  ASSERT_FALSE(old);
+  EXPECT_EQ(old.error().message(),
+            "--allow-tcp-bind 8080: TCP port rules need Landlock ABI 4 (Linux 6.7); this kernel has ABI 3: Operation not supported");
+  auto off = plan(spec_of({"--no-landlock", "--allow-tcp-connect", "1-2", "true"}), with_abi(7));
+  ASSERT_FALSE(off);
+  EXPECT_EQ(off.error().context, "--allow-tcp-connect 1-2: TCP port rules are kept by Landlock, which --no-landlock turns off");
+}
+
 TEST(Plan, DescribeReadsInOrder) {
   Spec s = spec_of({"--ro-bind", "/usr", "/usr", "--setenv", "A", "b c", "--cap-add", "CAP_NET_ADMIN", "sh", "-c",
                     "echo 'hi'"});
@@ -224,7 +265,7 @@ TEST(Plan, DescribeReadsInOrder) {
             "capabilities: CAP_NET_ADMIN; no_new_privs\n"
             "seccomp: profile default (as built: " + std::to_string(security::kDefaultProfileBpfSize / 8) +
                 " instructions, the TIOCSTI/TIOCLINUX rule in it); in init and COMMAND\n"
-            "landlock: none\n"
+            "landlock: none (this kernel has no Landlock)\n"
             "limits: none\n"
             "network: none (lo only)\n"
             "command: sh -c 'echo '\\''hi'\\'''\n");

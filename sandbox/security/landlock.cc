@@ -1,0 +1,123 @@
+#include "security/landlock.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "sys/fd.h"
+
+namespace sb::security {
+
+namespace {
+
+// struct landlock_ruleset_attr as of ABI 6; the kernel takes a shorter one from older headers.
+struct RulesetAttr {
+  uint64_t handled_access_fs = 0;
+  uint64_t handled_access_net = 0;
+  uint64_t scoped = 0;
+};
+
+// struct landlock_net_port_attr (ABI 4).
+struct NetPortAttr {
+  uint64_t allowed_access = 0;
+  uint64_t port = 0;
+} __attribute__((packed));
+
+constexpr int kRuleNetPort = 2;  // LANDLOCK_RULE_NET_PORT
+
+// The ranges of one option, sorted and merged.
+std::vector<PortRule> merged(const std::vector<PortRange>& ranges, uint64_t access) {
+  std::vector<PortRule> rules;
+  for (const auto& r : ranges) rules.push_back({access, r.first, r.last});
+  std::sort(rules.begin(), rules.end(), [](const PortRule& a, const PortRule& b) { return a.first < b.first; });
+  std::vector<PortRule> out;
+  for (const auto& r : rules) {
+    if (!out.empty() && r.first <= uint32_t{out.back().last} + 1) out.back().last = std::max(out.back().last, r.last);
+    else out.push_back(r);
+  }
+  return out;
+}
+
+std::string ports_text(const std::vector<PortRule>& rules, uint64_t access) {
+  std::string out;
+  for (const auto& r : rules) {
+    if (r.access != access) continue;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(r.first);
+    if (r.last != r.first) out += "-" + std::to_string(r.last);
+  }
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+Result<std::optional<LandlockPlan>> plan_landlock(const Spec& spec, int abi) {
+  const bool ports = !spec.tcp_connect.empty() || !spec.tcp_bind.empty();
+  const PortRange* first = !spec.tcp_connect.empty() ? &spec.tcp_connect.front()
+                           : !spec.tcp_bind.empty()  ? &spec.tcp_bind.front()
+                                                     : nullptr;
+  if (ports && spec.landlock_off)
+    return fail(first->option + ": TCP port rules are kept by Landlock, which --no-landlock turns off", EINVAL);
+  if (ports && abi < 4)
+    return fail(first->option + ": TCP port rules need Landlock ABI 4 (Linux 6.7); this kernel has " +
+                    (abi ? "ABI " + std::to_string(abi) : std::string("no Landlock")),
+                EOPNOTSUPP);
+  LandlockPlan p;
+  p.abi = abi;
+  if (ports) {
+    // Either option restricts both: a port not named for connect (or bind) is refused.
+    p.handled_net = kLandlockTcpBind | kLandlockTcpConnect;
+    for (auto [ranges, access] : {std::pair{&spec.tcp_connect, kLandlockTcpConnect}, std::pair{&spec.tcp_bind, kLandlockTcpBind}}) {
+      auto rules = merged(*ranges, access);
+      // Every port: nothing to restrict for that right.
+      if (rules.size() == 1 && rules[0].first == 0 && rules[0].last == 65535) {
+        p.handled_net &= ~access;
+        continue;
+      }
+      p.ports.insert(p.ports.end(), rules.begin(), rules.end());
+    }
+  }
+  // IPC scoped to the sandbox: abstract unix sockets and signals of processes outside it are
+  // out of reach, even with --share-net or --share-pid.
+  if (spec.landlock && !spec.landlock_off && abi >= 6) p.scoped = kLandlockScopeAbstractUnix | kLandlockScopeSignal;
+  if (!p.handled_net && !p.scoped) return std::optional<LandlockPlan>();
+  return std::optional<LandlockPlan>(std::move(p));
+}
+
+std::string describe_landlock(const std::optional<LandlockPlan>& plan, const Spec& spec, int abi) {
+  if (spec.landlock_off) return "landlock: off (--no-landlock)";
+  if (!plan) {
+    if (!abi) return "landlock: none (this kernel has no Landlock)";
+    if (!spec.landlock) return "landlock: none (ABI " + std::to_string(abi) + " here; the drop-in adds none unless asked)";
+    return "landlock: none (ABI " + std::to_string(abi) + ": before 6, nothing it scopes)";
+  }
+  std::string out = "landlock: ABI " + std::to_string(plan->abi);
+  if (plan->scoped) out += "; abstract unix sockets and signals scoped to the sandbox";
+  if (plan->handled_net) {
+    out += "; TCP connect: " + (plan->handled_net & kLandlockTcpConnect ? ports_text(plan->ports, kLandlockTcpConnect) : "any");
+    out += "; TCP bind: " + (plan->handled_net & kLandlockTcpBind ? ports_text(plan->ports, kLandlockTcpBind) : "any");
+  }
+  return out + "; in init and COMMAND";
+}
+
+Result<void> apply_landlock(const LandlockPlan& plan) {
+  RulesetAttr attr;
+  attr.handled_access_net = plan.handled_net;
+  attr.scoped = plan.scoped;
+  // The kernel reads as much of the struct as its ABI knows; trailing zeros are fine.
+  size_t size = plan.scoped ? sizeof attr : 2 * sizeof(uint64_t);
+  unique_fd ruleset(static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, size, 0)));
+  if (!ruleset) return fail_errno("Can't make the Landlock ruleset");
+  for (const auto& r : plan.ports)
+    for (uint32_t port = r.first; port <= r.last; ++port) {
+      NetPortAttr rule{r.access, port};
+      if (::syscall(SYS_landlock_add_rule, ruleset.get(), kRuleNetPort, &rule, 0) < 0)
+        return fail_errno("Can't add the Landlock rule for TCP port " + std::to_string(port));
+    }
+  if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) < 0) return fail_errno("Can't enter the Landlock domain");
+  return {};
+}
+
+}  // namespace sb::security
