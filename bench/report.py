@@ -56,6 +56,8 @@ checks = [
 if "sandbox-no-profile" in start:
     # In milliseconds, not a ratio: what the `default` syscall profile adds to a start.
     checks.append(("`default` syscall profile vs none, ms", (start["sandbox"] - start["sandbox-no-profile"]) * 1000, 0.05))
+if "sandbox-no-landlock" in start:
+    checks.append(("Landlock layer vs --no-landlock, ms", (start["sandbox"] - start["sandbox-no-landlock"]) * 1000, 0.05))
 if "sandbox-dynamic" in start:
     checks.append(("start-up, static PIE vs dynamic (ours)", start["sandbox"] / start["sandbox-dynamic"], 1.0))
 
@@ -68,12 +70,13 @@ print()
 print("## Start-up: /usr read-only with its links, /proc, /dev, all namespaces, `/bin/true`\n")
 print(f"Medians of {start_runs['sandbox']} runs each, taken in rounds in which the tools take turns. "
       "`sandbox-dynamic` is the same source linked dynamically (`-Dstatic=false`), built by the run; "
-      "`sandbox-no-profile` runs without a syscall profile (`--seccomp-profile none`), `sandbox-json-300` "
+      "`sandbox-no-profile` runs without a syscall profile (`--seccomp-profile none`), `sandbox-no-landlock` "
+      "without the Landlock layer, `sandbox-json-300` "
       "with a JSON profile of 300 rules compiled by libseccomp at start (`sandbox` loads `default`, "
       "compiled when it was built).\n")
 print("| tool | median | vs sandbox |")
 print("|---|---|---|")
-for k in ("sandbox", "sandbox-no-profile", "sandbox-json-300", "sandbox-dynamic", "bwrap", "unshare"):
+for k in ("sandbox", "sandbox-no-profile", "sandbox-no-landlock", "sandbox-json-300", "sandbox-dynamic", "bwrap", "unshare"):
     if k not in start:
         continue
     print(f"| {k} | {ms(start[k])} | {start[k] / start['sandbox']:.2f}x |")
