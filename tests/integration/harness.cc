@@ -448,6 +448,32 @@ std::string escape_probe_bin() {
 std::string syscall_probe_bin() { return env_or_die("SANDBOX_SYSCALL_PROBE"); }
 std::string docker_profile() { return env_or_die("SANDBOX_DOCKER_PROFILE"); }
 
+std::vector<std::string> syscall_probing(const std::vector<std::string>& options, const std::vector<std::string>& call) {
+  std::vector<std::string> v = in_busybox({"--ro-bind", syscall_probe_bin(), "/probe"});
+  v.insert(v.end(), options.begin(), options.end());
+  v.push_back("/probe");
+  v.insert(v.end(), call.begin(), call.end());
+  return v;
+}
+
+void expect_setup_refusal(const std::vector<std::string>& options, const std::string& line) {
+  std::vector<std::string> argv = in_busybox({"--tmpfs", "/w"});
+  argv.insert(argv.end(), options.begin(), options.end());
+  argv.insert(argv.end(), {"sh", "-c", "echo ran"});
+  auto r = run(argv);
+  EXPECT_EQ(r.status, 125) << line;
+  EXPECT_EQ(r.err, "sandbox: " + line + "\n");
+  EXPECT_EQ(r.out, "");
+  auto left = leftover_processes();
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
+std::string syscall_probe(const std::vector<std::string>& options, const std::vector<std::string>& call) {
+  auto r = run(syscall_probing(options, call));
+  EXPECT_EQ(r.status, 0) << r.err;
+  return r.out.empty() ? r.err : r.out.substr(0, r.out.size() - 1);
+}
+
 void MountApiTest::SetUp() {
   SandboxTest::SetUp();
   // "legacy" runs on a kernel made to look older than the new mount API, and the sandbox has

@@ -137,6 +137,13 @@ std::string escape_probe_bin();
 // tests/helpers/syscall_probe.c, and Docker's default seccomp profile (fetch-docker-profile.sh).
 std::string syscall_probe_bin();
 std::string docker_profile();
+// {sandbox, busybox's /bin and /etc, the syscall probe at /probe, options..., /probe call...}
+std::vector<std::string> syscall_probing(const std::vector<std::string>& options, const std::vector<std::string>& call);
+// A busybox sandbox with `options` and a COMMAND that would say "ran": refused at setup with
+// exactly `line` (after "sandbox: "), exit 125, nothing run, no process left.
+void expect_setup_refusal(const std::vector<std::string>& options, const std::string& line);
+// The probe's one line of output (its error output if it printed none); the run must succeed.
+std::string syscall_probe(const std::vector<std::string>& options, const std::vector<std::string>& call);
 
 // The same tests on both ways of making mounts: with "new" every sandbox the test starts is
 // told to use the new mount API; with "legacy" it runs under old_kernel_bin() and must find

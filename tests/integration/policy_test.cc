@@ -17,19 +17,12 @@ namespace {
 
 class Policy : public SandboxTest {};
 
-// The probe inside a busybox sandbox: {sandbox, options..., /probe ABI NAME ARGS...}.
-std::vector<std::string> probing(std::vector<std::string> options, std::vector<std::string> call) {
-  std::vector<std::string> v = in_busybox({"--ro-bind", syscall_probe_bin(), "/probe"});
-  v.insert(v.end(), options.begin(), options.end());
-  v.push_back("/probe");
-  v.insert(v.end(), call.begin(), call.end());
-  return v;
+std::vector<std::string> probing(const std::vector<std::string>& options, const std::vector<std::string>& call) {
+  return syscall_probing(options, call);
 }
 
-std::string probe(std::vector<std::string> options, std::vector<std::string> call) {
-  auto r = run(probing(std::move(options), std::move(call)));
-  EXPECT_EQ(r.status, 0) << r.err;
-  return r.out.empty() ? r.err : r.out.substr(0, r.out.size() - 1);
+std::string probe(const std::vector<std::string>& options, const std::vector<std::string>& call) {
+  return syscall_probe(options, call);
 }
 
 const char* const kAbis[] = {"64", "32", "x32"};
@@ -156,16 +149,7 @@ TEST_F(Policy, BadProfilesAreOneLineAndMakeNothing) {
       {{"--seccomp-profile", "none", "--log-denials", d / "log"},
        "--log-denials: there is no syscall profile whose denials it could log (--seccomp-profile none): Invalid argument"},
   };
-  for (const auto& c : cases) {
-    std::vector<std::string> argv = in_busybox({"--tmpfs", "/w"});
-    argv.insert(argv.end(), c.options.begin(), c.options.end());
-    argv.insert(argv.end(), {"sh", "-c", "echo ran"});
-    auto r = run(argv);
-    EXPECT_EQ(r.status, 125) << c.line;
-    EXPECT_EQ(r.err, "sandbox: " + c.line + "\n");
-    EXPECT_EQ(r.out, "");
-    EXPECT_TRUE(leftover_processes().empty());
-  }
+  for (const auto& c : cases) expect_setup_refusal(c.options, c.line);
   EXPECT_FALSE(exists(d / "log"));
   // A name of another machine is skipped, with a warning, and the run goes on.
   write_file(d / "arm.json", R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
