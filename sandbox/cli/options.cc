@@ -43,13 +43,9 @@ Result<mode_t> parse_mode(const ParseState& st, std::string_view option, const s
 
 Result<int> parse_cap(std::string_view option, const std::string& v) {
   if (v == "ALL" || v == "all") return -1;
-  std::string name = v;
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (name.starts_with("cap_")) name.erase(0, 4);
-  int cap = name.empty() ? -1 : capng_name_to_capability(name.c_str());
-  if (cap < 0 || cap > 63) return fail(std::string(option) + ": unknown capability '" + v + "'");
-  return cap;
+  auto cap = parse_capability(v);
+  if (!cap) return fail(std::string(option) + ": unknown capability '" + v + "'");
+  return *cap;
 }
 
 Result<int> parse_cap(const ParseState& st, std::string_view option, const std::string& v) {

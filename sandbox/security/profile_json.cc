@@ -1,6 +1,5 @@
 #include "security/profile_json.h"
 
-#include <cap-ng.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "cli/numbers.h"
 #include "sys/fd.h"
 #include "sys/io.h"
 
@@ -94,11 +94,8 @@ struct Reader {
   }
 
   static bool has_cap(uint64_t caps, const std::string& name) {
-    std::string n = name;
-    std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (n.starts_with("cap_")) n.erase(0, 4);
-    int cap = capng_name_to_capability(n.c_str());
-    return cap >= 0 && cap < 64 && ((caps >> cap) & 1);
+    auto cap = cli::parse_capability(name);
+    return cap && ((caps >> *cap) & 1);
   }
 
   // "6.18.0-1-amd64" >= "4.8"
