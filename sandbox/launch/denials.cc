@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -93,6 +94,12 @@ Result<void> DenialLog::attach(unique_fd listener) {
   std::string self = "/proc/self/fd/" + std::to_string(listener.get());
   if (::readlink(self.c_str(), link, sizeof link - 1) < 0 || std::string_view(link) != "anon_inode:seccomp notify")
     return fail("--log-denials: what came from the sandbox is not a seccomp listener", EPROTO);
+  // The kernel may know a larger notification than these headers do.
+  seccomp_notif_sizes sizes{};
+  if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+    return fail_errno("--log-denials: Can't learn the size of seccomp notifications");
+  request_.assign(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)), 0);
+  response_.assign(std::max<size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp)), 0);
   listener_ = std::move(listener);
   return {};
 }
@@ -106,12 +113,11 @@ void DenialLog::queue_line(std::string line) {
 }
 
 void DenialLog::on_notification() {
-  seccomp_notif_sizes sizes{};
-  if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0) return;
-  std::vector<unsigned char> req_buf(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)));
-  std::vector<unsigned char> resp_buf(std::max<size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp)));
-  auto* req = reinterpret_cast<seccomp_notif*>(req_buf.data());
-  auto* resp = reinterpret_cast<seccomp_notif_resp*>(resp_buf.data());
+  // NOTIF_RECV wants the buffer zeroed.
+  std::fill(request_.begin(), request_.end(), 0);
+  std::fill(response_.begin(), response_.end(), 0);
+  auto* req = reinterpret_cast<seccomp_notif*>(request_.data());
+  auto* resp = reinterpret_cast<seccomp_notif_resp*>(response_.data());
   if (::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
     // ENOENT: the caller went away (a signal) before it was read. Anything else: the
     // sandbox is gone, and with it every filtered process.

@@ -11,6 +11,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sys/error.h"
 #include "sys/fd.h"
@@ -55,6 +56,8 @@ class DenialLog {
   ino_t ino_ = 0;
   std::string program_;
   unique_fd listener_;
+  // The kernel's sizes of a notification and its answer, and buffers of them, made once.
+  std::vector<unsigned char> request_, response_;
   std::deque<std::string> queue_;
   size_t written_ = 0;  // of queue_.front()
   unsigned long long dropped_ = 0;
