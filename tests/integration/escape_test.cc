@@ -168,13 +168,7 @@ TEST_F(Escape, KernelWideCallsFail) {
 TEST_F(Escape, HostAbstractUnixSocketsUnreachable) {
   // Abstract socket names live in the network namespace, not in the filesystem.
   std::string name = "sandbox-escape-test-" + std::to_string(getpid());
-  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path + 1, name.data(), name.size());
-  auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
-  ASSERT_EQ(bind(s, reinterpret_cast<sockaddr*>(&addr), len), 0);
-  ASSERT_EQ(listen(s, 4), 0);
+  int s = abstract_listener(name);
   EXPECT_EQ(run(probing({}, {"abstract", name})).out, "ECONNREFUSED\n");
   // With the caller's network and no Landlock layer the same name answers: the probe can tell
   // the two apart. With the layer (Landlock ABI 6), the host's socket stays out of reach.

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -454,6 +456,17 @@ std::vector<std::string> syscall_probing(const std::vector<std::string>& options
   v.push_back("/probe");
   v.insert(v.end(), call.begin(), call.end());
   return v;
+}
+
+int abstract_listener(const std::string& name) {
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (s < 0 || name.size() + 1 > sizeof addr.sun_path) std::abort();
+  std::memcpy(addr.sun_path + 1, name.data(), name.size());
+  auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+  if (bind(s, reinterpret_cast<sockaddr*>(&addr), len) < 0 || listen(s, 16) < 0) std::abort();
+  return s;
 }
 
 void expect_setup_refusal(const std::vector<std::string>& options, const std::string& line) {

@@ -139,6 +139,9 @@ std::string syscall_probe_bin();
 std::string docker_profile();
 // {sandbox, busybox's /bin and /etc, the syscall probe at /probe, options..., /probe call...}
 std::vector<std::string> syscall_probing(const std::vector<std::string>& options, const std::vector<std::string>& call);
+// A unix socket listening on the abstract address @NAME, in the test's network namespace;
+// aborts the test run when it cannot be made.
+int abstract_listener(const std::string& name);
 // A busybox sandbox with `options` and a COMMAND that would say "ran": refused at setup with
 // exactly `line` (after "sandbox: "), exit 125, nothing run, no process left.
 void expect_setup_refusal(const std::vector<std::string>& options, const std::string& line);

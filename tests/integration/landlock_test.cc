@@ -45,13 +45,7 @@ TEST_F(Landlock, HostAbstractSocketsAreOutOfReachWithTheNetworkShared) {
   // X11's @/tmp/.X11-unix/X0 and D-Bus listen in the abstract namespace, which follows the
   // network namespace: shared, only Landlock's scope keeps COMMAND away from them.
   std::string name = "sandbox-landlock-test-" + std::to_string(getpid());
-  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  std::memcpy(a.sun_path + 1, name.data(), name.size());
-  socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
-  ASSERT_EQ(bind(s, reinterpret_cast<sockaddr*>(&a), len), 0);
-  ASSERT_EQ(listen(s, 16), 0);
+  int s = abstract_listener(name);
   EXPECT_EQ(probe({"--share-net"}, {"connect-abstract", name}), "EPERM");
   EXPECT_EQ(probe({"--share-net", "--no-landlock"}, {"connect-abstract", name}), "ok");
   // The scope refuses the host's sockets, not every abstract address: one no one listens on
