@@ -38,10 +38,13 @@ std::string encode_error(const Error& e) {
   int32_t err = e.err;
   std::memcpy(out.data() + 1, &err, sizeof err);
   out.append(e.context, 0, kMaxRecord - kHeader);
-  // The hint, if any, follows a NUL (no context holds one: paths cannot).
-  if (!e.hint.empty() && out.size() < kMaxRecord - 1) {
-    out.push_back('\0');
-    out.append(e.hint, 0, kMaxRecord - out.size());
+  // The hint and the origin, if any, each follow a NUL (no context holds one: paths cannot).
+  if (!e.hint.empty() || !e.origin.empty()) {
+    for (const std::string* field : {&e.hint, &e.origin}) {
+      if (out.size() >= kMaxRecord - 1) break;
+      out.push_back('\0');
+      out.append(*field, 0, kMaxRecord - out.size());
+    }
   }
   return out;
 }
@@ -55,9 +58,12 @@ Result<Error> decode_error(std::string_view record) {
   std::memcpy(&err, record.data() + 1, sizeof err);
   e.err = err;
   std::string_view text = record.substr(kHeader);
-  size_t nul = text.find('\0');
-  e.context.assign(text.substr(0, nul));
-  if (nul != std::string_view::npos) e.hint.assign(text.substr(nul + 1));
+  for (std::string* field : {&e.context, &e.hint, &e.origin}) {
+    size_t nul = text.find('\0');
+    field->assign(text.substr(0, nul));
+    if (nul == std::string_view::npos) break;
+    text.remove_prefix(nul + 1);
+  }
   return e;
 }
 

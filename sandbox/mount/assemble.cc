@@ -94,37 +94,48 @@ Result<unique_fd> open_fd_source(Mounter& m, const BindOp& bind, const Origin& o
 // `host_proc`: --proc binds the caller's procfs, as bubblewrap does when the pid namespace is
 // shared: a new procfs can only be mounted by a member of a pid namespace of this user
 // namespace's own.
-Result<std::vector<Sources>> open_sources(Mounter& m, const Spec& spec, bool host_proc) {
-  const std::vector<MountOp>& ops = spec.mounts;
-  std::vector<Sources> sources(ops.size());
-  for (size_t i = 0; i < ops.size(); ++i) {
-    if (host_proc && std::holds_alternative<ProcOp>(ops[i])) {
-      auto tree = m.take_source(AT_FDCWD, "/proc");
-      if (!tree) return fail("Can't find source path /proc", tree.error().err);
-      sources[i].main = std::move(*tree);
-      continue;
+Result<void> open_sources_of(Mounter& m, const Spec& spec, size_t i, bool host_proc, Sources& sources) {
+  const MountOp& op = spec.mounts[i];
+  if (host_proc && std::holds_alternative<ProcOp>(op)) {
+    auto tree = m.take_source(AT_FDCWD, "/proc");
+    if (!tree) return fail("Can't find source path /proc", tree.error().err);
+    sources.main = std::move(*tree);
+    return {};
+  }
+  if (const auto* bind = std::get_if<BindOp>(&op)) {
+    if (bind->src_fd) {
+      TRY_ASSIGN(sources.main, open_fd_source(m, *bind, spec.mount_origin(i)));
+      return {};
     }
-    if (const auto* bind = std::get_if<BindOp>(&ops[i])) {
-      if (bind->src_fd) {
-        TRY_ASSIGN(sources[i].main, open_fd_source(m, *bind, spec.mount_origin(i)));
-        continue;
-      }
-      auto tree = m.take_source(AT_FDCWD, bind->src);
-      if (!tree && tree.error().err == ENOENT && bind->optional) continue;
-      if (!tree) return fail("Can't find source path " + bind->src, tree.error().err);
-      sources[i].main = std::move(*tree);
-    } else if (const auto* overlay = std::get_if<OverlayOp>(&ops[i])) {
-      std::vector<std::string> paths = overlay->lower;
-      if (overlay->kind == OverlayKind::rw) {
-        paths.push_back(overlay->upper);
-        paths.push_back(overlay->work);
-      }
-      for (const auto& p : paths) {
-        TRY_ASSIGN(unique_fd fd, open_source(p));
-        sources[i].layers.push_back(std::move(fd));
-      }
+    auto tree = m.take_source(AT_FDCWD, bind->src);
+    if (!tree && tree.error().err == ENOENT && bind->optional) return {};
+    if (!tree) return fail("Can't find source path " + bind->src, tree.error().err);
+    sources.main = std::move(*tree);
+  } else if (const auto* overlay = std::get_if<OverlayOp>(&op)) {
+    std::vector<std::string> paths = overlay->lower;
+    if (overlay->kind == OverlayKind::rw) {
+      paths.push_back(overlay->upper);
+      paths.push_back(overlay->work);
+    }
+    for (const auto& p : paths) {
+      TRY_ASSIGN(unique_fd fd, open_source(p));
+      sources.layers.push_back(std::move(fd));
     }
   }
+  return {};
+}
+
+// A failure of operation i names the option it came from, in the native wording; the drop-in
+// prints bubblewrap's sentence alone.
+Result<void> from_origin(Result<void> r, const Spec& spec, size_t i) {
+  if (!r && spec.wording == Wording::own) r.error().origin = spec.mount_origin(i).str();
+  return r;
+}
+
+Result<std::vector<Sources>> open_sources(Mounter& m, const Spec& spec, bool host_proc) {
+  std::vector<Sources> sources(spec.mounts.size());
+  for (size_t i = 0; i < spec.mounts.size(); ++i)
+    TRY(from_origin(open_sources_of(m, spec, i, host_proc, sources[i]), spec, i));
   return sources;
 }
 
@@ -415,9 +426,10 @@ Result<void> child_assemble_root(const Spec& spec, const Plan& plan) {
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
     // A step the plan found outside the new root (bubblewrap's "/..") has no effect inside.
     if (plan.left_out(i)) continue;
-    TRY(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n, spec.narrow_parents_by_default_perms,
-                         read_fds},
-                   spec.mounts[i]));
+    TRY(from_origin(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n,
+                                     spec.narrow_parents_by_default_perms, read_fds},
+                               spec.mounts[i]),
+                    spec, i));
   }
   return pivot(root);
 }

@@ -5,10 +5,14 @@
 namespace sb {
 
 std::string Error::message() const {
-  if (err == 0) return context;
-  const char* reason = strerrordesc_np(err);
-  std::string why = reason ? reason : "errno " + std::to_string(err);
-  return context.empty() ? why : context + ": " + why;
+  std::string line = context;
+  if (err != 0) {
+    const char* reason = strerrordesc_np(err);
+    std::string why = reason ? reason : "errno " + std::to_string(err);
+    line = context.empty() ? why : context + ": " + why;
+  }
+  if (!origin.empty()) line += " (from " + origin + ")";
+  return line;
 }
 
 }  // namespace sb

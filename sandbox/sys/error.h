@@ -22,6 +22,9 @@ struct Error {
   std::string context;  // "what failed: path or option"
   Failure kind = Failure::setup;
   std::string hint = {};  // what to do about it, printed as a second line where wanted
+  // Which item of the user's intent the failure is about ("--ro-bind #3", later FILE:LINE),
+  // shown after the reason so that the sentence scripts match stays the start of the line.
+  std::string origin = {};
 
   // Prepends outer context: Error{ENOENT, "open x"}.wrap("reading spec") -> "reading spec: open x".
   Error wrap(std::string_view outer) && {
@@ -29,7 +32,7 @@ struct Error {
     return std::move(*this);
   }
 
-  // The one line printed after the prefix: "context: strerror(err)".
+  // The one line printed after the prefix: "context: strerror(err) (from ORIGIN)".
   std::string message() const;
 };
 

@@ -87,7 +87,8 @@ std::vector<Bad> bad_inputs() {
       {{"--userns-block-fd", "0", "true"}, "--userns-block-fd requires --info-fd"},
       {{""}, "COMMAND: empty command name"},
       {{"--chdir", "/"}, "No command specified"},
-      {{"--ro-bind", "./nonexistent", "/x", "true"}, "Can't find source path ./nonexistent: No such file or directory"},
+      {{"--ro-bind", "./nonexistent", "/x", "true"},
+       "Can't find source path ./nonexistent: No such file or directory (from --ro-bind #1)"},
   };
 }
 

@@ -72,7 +72,7 @@ TEST_P(Data, BindFdWhosePathNowNamesSomethingElse) {
   auto r = run({"unshare", "-rm", "sh", "-c", script});
   EXPECT_EQ(r.status, 125);
   EXPECT_EQ(r.err, "sandbox: --bind-fd 5: " + (d / "x") +
-                       " no longer names the descriptor's file: Invalid cross-device link\n");
+                       " no longer names the descriptor's file: Invalid cross-device link (from --bind-fd #1)\n");
 
   // A deleted directory has no path at all.
   mkdir((d / "gone").c_str(), 0755);
@@ -82,7 +82,7 @@ TEST_P(Data, BindFdWhosePathNowNamesSomethingElse) {
   o.fds = {{5, gone}};
   auto deleted = run(in_busybox({"--bind-fd", "5", "/x", "true"}), o);
   EXPECT_EQ(deleted.status, 125);
-  EXPECT_EQ(deleted.err, "sandbox: --bind-fd 5: " + (d / "gone") + " (deleted): No such file or directory\n");
+  EXPECT_EQ(deleted.err, "sandbox: --bind-fd 5: " + (d / "gone") + " (deleted): No such file or directory (from --bind-fd #1)\n");
   close(gone);
 }
 
@@ -157,7 +157,7 @@ TEST_P(Overlay, Diagnostics) {
             "sandbox: --overlay-src must be followed by another --overlay-src or one of --overlay, "
             "--tmp-overlay, or --ro-overlay\n");
   auto missing = run(in_busybox({"--overlay-src", d / "nope", "--tmp-overlay", "/o", "true"}));
-  EXPECT_EQ(missing.err, "sandbox: Can't find source path " + (d / "nope") + ": No such file or directory\n");
+  EXPECT_EQ(missing.err, "sandbox: Can't find source path " + (d / "nope") + ": No such file or directory (from --tmp-overlay #1)\n");
 }
 
 TEST_P(Data, ArgsSplicesArgumentsInPlace) {

@@ -31,7 +31,8 @@ void expect_one_line(const RunResult& r, const std::string& line, int status) {
 TEST_F(Errors, MissingSource) {
   TempDir d;
   auto r = run(in_busybox({"--ro-bind", d / "missing", "/x", "true"}));
-  expect_one_line(r, "Can't find source path " + (d / "missing") + ": No such file or directory", 125);
+  expect_one_line(r, "Can't find source path " + (d / "missing") + ": No such file or directory (from --ro-bind #3)",
+                  125);
   EXPECT_FALSE(exists(d / "missing"));
   EXPECT_FALSE(exists(rootfs() + "/x"));
 }
@@ -82,16 +83,16 @@ TEST_F(Errors, FailureInsideIsReportedOnce) {
   expect_one_line(run(in_busybox({"--as-pid-1", "--chdir", "/nonexistent", "true"})),
                   "Can't chdir to /nonexistent: No such file or directory", 125);
   expect_one_line(run(in_busybox({"--chmod", "0755", "/nonexistent", "true"})),
-                  "Can't chmod 0755 /nonexistent: No such file or directory", 125);
+                  "Can't chmod 0755 /nonexistent: No such file or directory (from --chmod #1)", 125);
   expect_one_line(run(sandbox({"--ro-bind", rootfs(), "/", "--dir", "/newdir", "true"})),
-                  "Can't mkdir /newdir: Read-only file system", 125);
+                  "Can't mkdir /newdir: Read-only file system (from --dir #1)", 125);
   EXPECT_FALSE(exists(rootfs() + "/newdir"));
   // A data descriptor is read once; a second use finds it spent, as in bubblewrap.
   int data = data_fd("x");
   RunOptions o;
   o.fds = {{5, data}};
   expect_one_line(run(in_busybox({"--tmpfs", "/t", "--file", "5", "/t/a", "--bind-data", "5", "/t/b", "true"}), o),
-                  "Can't write data to file /t/b: Bad file descriptor", 125);
+                  "Can't write data to file /t/b: Bad file descriptor (from --bind-data #1)", 125);
   close(data);
 }
 

@@ -44,7 +44,7 @@ TEST_P(Hostile, AbsoluteSymlinkInDestinationStaysInside) {
   auto dangling = sandboxed({"--bind", tree.path(), "/t", "--dir", "/t/out/dir"}, "true");
   EXPECT_EQ(dangling.status, 125);
   EXPECT_EQ(dangling.err, "sandbox: Can't mkdir parents for /t/out/dir: /t/out is a symbolic link whose "
-                          "target does not exist in the sandbox\n");
+                          "target does not exist in the sandbox (from --dir #1)\n");
   auto r = sandboxed({"--bind", tree.path(), "/t", "--dir", host.path(), "--tmpfs", "/t/out/made", "--dir", "/t/out/dir",
                       "--symlink", "x", "/t/out/link", "--ro-bind", tree / "payload", "/t/out/file"},
                      "ls " + host.path() + " | tr '\\n' ' '");
@@ -114,7 +114,7 @@ TEST_P(Hostile, ChmodAndRemountThroughLinksStayInside) {
   auto r = sandboxed({"--bind", tree.path(), "/t", "--chmod", "0777", "/t/out"}, "true");
   // /t/out leads to the new root's path of that name, which does not exist.
   EXPECT_EQ(r.status, 125);
-  EXPECT_EQ(r.err, "sandbox: Can't chmod 0777 /t/out: No such file or directory\n");
+  EXPECT_EQ(r.err, "sandbox: Can't chmod 0777 /t/out: No such file or directory (from --chmod #1)\n");
   ASSERT_EQ(stat(host.path().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode, before_mode);
 }

@@ -245,7 +245,7 @@ TEST_P(Mounts, DestinationLeadingToTheRootCoversIt) {
   auto gone = run(sandbox({"--ro-bind", rootfs() + "/bin", "/bin", "--tmpfs", "/t", "--bind", rootfs() + "/etc",
                            "/t/..", "true"}));
   EXPECT_EQ(gone.status, 125);
-  EXPECT_EQ(gone.err, "sandbox: Can't bind mount " + rootfs() + "/etc on /t/..: No such file or directory\n");
+  EXPECT_EQ(gone.err, "sandbox: Can't bind mount " + rootfs() + "/etc on /t/..: No such file or directory (from --bind #1)\n");
 }
 
 TEST_P(Mounts, TmpfsSizeAndPerms) {
@@ -278,10 +278,10 @@ TEST_P(Mounts, DirSymlinkChmodInOrder) {
 TEST_P(Mounts, DifferentSymlinkAtSamePlaceFails) {
   auto r = run(in_busybox({"--tmpfs", "/w", "--symlink", "a", "/w/l", "--symlink", "b", "/w/l", "true"}));
   EXPECT_EQ(r.status, 125);
-  EXPECT_EQ(r.err, "sandbox: Can't make symlink at /w/l: existing destination is a\n");
+  EXPECT_EQ(r.err, "sandbox: Can't make symlink at /w/l: existing destination is a (from --symlink #2)\n");
   auto dir = run(in_busybox({"--tmpfs", "/w", "--dir", "/w/d", "--symlink", "a", "/w/d", "true"}));
   EXPECT_EQ(dir.status, 125);
-  EXPECT_EQ(dir.err, "sandbox: Can't make symlink at /w/d: destination exists and is not a symlink\n");
+  EXPECT_EQ(dir.err, "sandbox: Can't make symlink at /w/d: destination exists and is not a symlink (from --symlink #1)\n");
   // bubblewrap's sentences, under bwrap.
   auto b = run(as_bwrap({"--ro-bind", "/", "/", "--tmpfs", "/tmp", "--symlink", "x/y", "/tmp/l", "--symlink",
                          "x/z", "/tmp/l", "true"}));
@@ -294,7 +294,7 @@ TEST_P(Mounts, RemountRo) {
   EXPECT_EQ(r.out, "refused\n") << r.err;
   auto bad = run(in_busybox({"--tmpfs", "/t", "--dir", "/t/d", "--remount-ro", "/t/d", "true"}));
   EXPECT_EQ(bad.status, 125);
-  EXPECT_EQ(bad.err, "sandbox: Can't remount readonly on /t/d: Unable to find destination in mount table\n");
+  EXPECT_EQ(bad.err, "sandbox: Can't remount readonly on /t/d: Unable to find destination in mount table (from --remount-ro #1)\n");
 }
 
 TEST_P(Mounts, MissingParentsAreCreatedInsideNotOnHost) {

@@ -49,6 +49,28 @@ TEST(ErrorRecord, CarriesTheHint) {
   EXPECT_EQ(back->message(), "execvp /usr/bin/true: No such file or directory");
 }
 
+TEST(ErrorRecord, CarriesTheOrigin) {
+  // The origin follows the reason, so the sentence before it reads as it always did.
+  Error e{ENOENT, "Can't find source path /x"};
+  e.origin = "--ro-bind #3";
+  EXPECT_EQ(e.message(), "Can't find source path /x: No such file or directory (from --ro-bind #3)");
+  auto back = launch::decode_error(launch::encode_error(e));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->context, "Can't find source path /x");
+  EXPECT_EQ(back->hint, "");
+  EXPECT_EQ(back->origin, "--ro-bind #3");
+  EXPECT_EQ(back->message(), e.message());
+  // With a hint as well, and with no errno.
+  Error both{0, "Can't make symlink at /l: existing destination is a"};
+  both.hint = "drop one of them";
+  both.origin = "--symlink #2";
+  back = launch::decode_error(launch::encode_error(both));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->hint, "drop one of them");
+  EXPECT_EQ(back->origin, "--symlink #2");
+  EXPECT_EQ(back->message(), "Can't make symlink at /l: existing destination is a (from --symlink #2)");
+}
+
 TEST(MissingInterpreter, ElfScriptAndStatic) {
   // A dynamic program of this machine names its loader; a static one, none.
   auto interp = launch::interpreter_of("/usr/bin/true");
