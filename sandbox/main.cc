@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  sb::launch::HandedFds handed = sb::launch::hand_over(spec);
+  sb::launch::HandedFds handed = sb::launch::hand_over(plan->handed);
   auto status = sb::launch::monitor_run(spec, *plan, handed);
   if (!status) return report(status.error());
   return *status;

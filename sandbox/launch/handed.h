@@ -5,22 +5,15 @@
 // COMMAND's reach as launch/ decides (close_inherited_fds, --sync-fd, --keep-fd).
 #pragma once
 
-#include <vector>
-
-#include "spec.h"
+#include "plan/plan.h"
 #include "sys/fd.h"
 
 namespace sb::launch {
 
-struct HandedFds {
-  unique_fd info, json_status, block, sync, userns_block, userns, userns2, pidns;
-  std::vector<unique_fd> args;     // --args streams, read by the parser already
-  std::vector<unique_fd> seccomp;  // in Spec::seccomp_fds order
-  std::vector<unique_fd> mounts;   // per Spec::mounts index: a --bind-fd source or a data fd
-};
+using HandedFds = Handed<unique_fd>;
 
-// Takes ownership of every descriptor the Spec names (no system call). The numbers to use stay
-// the Spec's; a slot is what closes.
-HandedFds hand_over(const Spec& spec);
+// Takes ownership of the descriptors as the plan assigns them to slots (no system call). The
+// numbers to use stay the Spec's; a slot is what closes.
+HandedFds hand_over(const Handed<int>& planned);
 
 }  // namespace sb::launch

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,22 @@ struct PlannedMount {
   PlannedMount(std::string d, std::string k, std::string s, std::string f, Origin o = {})
       : dest(std::move(d)), kind(std::move(k)), source(std::move(s)), flags(std::move(f)), origin(std::move(o)) {}
   bool operator==(const PlannedMount&) const = default;
+};
+
+// The descriptors the caller hands over by option, one slot each, in the shape launch/ owns
+// them (launch/handed.h): the plan has their numbers (-1: none, or a number an earlier slot
+// already has), launch/ a unique_fd per slot. A number is owned once so it is closed once.
+template <typename Slot>
+struct Handed {
+  static Slot none() {
+    if constexpr (std::is_same_v<Slot, int>) return -1;
+    else return Slot{};
+  }
+  Slot info = none(), json_status = none(), block = none(), sync = none(), userns_block = none(),
+       userns = none(), userns2 = none(), pidns = none();
+  std::vector<Slot> args;     // --args streams, read by the parser already
+  std::vector<Slot> seccomp;  // in Spec::seccomp_fds order
+  std::vector<Slot> mounts;   // per Spec::mounts index: a --bind-fd source or a data fd
 };
 
 // Whether dest, read as text, goes above the directory it starts from ("/..", "/a/../../b").
@@ -69,6 +86,9 @@ struct Plan {
   std::optional<std::string> log_denials;               // builtin_seccomp[0]'s denials go there
   std::optional<security::LandlockPlan> landlock;       // entered before init and COMMAND part
 
+  // Descriptors: which slot owns each number the options name, closed at its last use.
+  Handed<int> handed;
+
   // Filesystem
   bool own_procfs = true;  // --proc mounts a new procfs; without a pid namespace, binds the caller's
   // Per Spec::mounts index: the destination lies outside the new root and the step is left out
@@ -78,6 +98,9 @@ struct Plan {
 };
 
 Result<Plan> plan(const Spec& spec, const HostFacts& host);
+
+// Which slot owns each descriptor the Spec names (part of plan(); no system call).
+Handed<int> plan_handed(const Spec& spec);
 
 // Compiles the plan's syscall policy with libseccomp, where it is not the built-in `default`
 // (which was compiled with the tool), and puts it first in builtin_seccomp. Returns warnings

@@ -243,7 +243,7 @@ TEST(HandedFds, OneOwnerPerNumber) {
   spec.json_status_fd = a;
   spec.seccomp_fds = {b, b};
   spec.mounts = {TmpfsOp{"/t", std::nullopt, std::nullopt}, DataOp{c, "/f", false, false, std::nullopt}};
-  launch::HandedFds h = launch::hand_over(spec);
+  launch::HandedFds h = launch::hand_over(plan_handed(spec));
   EXPECT_EQ(h.info.get(), a);
   EXPECT_FALSE(h.json_status);
   ASSERT_EQ(h.seccomp.size(), 2u);

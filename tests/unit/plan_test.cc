@@ -1,8 +1,10 @@
 // plan(): the decisions a run makes, checked as plain data, without privilege.
 #include "plan/plan.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -88,6 +90,31 @@ TEST(Plan, ObservedSetupClonesEverything) {
   EXPECT_FALSE(pidns.clone_flags & CLONE_NEWPID);
   EXPECT_TRUE(pidns.clone_flags & CLONE_NEWNS);
   EXPECT_TRUE(pidns.own_procfs);
+}
+
+// The plan says which slot owns each descriptor an option names; a number named twice is
+// owned by its first slot, so it is closed once. The plan holds numbers only: making it
+// closes nothing of this process.
+TEST(Plan, DescriptorsHaveOneOwnerEach) {
+  int fd[4];
+  for (int& f : fd) ASSERT_GE(f = open("/dev/null", O_RDONLY | O_CLOEXEC), 0);
+  auto n = [&](int i) { return std::to_string(fd[i]); };
+  Plan p = plan_of({"--info-fd", n(0), "--json-status-fd", n(0), "--tmpfs", "/t", "--file", n(1), "/t/f",
+                    "--bind-fd", n(2), "/b", "--add-seccomp-fd", n(3), "--add-seccomp-fd", n(3), "--sync-fd", n(1),
+                    "true"},
+                   "bwrap");
+  EXPECT_EQ(p.handed.info, fd[0]);
+  EXPECT_EQ(p.handed.json_status, -1);
+  // --file's number is also --sync-fd's, whose slot comes first: --file finds it closed.
+  EXPECT_EQ(p.handed.sync, fd[1]);
+  EXPECT_EQ(p.handed.mounts, (std::vector<int>{-1, -1, fd[2]}));
+  EXPECT_EQ(p.handed.seccomp, (std::vector<int>{fd[3], -1}));
+  EXPECT_EQ(p.handed.block, -1);
+  EXPECT_TRUE(p.handed.args.empty());
+  for (int f : fd) {
+    EXPECT_NE(fcntl(f, F_GETFD), -1) << f;
+    close(f);
+  }
 }
 
 TEST(Plan, JoinedUserNamespaceHasNoMaps) {
