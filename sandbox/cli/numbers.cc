@@ -1,9 +1,5 @@
 #include "cli/numbers.h"
 
-#include <cap-ng.h>
-
-#include <algorithm>
-#include <cctype>
 #include <climits>
 #include <string>
 
@@ -55,15 +51,6 @@ std::optional<int> parse_fd(std::string_view s) {
   auto v = parse_decimal(s, INT_MAX);
   if (!v) return std::nullopt;
   return static_cast<int>(*v);
-}
-
-std::optional<int> parse_capability(std::string_view name) {
-  std::string n(name);
-  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (n.starts_with("cap_")) n.erase(0, 4);
-  int cap = n.empty() ? -1 : capng_name_to_capability(n.c_str());
-  if (cap < 0 || cap > 63) return std::nullopt;
-  return cap;
 }
 
 }  // namespace sb::cli

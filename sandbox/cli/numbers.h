@@ -14,8 +14,5 @@ std::optional<uint64_t> parse_octal(std::string_view s, uint64_t max);
 std::optional<uint64_t> parse_c_number(std::string_view s, uint64_t max);
 // A descriptor number: 0 .. INT_MAX.
 std::optional<int> parse_fd(std::string_view s);
-// A capability's name as libcap-ng knows it, in any case, with or without CAP_: its number
-// (0 .. 63), or nullopt.
-std::optional<int> parse_capability(std::string_view name);
 
 }  // namespace sb::cli

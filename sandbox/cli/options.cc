@@ -1,13 +1,12 @@
 #include "cli/options.h"
 
-#include <cap-ng.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdint>
 
 #include "cli/numbers.h"
+#include "security/capabilities.h"
 #include "security/policy.h"
 
 namespace sb::cli {
@@ -43,7 +42,7 @@ Result<mode_t> parse_mode(const ParseState& st, std::string_view option, const s
 
 Result<int> parse_cap(std::string_view option, const std::string& v) {
   if (v == "ALL" || v == "all") return -1;
-  auto cap = parse_capability(v);
+  auto cap = security::capability_number(v);
   if (!cap) return fail(std::string(option) + ": unknown capability '" + v + "'");
   return *cap;
 }

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "cli/numbers.h"
+#include "security/capabilities.h"
 #include "sys/fd.h"
 #include "sys/io.h"
 
@@ -94,7 +94,7 @@ struct Reader {
   }
 
   static bool has_cap(uint64_t caps, const std::string& name) {
-    auto cap = cli::parse_capability(name);
+    auto cap = capability_number(name);
     return cap && ((caps >> *cap) & 1);
   }
 
