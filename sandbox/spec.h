@@ -116,9 +116,16 @@ struct PortRange {
 // and which of its kind it was ("--ro-bind #3"); later a profile's FILE:LINE.
 struct Origin {
   std::string option;
-  unsigned ordinal = 0;  // 1 for the first of its kind
-  std::string str() const { return option + " #" + std::to_string(ordinal); }
+  unsigned ordinal = 0;  // 1 for the first of its kind; 0 for one of a kind ("the new root")
+  std::string str() const { return ordinal ? option + " #" + std::to_string(ordinal) : option; }
   bool operator==(const Origin&) const = default;
+};
+
+// --deny PATH: a pattern inside the sandbox (security/deny.h).
+struct DenyPath {
+  std::string pattern;
+  Origin origin;
+  bool operator==(const DenyPath&) const = default;
 };
 
 // How diagnostics are worded where bubblewrap has its own sentence for them.
@@ -197,6 +204,7 @@ struct Spec {
   bool landlock = true;  // bwrap: false
   bool landlock_off = false;  // --no-landlock
   std::vector<PortRange> tcp_connect, tcp_bind;
+  std::vector<DenyPath> denies;  // --deny, in order
 
   // Existing namespaces and nested user namespaces
   std::optional<int> userns_fd, userns2_fd, pidns_fd;

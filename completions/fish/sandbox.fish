@@ -103,6 +103,7 @@ complete -c sandbox -n '__sandbox_in_options' -l seccomp-profile -r -F -a 'defau
 complete -c sandbox -n '__sandbox_in_options' -l seccomp-deny -x -d 'Make SYSCALL[:ERRNO] fail'
 complete -c sandbox -n '__sandbox_in_options' -l seccomp-allow -x -d 'Take SYSCALL out of the denials'
 complete -c sandbox -n '__sandbox_in_options' -l log-denials -r -F -d 'Log denied calls as JSON lines to FILE'
+complete -c sandbox -n '__sandbox_in_options' -l deny -x -d 'Make PATH unreadable and unwritable, existing or not'
 complete -c sandbox -n '__sandbox_in_options' -l no-landlock -d 'No Landlock layer'
 complete -c sandbox -n '__sandbox_in_options' -l allow-tcp-connect -x -d 'TCP connect only to these ports'
 complete -c sandbox -n '__sandbox_in_options' -l allow-tcp-bind -x -d 'TCP bind only to these ports'

@@ -7,6 +7,7 @@
 
 #include "cli/numbers.h"
 #include "security/capabilities.h"
+#include "security/deny.h"
 #include "security/policy.h"
 
 namespace sb::cli {
@@ -275,6 +276,12 @@ Result<void> tcp_ports(ParseState& st, Values v) {
   return {};
 }
 
+Result<void> deny(ParseState& st, Values v) {
+  TRY(security::split_deny_pattern(v[0]));
+  st.spec.denies.push_back({v[0], Origin{"--deny", static_cast<unsigned>(st.spec.denies.size() + 1)}});
+  return {};
+}
+
 Result<void> no_landlock(ParseState& st, Values) {
   st.spec.landlock_off = true;
   return {};
@@ -418,6 +425,7 @@ const std::array kOptions = {
   OptionDef{"--seccomp-deny", "SYSCALL[:ERRNO]", 1, G::syscalls, kBoth, 0, "Make SYSCALL fail with ERRNO (default EPERM) (repeatable)", seccomp_deny},
   OptionDef{"--seccomp-allow", "SYSCALL", 1, G::syscalls, kBoth, 0, "Take SYSCALL out of the profile's denials (repeatable)", seccomp_allow},
   OptionDef{"--log-denials", "FILE", 1, G::syscalls, kBoth, kSingle, "Append a JSON line to FILE (- for stderr) for every denied call", log_denials},
+  OptionDef{"--deny", "PATH", 1, G::syscalls, kBoth, 0, "Make PATH (globs: * ? [...] **) unreadable and unwritable, existing or not (repeatable)", deny},
   OptionDef{"--no-landlock", "", 0, G::syscalls, kBoth, 0, "No Landlock layer (native runs have one where the kernel does)", no_landlock},
   OptionDef{"--allow-tcp-connect", "PORT[-PORT]", 1, G::syscalls, kBoth, 0, "With either of these, TCP connect only to these ports (repeatable)", tcp_ports<&Spec::tcp_connect>},
   OptionDef{"--allow-tcp-bind", "PORT[-PORT]", 1, G::syscalls, kBoth, 0, "With either of these, TCP bind only to these ports (repeatable)", tcp_ports<&Spec::tcp_bind>},

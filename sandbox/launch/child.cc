@@ -109,7 +109,8 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   }
   // Mounts need CAP_SYS_ADMIN in the new user namespace, and proc must be mounted by a member
   // of the new pid namespace.
-  TRY(mount::child_assemble_root(spec, *state.plan));
+  TRY_ASSIGN(security::AssembledRoot assembled, mount::child_assemble_root(spec, *state.plan));
+  TRY(security::check_denies_kept(state.plan->landlock, spec, assembled));
   child_close_mount_fds(*state.fds);
   TRY(child_take_locks(spec, state));
   TRY(child_set_hostname(*state.plan));
@@ -133,7 +134,7 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   if (spec.new_session && !child_command_leads_session(spec) && ::setsid() < 0)
     return fail_errno("Can't start a new session");
   // The Landlock domain, here, so init and COMMAND are both in it (security/landlock.h).
-  if (state.plan->landlock) TRY(security::apply_landlock(*state.plan->landlock));
+  if (state.plan->landlock) TRY(security::apply_landlock(*state.plan->landlock, assembled));
   // The built-in `default` profile, once, here, where init and COMMAND inherit it: one filter
   // instead of two made from the same program (making one is the bulk of its cost). What setup
   // has left (fork, exec of sandbox-init, capabilities, directory, environment, descriptors)

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "mount/deny.h"
 #include "mount/filesystems.h"
 #include "mount/mounter.h"
 #include "mount/resolve.h"
@@ -390,15 +391,22 @@ class NoUmask {
 
 }  // namespace
 
-Result<void> child_assemble_root(const Spec& spec, const Plan& plan) {
+Result<security::AssembledRoot> child_assemble_root(const Spec& spec, const Plan& plan) {
   NoUmask no_umask;
   // Nothing done here may reach the caller's namespace. Native: nothing the host mounts later
   // reaches this one either (a mount added under a shared bind source would appear inside
   // without the bind's read-only, nosuid and nodev). The drop-in keeps bubblewrap's slave
   // mounts, through which it does.
   unsigned long propagation = spec.host_propagation ? MS_SLAVE : MS_PRIVATE;
-  if (::mount(nullptr, "/", nullptr, propagation | MS_REC, nullptr) < 0)
-    return fail_errno(spec.host_propagation ? "Can't make / a slave mount" : "Can't make / a private mount");
+  if (::mount(nullptr, "/", nullptr, propagation | MS_REC, nullptr) < 0) {
+    Error e{errno, spec.host_propagation ? "Can't make / a slave mount" : "Can't make / a private mount"};
+    // With every capability of its own user namespace, only something around this process
+    // refuses a mount: most often another sandbox this one runs in.
+    if (e.err == EPERM)
+      e.hint = "a sandbox around this one forbids mounting (its Landlock rules: run it with --no-landlock; or its "
+               "syscall profile)";
+    return std::unexpected(std::move(e));
+  }
 
   std::unique_ptr<Mounter> m = choose_mounter(plan.host.mount_api);
   NofileLimit limit(spec.mounts.size());  // one descriptor per source until its turn
@@ -415,7 +423,7 @@ Result<void> child_assemble_root(const Spec& spec, const Plan& plan) {
     return tmpfs;
   };
   unique_fd scratch;
-  if (needs_scratch(spec.mounts)) {
+  if (needs_scratch(spec.mounts) || !spec.denies.empty()) {
     TRY_ASSIGN(scratch, mount_base(0700, "Can't create scratch space"));
   }
   TRY(mount_base(kDirMode, "Can't create the new root"));
@@ -423,15 +431,20 @@ Result<void> child_assemble_root(const Spec& spec, const Plan& plan) {
 
   unsigned scratch_n = 0;
   std::set<int> read_fds;
+  security::AssembledRoot made;
+  made.skipped.resize(spec.mounts.size());
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
     // A step the plan found outside the new root (bubblewrap's "/..") has no effect inside.
     if (plan.left_out(i)) continue;
+    if (const auto* b = std::get_if<BindOp>(&spec.mounts[i]); b && !sources[i].main) made.skipped[i] = true;
     TRY(from_origin(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n,
                                      spec.narrow_parents_by_default_perms, read_fds},
                                spec.mounts[i]),
                     spec, i));
   }
-  return pivot(root);
+  if (!spec.denies.empty()) TRY(cover_denied(*m, root.dir(), scratch.get(), scratch_n, spec, made));
+  TRY(pivot(root));
+  return made;
 }
 
 }  // namespace sb::mount

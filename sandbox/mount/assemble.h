@@ -2,6 +2,7 @@
 #pragma once
 
 #include "plan/plan.h"
+#include "security/landlock.h"
 #include "spec.h"
 #include "sys/error.h"
 
@@ -9,7 +10,8 @@ namespace sb::mount {
 
 // Runs in the child, inside its new user and mount namespaces: opens every bind source as the
 // caller sees it, mounts an empty tmpfs as the new root, applies the operations in order, then
-// pivots into it and detaches the old root.
-Result<void> child_assemble_root(const Spec& spec, const Plan& plan);
+// covers the --deny paths, pivots into it and detaches the old root. Returns what the Landlock
+// rules need of it.
+Result<security::AssembledRoot> child_assemble_root(const Spec& spec, const Plan& plan);
 
 }  // namespace sb::mount

@@ -157,7 +157,6 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
     p.log_denials = spec.log_denials;
   }
 
-  TRY_ASSIGN(p.landlock, security::plan_landlock(spec, host.landlock_abi));
   p.handed = plan_handed(spec);
 
   // Filesystem, in order.
@@ -170,6 +169,8 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
         p.outside.resize(spec.mounts.size());
         p.outside[i] = true;
       }
+  // Landlock's filesystem rules are derived from the mount steps that remain.
+  TRY_ASSIGN(p.landlock, security::plan_landlock(spec, host.landlock_abi, p.outside));
   return p;
 }
 

@@ -12,6 +12,8 @@ namespace sb::security {
 
 namespace {
 
+constexpr int kCapSysAdmin = 21;  // CAP_SYS_ADMIN
+
 // struct landlock_ruleset_attr as of ABI 6; the kernel takes a shorter one from older headers.
 struct RulesetAttr {
   uint64_t handled_access_fs = 0;
@@ -53,7 +55,7 @@ std::string ports_text(const std::vector<PortRule>& rules, uint64_t access) {
 
 }  // namespace
 
-Result<std::optional<LandlockPlan>> plan_landlock(const Spec& spec, int abi) {
+Result<std::optional<LandlockPlan>> plan_landlock(const Spec& spec, int abi, const std::vector<bool>& outside) {
   const bool ports = !spec.tcp_connect.empty() || !spec.tcp_bind.empty();
   const PortRange* first = !spec.tcp_connect.empty() ? &spec.tcp_connect.front()
                            : !spec.tcp_bind.empty()  ? &spec.tcp_bind.front()
@@ -82,7 +84,22 @@ Result<std::optional<LandlockPlan>> plan_landlock(const Spec& spec, int abi) {
   // IPC scoped to the sandbox: abstract unix sockets and signals of processes outside it are
   // out of reach, even with --share-net or --share-pid.
   if (spec.landlock && !spec.landlock_off && abi >= 6) p.scoped = kLandlockScopeAbstractUnix | kLandlockScopeSignal;
-  if (!p.handled_net && !p.scoped) return std::optional<LandlockPlan>();
+  // The filesystem rules: natively, and wherever --deny may need them. A domain with them
+  // forbids every mount, so they are left out when COMMAND keeps CAP_SYS_ADMIN to mount with,
+  // unless --deny needs them: that capability could unmount the covers of denied paths.
+  const bool keeps_sys_admin = spec.caps & (uint64_t{1} << kCapSysAdmin);
+  const bool fs_possible = !spec.landlock_off && abi >= 1;
+  if (!spec.denies.empty() && keeps_sys_admin && !fs_possible)
+    return fail("--deny " + spec.denies.front().pattern +
+                    ": COMMAND keeps CAP_SYS_ADMIN, with which it could unmount what covers the path; only Landlock "
+                    "can forbid that, and " +
+                    (spec.landlock_off ? std::string("--no-landlock turns it off") : "this kernel has no Landlock"),
+                EOPNOTSUPP);
+  if (fs_possible && ((spec.landlock && !keeps_sys_admin) || !spec.denies.empty())) {
+    p.handled_fs = fs_rights_of_abi(abi);
+    p.fs_steps = plan_fs_steps(spec, outside);
+  }
+  if (!p.handled_fs && !p.handled_net && !p.scoped) return std::optional<LandlockPlan>();
   return std::optional<LandlockPlan>(std::move(p));
 }
 
@@ -91,9 +108,20 @@ std::string describe_landlock(const std::optional<LandlockPlan>& plan, const Spe
   if (!plan) {
     if (!abi) return "landlock: none (this kernel has no Landlock)";
     if (!spec.landlock) return "landlock: none (ABI " + std::to_string(abi) + " here; the drop-in adds none unless asked)";
-    return "landlock: none (ABI " + std::to_string(abi) + ": before 6, nothing it scopes)";
+    return "landlock: none (ABI " + std::to_string(abi) +
+           ": nothing scoped before ABI 6, and no filesystem rules while COMMAND keeps CAP_SYS_ADMIN)";
   }
   std::string out = "landlock: ABI " + std::to_string(plan->abi);
+  if (!plan->handled_fs && spec.landlock) out += "; no filesystem rules (COMMAND keeps CAP_SYS_ADMIN to mount with)";
+  if (plan->handled_fs) {
+    out += "; files:";
+    bool first = true;
+    for (const auto& [path, grant] : fs_grants(plan->fs_steps)) {
+      out += std::string(first ? " " : ", ") + fs_rights_text(grant.access) + " " + path + " (" + grant.origin.str() + ")";
+      first = false;
+    }
+  }
+  for (const auto& d : spec.denies) out += "; denied: " + d.pattern + " (" + d.origin.str() + ")";
   if (plan->scoped) out += "; abstract unix sockets and signals scoped to the sandbox";
   if (plan->handled_net) {
     out += "; TCP connect: " + (plan->handled_net & kLandlockTcpConnect ? ports_text(plan->ports, kLandlockTcpConnect) : "any");
@@ -102,14 +130,31 @@ std::string describe_landlock(const std::optional<LandlockPlan>& plan, const Spe
   return out + "; in init and COMMAND";
 }
 
-Result<void> apply_landlock(const LandlockPlan& plan) {
+Result<void> check_denies_kept(const std::optional<LandlockPlan>& plan, const Spec& spec, const AssembledRoot& root) {
+  if (root.missing.empty() || (plan && plan->handled_fs)) return {};
+  const Origin& origin = root.missing_origins.front();
+  const std::string& path = root.missing.front();
+  std::string pattern = origin.ordinal >= 1 && origin.ordinal <= spec.denies.size() ? spec.denies[origin.ordinal - 1].pattern : path;
+  std::string why = spec.landlock_off ? "--no-landlock turns it off" : "this kernel has no Landlock";
+  return fail("--deny " + pattern + ": " + path + " does not exist, and only Landlock can keep it from being made; " + why,
+              EOPNOTSUPP);
+}
+
+Result<void> apply_landlock(const LandlockPlan& plan, const AssembledRoot& root) {
   RulesetAttr attr;
+  attr.handled_access_fs = plan.handled_fs;
   attr.handled_access_net = plan.handled_net;
   attr.scoped = plan.scoped;
   // The kernel reads as much of the struct as its ABI knows; trailing zeros are fine.
   size_t size = plan.scoped ? sizeof attr : 2 * sizeof(uint64_t);
   unique_fd ruleset(static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, size, 0)));
   if (!ruleset) return fail_errno("Can't make the Landlock ruleset");
+  if (plan.handled_fs) {
+    std::vector<std::string> no_create;
+    for (const auto& path : root.missing)
+      if (std::string dir = deepest_existing_dir(path); !dir.empty()) no_create.push_back(std::move(dir));
+    TRY(add_fs_rules(ruleset.get(), plan.handled_fs, fs_grants(plan.fs_steps, root.skipped), no_create));
+  }
   for (const auto& r : plan.ports)
     for (uint32_t port = r.first; port <= r.last; ++port) {
       NetPortAttr rule{r.access, port};

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "security/landlock_fs.h"
 #include "spec.h"
 #include "sys/error.h"
 
@@ -28,6 +29,8 @@ struct PortRule {
 
 struct LandlockPlan {
   int abi = 0;
+  uint64_t handled_fs = 0;      // filesystem rights restricted to the rules of fs_steps
+  std::vector<FsStep> fs_steps;  // the mount steps they are derived from (landlock_fs.h)
   uint64_t handled_net = 0;    // rights restricted to the ports below
   uint64_t scoped = 0;         // IPC scoped to the sandbox
   std::vector<PortRule> ports;  // merged, in order
@@ -36,13 +39,24 @@ struct LandlockPlan {
 
 // From the options and the kernel's ABI: nullopt when there is nothing to do (off, or no
 // Landlock and nothing asked of it); an error naming the option when a rule only Landlock can
-// keep cannot be kept.
-Result<std::optional<LandlockPlan>> plan_landlock(const Spec& spec, int abi);
+// keep cannot be kept. `outside`: the mount steps the plan leaves out.
+Result<std::optional<LandlockPlan>> plan_landlock(const Spec& spec, int abi, const std::vector<bool>& outside = {});
 
 // --dry-run's line.
 std::string describe_landlock(const std::optional<LandlockPlan>& plan, const Spec& spec, int abi);
 
-// Makes the domain and enters it. Needs no_new_privs.
-Result<void> apply_landlock(const LandlockPlan& plan);
+// What the run found while it built the root, that the filesystem rules need.
+struct AssembledRoot {
+  std::vector<bool> skipped;         // per mount step: did nothing (a -try bind's missing source)
+  std::vector<std::string> missing;  // --deny paths without wildcards that do not exist
+  std::vector<Origin> missing_origins;
+};
+
+// A --deny path that does not exist can only be kept from being made by Landlock: without the
+// filesystem layer, a setup failure naming it.
+Result<void> check_denies_kept(const std::optional<LandlockPlan>& plan, const Spec& spec, const AssembledRoot& root);
+
+// Makes the domain and enters it, in the final root. Needs no_new_privs.
+Result<void> apply_landlock(const LandlockPlan& plan, const AssembledRoot& root = {});
 
 }  // namespace sb::security

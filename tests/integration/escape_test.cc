@@ -56,13 +56,23 @@ TEST_F(Escape, NestedUserNamespaceCannotUnlockReadOnlyBinds) {
   TempDir d;
   write_file(d / "f", "original\n");
   // A new user namespace inside is allowed by default; its root still cannot make the bind
-  // writable, nor unmount it to see what it covers.
+  // writable, nor unmount it to see what it covers. This is the mount namespace's own wall,
+  // so it is shown without Landlock, which would stop the attempt before it starts (below).
   // As uid 1000 inside: mapping the parent's uid 0 would need CAP_SETFCAP (see the man page).
-  auto r = run(in_busybox({"--uid", "1000", "--gid", "1000", "--ro-bind", d.path(), "/data", "unshare", "-r", "-m", "sh", "-c",
-                           "id -u; mount -o remount,bind,rw /data 2>/dev/null || echo remount-refused;"
-                           "umount /data 2>/dev/null || echo umount-refused;"
-                           "echo changed > /data/f 2>/dev/null || echo write-refused"}));
+  const std::string attempt = "id -u; mount -o remount,bind,rw /data 2>/dev/null || echo remount-refused;"
+                              "umount /data 2>/dev/null || echo umount-refused;"
+                              "echo changed > /data/f 2>/dev/null || echo write-refused";
+  auto r = run(in_busybox({"--no-landlock", "--uid", "1000", "--gid", "1000", "--dev", "/dev", "--ro-bind", d.path(), "/data", "unshare",
+                           "-r", "-m", "sh", "-c", attempt}));
   EXPECT_EQ(r.out, "0\nremount-refused\numount-refused\nwrite-refused\n") << r.err;
+  EXPECT_EQ(read_file(d / "f"), "original\n");
+  // With Landlock's filesystem rules, the nested mount namespace cannot even be set up (its
+  // mounts made private), and a mount is refused even to a root of a new user namespace.
+  auto ll = run(in_busybox({"--uid", "1000", "--gid", "1000", "--dev", "/dev", "--ro-bind", d.path(), "/data", "sh", "-c",
+                            "unshare -r -m sh -c 'echo inside' 2>/dev/null || echo unshare-refused;"
+                            "unshare -r sh -c 'mount -t tmpfs none /data 2>/dev/null || echo mount-refused;"
+                            "echo changed > /data/f 2>/dev/null || echo write-refused'"}));
+  EXPECT_EQ(ll.out, "unshare-refused\nmount-refused\nwrite-refused\n") << ll.err;
   EXPECT_EQ(read_file(d / "f"), "original\n");
 }
 

@@ -1,6 +1,6 @@
-// The Landlock layer as an attacker inside would test it: host abstract sockets and host
-// processes with the network and pid namespaces shared, TCP ports against loopback servers,
-// and a kernel without Landlock.
+// The Landlock layer as an attacker inside would test it: writes where only the mount would
+// allow them, host abstract sockets and host processes with the network and pid namespaces
+// shared, TCP ports against loopback servers, and a kernel without Landlock.
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -130,10 +130,48 @@ TEST_F(Landlock, AKernelWithoutLandlock) {
                        "has no Landlock: Operation not supported\n");
 }
 
+TEST_F(Landlock, FilesAreWritableOnlyBeneathWritableMounts) {
+  // The new root is a tmpfs the mount lets anyone write; the layer does not.
+  EXPECT_EQ(probe({}, {"mkdir", "@/newdir", "0755"}), "EACCES");
+  EXPECT_EQ(probe({"--no-landlock"}, {"mkdir", "@/newdir", "0755"}), "ok 0");
+  // What the caller asked to be writable is.
+  EXPECT_EQ(probe({"--dir", "/made"}, {"mkdir", "@/made/x", "0755"}), "ok 0");
+  EXPECT_EQ(probe({"--tmpfs", "/t"}, {"mkdir", "@/t/x", "0755"}), "ok 0");
+  EXPECT_EQ(probe({"--tmpfs", "/t", "--dir", "/t/deeper"}, {"mkdir", "@/t/deeper/x", "0755"}), "ok 0");
+  int data = data_fd("x");
+  RunOptions o;
+  o.fds = {{5, data}};
+  auto file = run(syscall_probing({"--file", "5", "/f"}, {"64", "open", "@/f", "2"}), o);
+  EXPECT_EQ(file.out, "ok 3\n") << file.err;
+  close(data);
+  // procfs files the process may write, and devices beneath --dev.
+  EXPECT_EQ(probe({}, {"open", "@/proc/self/oom_score_adj", "1"}), "ok 3");
+  EXPECT_EQ(probe({"--dev", "/dev"}, {"open", "@/dev/null", "2"}), "ok 3");
+  // A read-only bind is read-only either way: the layer is a second wall behind the mount.
+  EXPECT_EQ(probe({}, {"mkdir", "@/bin/x", "0755"}), "EROFS");
+  // Every process of the sandbox, not only COMMAND.
+  auto bg = run(in_busybox({"--dev", "/dev", "sh", "-c", "(mkdir /newdir 2>&1 || echo refused) & wait"}));
+  EXPECT_EQ(bg.out, "mkdir: can't create directory '/newdir': Permission denied\nrefused\n") << bg.err;
+  // A root bound writable is writable, down to everything beneath it.
+  TempDir d;
+  auto root = run(sandbox({"--bind", d.path(), "/", "--ro-bind", rootfs() + "/bin", "/bin", "sh", "-c",
+                           "mkdir /x && echo made > /x/f && cat /x/f"}));
+  EXPECT_EQ(root.out, "made\n") << root.err;
+  EXPECT_EQ(read_file(d / "x/f"), "made\n");
+}
+
 TEST_F(Landlock, DryRunShowsTheLayer) {
   auto r = run(sandbox({"--dry-run", "--allow-tcp-connect", "443", "--allow-tcp-connect", "80-81", "true"}));
   EXPECT_NE(r.out.find("\nlandlock: ABI "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("; TCP connect: 80-81, 443; TCP bind: none; in init and COMMAND\n"), std::string::npos) << r.out;
+  auto files = run(sandbox({"--dry-run", "--ro-bind", "/usr", "/usr", "--tmpfs", "/tmp", "--dir", "/work", "true"}));
+  EXPECT_NE(files.out.find("; files: read / (the new root), read, write /tmp (--tmpfs #1), read /usr (--ro-bind #1), "
+                           "read, write /work (--dir #1);"),
+            std::string::npos)
+      << files.out;
+  auto admin = run(sandbox({"--dry-run", "--cap-add", "CAP_SYS_ADMIN", "true"}));
+  EXPECT_NE(admin.out.find("; no filesystem rules (COMMAND keeps CAP_SYS_ADMIN to mount with);"), std::string::npos)
+      << admin.out;
   auto off = run(sandbox({"--dry-run", "--no-landlock", "true"}));
   EXPECT_NE(off.out.find("\nlandlock: off (--no-landlock)\n"), std::string::npos) << off.out;
 }

@@ -88,19 +88,21 @@ const std::string kInner =
     " --ro-bind /proc /proc sh -c 'echo inner $(id -u) $(readlink /proc/self/ns/user)'";
 
 // The kernel lets a namespace map the uid 0 of its parent only with CAP_SETFCAP there, which
-// a sandboxed command never has; so the outer sandbox runs its command as uid 1000.
+// a sandboxed command never has; so the outer sandbox runs its command as uid 1000. Landlock's
+// filesystem rules forbid every mount, so the outer one runs without them (see below).
 TEST_F(Userns, NestedThroughBoundBinaryAndProcExe) {
   const std::string& inner = kInner;
   std::string outer_user = run(in_usr({"readlink", "/proc/self/ns/user"})).out;
-  auto bound = run(in_usr({"--uid", "1000", "--gid", "1000", "--ro-bind", sandbox_bin(), "/opt/sandbox", "sh", "-c",
-                           "readlink /proc/self/ns/user; /opt/sandbox" + inner}));
+  auto bound = run(in_usr({"--no-landlock", "--uid", "1000", "--gid", "1000", "--ro-bind", sandbox_bin(), "/opt/sandbox",
+                           "sh", "-c", "readlink /proc/self/ns/user; /opt/sandbox" + inner}));
   auto l = lines(bound.out);
   ASSERT_EQ(l.size(), 2u) << bound.out << bound.err;
   EXPECT_TRUE(l[1].starts_with("inner 0 user:[")) << l[1];
   EXPECT_NE(l[1].substr(8), l[0]);  // a user namespace of its own, inside the outer one
   // pid 1 of the outer sandbox is sandbox-init, which nothing inside may look into: its
   // executable is not a way to the sandbox binary.
-  auto exe = run(in_usr({"--uid", "1000", "--gid", "1000", "sh", "-c", "/proc/1/exe" + inner + " || echo refused"}));
+  auto exe = run(in_usr({"--no-landlock", "--uid", "1000", "--gid", "1000", "sh", "-c",
+                         "/proc/1/exe" + inner + " || echo refused"}));
   EXPECT_EQ(exe.out, "refused\n") << exe.err;
   // bwrap inside the drop-in: both keep the outer ids.
   auto drop = run(as_bwrap({"--uid", "1000", "--gid", "1000", "--unshare-pid", "--ro-bind", "/", "/",
@@ -116,9 +118,20 @@ TEST_F(Userns, NestedAsRootExplainsCapSetfcap) {
                                                   "namespace needs CAP_SETFCAP\\): Operation not permitted\n")))
       << r.err;
   // With that capability kept for the command, it works.
-  auto ok = run(in_usr({"--cap-add", "CAP_SETFCAP", "--ro-bind", sandbox_bin(), "/opt/sandbox", "sh", "-c",
-                        "/opt/sandbox" + kInner}));
+  auto ok = run(in_usr({"--no-landlock", "--cap-add", "CAP_SETFCAP", "--ro-bind", sandbox_bin(), "/opt/sandbox", "sh",
+                        "-c", "/opt/sandbox" + kInner}));
   EXPECT_TRUE(ok.out.starts_with("inner 0 user:[")) << ok.out << ok.err;
+}
+
+// With Landlock's filesystem rules nothing inside can mount, so no sandbox starts inside one;
+// the inner one says why and what to do.
+TEST_F(Userns, NestedUnderLandlockSaysWhy) {
+  auto r = run(in_usr({"--uid", "1000", "--gid", "1000", "--ro-bind", sandbox_bin(), "/opt/sandbox", "sh", "-c",
+                       "/opt/sandbox" + kInner}));
+  EXPECT_EQ(r.status, 125) << r.out;
+  EXPECT_EQ(r.err, "sandbox: Can't make / a private mount: Operation not permitted\n"
+                   "sandbox: hint: a sandbox around this one forbids mounting (its Landlock rules: run it with "
+                   "--no-landlock; or its syscall profile)\n");
 }
 
 TEST_F(Userns, NestedFailsClearlyAfterDisableUserns) {

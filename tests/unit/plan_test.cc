@@ -6,11 +6,14 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "cli/parse.h"
 #include "security/default_profile.h"
+#include "security/deny.h"
+#include "security/landlock_fs.h"
 #include "security/seccomp.h"
 
 namespace sb {
@@ -115,6 +118,58 @@ TEST(Plan, DescriptorsHaveOneOwnerEach) {
     EXPECT_NE(fcntl(f, F_GETFD), -1) << f;
     close(f);
   }
+}
+
+// Landlock's filesystem rights follow the mount steps: read beneath every mount, write beneath
+// the writable ones; a later mount hides what was beneath it; --dir and --file on the new
+// root are writable, on a read-only bind they are not; --remount-ro takes the write away.
+TEST(Plan, LandlockFileRightsFollowTheMounts) {
+  using namespace security;
+  auto grants = [](std::vector<std::string> args, std::vector<bool> skipped = {}) {
+    Spec spec = spec_of(std::move(args));
+    std::map<std::string, uint64_t> out;
+    for (const auto& [path, g] : fs_grants(plan_fs_steps(spec, {}), skipped)) out[path] = g.access;
+    return out;
+  };
+  using G = std::map<std::string, uint64_t>;
+  EXPECT_EQ(grants({"--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp/", "true"}),
+            (G{{"/", kFsRead}, {"/usr", kFsRead}, {"/proc", kFsProc}, {"/dev", kFsDevices}, {"/tmp", kFsWrite}}));
+  EXPECT_EQ(grants({"--dir", "/work", "--ro-bind", "/usr", "/usr", "--dir", "/usr/x", "--dev-bind", "/dev", "/dev", "true"}),
+            (G{{"/", kFsRead}, {"/work", kFsWrite}, {"/usr", kFsRead}, {"/dev", kFsDevices}}));
+  // A root bound writable, then a tmpfs over a bind, then a read-only remount.
+  EXPECT_EQ(grants({"--bind", "/srv/root", "/", "--ro-bind", "/a", "/x/y", "--tmpfs", "/x", "--tmpfs", "/z",
+                    "--remount-ro", "/z", "true"}),
+            (G{{"/", kFsWrite}, {"/x", kFsWrite}, {"/z", kFsRead}}));
+  // Files: a file's rights only; --ro-bind-data read.
+  auto files = grants({"--file", "5", "/etc/passwd", "--ro-bind-data", "6", "/etc/group", "true"});
+  EXPECT_EQ(files["/etc/passwd"], kFsWrite & kFsFileRights);
+  EXPECT_EQ(files["/etc/group"], kFsRead & kFsFileRights);
+  // A -try bind whose source was missing did nothing: what was there stays.
+  EXPECT_EQ(grants({"--tmpfs", "/t", "--bind-try", "/nope", "/t", "true"}, {false, true}),
+            (G{{"/", kFsRead}, {"/t", kFsWrite}}));
+  // The rights each ABI knows.
+  EXPECT_EQ(fs_rights_of_abi(0), 0u);
+  EXPECT_EQ(fs_rights_of_abi(1) & kFsRefer, 0u);
+  EXPECT_NE(fs_rights_of_abi(2) & kFsRefer, 0u);
+  EXPECT_EQ(fs_rights_of_abi(2) & kFsTruncate, 0u);
+  EXPECT_EQ(fs_rights_of_abi(4) & kFsIoctlDev, 0u);
+  EXPECT_EQ(fs_rights_of_abi(7), kFsDevices);
+  EXPECT_EQ(fs_rights_text(kFsRead), "read");
+  EXPECT_EQ(fs_rights_text(kFsDevices), "read, write, devices");
+  EXPECT_EQ(fs_rights_text(kFsProc), "read, write files");
+}
+
+TEST(Plan, DenyPatterns) {
+  using security::split_deny_pattern;
+  EXPECT_EQ(*split_deny_pattern("/a//b/./c/"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(*split_deny_pattern("/src/**/.env"), (std::vector<std::string>{"src", "**", ".env"}));
+  EXPECT_TRUE(split_deny_pattern("/a/[]x]/[!]]"));
+  EXPECT_TRUE(split_deny_pattern("/a/\\[x"));
+  for (const char* bad : {"a/b", "", "/", "/a/../b", "/a/b**", "/a/[bc", "/a/[!"})
+    EXPECT_FALSE(split_deny_pattern(bad)) << bad;
+  EXPECT_TRUE(security::has_wildcard("*.key"));
+  EXPECT_TRUE(security::has_wildcard("q?"));
+  EXPECT_FALSE(security::has_wildcard(".env"));
 }
 
 TEST(Plan, JoinedUserNamespaceHasNoMaps) {
@@ -249,10 +304,28 @@ TEST(Plan, LandlockByAbi) {
   ASSERT_TRUE(seven.landlock);
   EXPECT_EQ(seven.landlock->scoped, kLandlockScopeAbstractUnix | kLandlockScopeSignal);
   EXPECT_EQ(seven.landlock->handled_net, 0u);
-  EXPECT_FALSE(plan_of({"true"}, "sandbox", with_abi(5)).landlock);
+  // Before ABI 6 there is nothing to scope, but there are the filesystem rules (ABI 1).
+  Plan five = plan_of({"true"}, "sandbox", with_abi(5));
+  ASSERT_TRUE(five.landlock);
+  EXPECT_EQ(five.landlock->scoped, 0u);
+  EXPECT_EQ(five.landlock->handled_fs, security::fs_rights_of_abi(5));
   EXPECT_FALSE(plan_of({"true"}, "sandbox", with_abi(0)).landlock);
   EXPECT_FALSE(plan_of({"--no-landlock", "true"}, "sandbox", with_abi(7)).landlock);
   EXPECT_FALSE(plan_of({"true"}, "bwrap", with_abi(7)).landlock);
+  // The drop-in makes the filesystem rules for --deny only.
+  Plan denied = plan_of({"--tmpfs", "/w", "--deny", "/w/x", "true"}, "bwrap", with_abi(7));
+  ASSERT_TRUE(denied.landlock);
+  EXPECT_EQ(denied.landlock->handled_fs, security::fs_rights_of_abi(7));
+  EXPECT_EQ(denied.landlock->scoped, 0u);
+  // COMMAND keeping CAP_SYS_ADMIN, to mount with: no filesystem rules, unless --deny needs
+  // them; without Landlock at all, --deny is refused (the capability could unmount a cover).
+  EXPECT_EQ(plan_of({"--cap-add", "CAP_SYS_ADMIN", "true"}, "sandbox", with_abi(7)).landlock->handled_fs, 0u);
+  EXPECT_NE(plan_of({"--cap-add", "CAP_SYS_ADMIN", "--deny", "/x", "true"}, "sandbox", with_abi(7)).landlock->handled_fs, 0u);
+  auto admin = plan(spec_of({"--cap-add", "CAP_SYS_ADMIN", "--deny", "/x", "true"}), with_abi(0));
+  ASSERT_FALSE(admin);
+  EXPECT_EQ(admin.error().message(),
+            "--deny /x: COMMAND keeps CAP_SYS_ADMIN, with which it could unmount what covers the path; only Landlock "
+            "can forbid that, and this kernel has no Landlock: Operation not supported");
 
   // Ports: merged per right; either option restricts both; all ports of a right restrict none.
   Plan ports = plan_of({"--allow-tcp-connect", "81-90", "--allow-tcp-connect", "80", "--allow-tcp-connect", "85",
