@@ -103,10 +103,21 @@ Result<std::optional<LandlockPlan>> plan_landlock(const Spec& spec, int abi, con
   return std::optional<LandlockPlan>(std::move(p));
 }
 
+namespace {
+
+// The --deny paths: covered by mounts where they exist, whatever Landlock does.
+std::string denied_text(const Spec& spec) {
+  std::string out;
+  for (const auto& d : spec.denies) out += "; denied: " + d.pattern + " (" + d.origin.str() + ")";
+  return out;
+}
+
+}  // namespace
+
 std::string describe_landlock(const std::optional<LandlockPlan>& plan, const Spec& spec, int abi) {
-  if (spec.landlock_off) return "landlock: off (--no-landlock)";
+  if (spec.landlock_off) return "landlock: off (--no-landlock)" + denied_text(spec);
   if (!plan) {
-    if (!abi) return "landlock: none (this kernel has no Landlock)";
+    if (!abi) return "landlock: none (this kernel has no Landlock)" + denied_text(spec);
     if (!spec.landlock) return "landlock: none (ABI " + std::to_string(abi) + " here; the drop-in adds none unless asked)";
     return "landlock: none (ABI " + std::to_string(abi) +
            ": nothing scoped before ABI 6, and no filesystem rules while COMMAND keeps CAP_SYS_ADMIN)";
@@ -121,7 +132,7 @@ std::string describe_landlock(const std::optional<LandlockPlan>& plan, const Spe
       first = false;
     }
   }
-  for (const auto& d : spec.denies) out += "; denied: " + d.pattern + " (" + d.origin.str() + ")";
+  out += denied_text(spec);
   if (plan->scoped) out += "; abstract unix sockets and signals scoped to the sandbox";
   if (plan->handled_net) {
     out += "; TCP connect: " + (plan->handled_net & kLandlockTcpConnect ? ports_text(plan->ports, kLandlockTcpConnect) : "any");

@@ -251,6 +251,9 @@ TEST_F(DenyRefusal, CapSysAdminCannotUnmountTheCovers) {
 TEST_F(DenyRefusal, DryRunNamesThem) {
   auto r = run(sandbox({"--dry-run", "--tmpfs", "/w", "--deny", "/w/x", "--deny", "/w/**/.env", "true"}));
   EXPECT_NE(r.out.find("; denied: /w/x (--deny #1); denied: /w/**/.env (--deny #2);"), std::string::npos) << r.out;
+  // Without Landlock what exists is still covered, and the plan says so.
+  auto off = run(sandbox({"--dry-run", "--no-landlock", "--tmpfs", "/w", "--deny", "/w/x", "true"}));
+  EXPECT_NE(off.out.find("\nlandlock: off (--no-landlock); denied: /w/x (--deny #1)\n"), std::string::npos) << off.out;
 }
 
 }  // namespace
