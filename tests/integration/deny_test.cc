@@ -179,6 +179,23 @@ TEST_P(Deny, SymlinksLeadToWhatTheyName) {
   EXPECT_EQ(listing(t.d.path()), before);
 }
 
+TEST_P(Deny, OnEveryMountKind) {
+  TempDir lower;
+  write_file(lower / "in-overlay", "overlay\n");
+  // A tmpfs, a read-only bind, an overlay, --dev, procfs, and the new root itself; each with a
+  // path that exists and one that does not.
+  auto r = run(in_busybox({"--dev", "/dev", "--tmpfs", "/t", "--dir", "/t/d", "--overlay-src", lower.path(),
+                           "--tmp-overlay", "/o", "--deny", "/t/d", "--deny", "/t/new", "--deny", "/etc/passwd",
+                           "--deny", "/etc/new", "--deny", "/o/in-overlay", "--deny", "/o/new", "--deny", "/dev/zero",
+                           "--deny", "/proc/cpuinfo", "--deny", "/made", "sh", "-c",
+                           "for p in /t/d /etc/passwd /o/in-overlay /dev/zero /proc/cpuinfo; do "
+                           "  head -c1 $p >/dev/null 2>&1 && echo read $p; done; "
+                           "for p in /t/new /etc/new /o/new /made; do "
+                           "  mkdir $p 2>/dev/null && echo made $p; touch $p 2>/dev/null && echo wrote $p; done; "
+                           "ls /t/d >/dev/null 2>&1 && echo listed; echo end"}));
+  EXPECT_EQ(r.out, "end\n") << r.err;
+}
+
 SANDBOX_BOTH_MOUNT_APIS(Deny);
 
 class DenyRefusal : public SandboxTest {};
