@@ -7,11 +7,65 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string_view>
+#include <tuple>
 
 namespace sb {
 
-Result<HostFacts> gather_host_facts(int argc, char** argv) {
+namespace {
+
+std::string read_text(const char* path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The name /etc/passwd gives the uid (the files of subordinate ids use names), or "".
+std::string user_name(uid_t uid) {
+  std::istringstream in(read_text("/etc/passwd"));
+  for (std::string line; std::getline(in, line);) {
+    auto a = line.find(':'), b = line.find(':', a + 1), c = line.find(':', b + 1);
+    if (c == std::string::npos) continue;
+    if (line.substr(b + 1, c - b - 1) == std::to_string(uid)) return line.substr(0, a);
+  }
+  return {};
+}
+
+// A helper program as execvp would find it, or "".
+std::string in_path(const char* name) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path && *path ? path : "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::pair<uint64_t, uint64_t> subid_range(const std::string& text, const std::string& user, uint32_t id) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    auto a = line.find(':'), b = line.find(':', a + 1);
+    if (b == std::string::npos) continue;
+    std::string who = line.substr(0, a);
+    if (who != user && who != std::to_string(id)) continue;
+    char* end = nullptr;
+    std::string start_text = line.substr(a + 1, b - a - 1), count_text = line.substr(b + 1);
+    uint64_t start = std::strtoull(start_text.c_str(), &end, 10);
+    if (start_text.empty() || *end) continue;
+    uint64_t count = std::strtoull(count_text.c_str(), &end, 10);
+    if (count_text.empty() || *end || count == 0) continue;
+    return {start, count};
+  }
+  return {0, 0};
+}
+
+Result<HostFacts> gather_host_facts(int argc, char** argv, bool subids) {
   HostFacts host;
   if (argc > 0) {
     host.args_begin = argv[0];
@@ -34,6 +88,15 @@ Result<HostFacts> gather_host_facts(int argc, char** argv) {
   constexpr unsigned kVersion = 1;  // LANDLOCK_CREATE_RULESET_VERSION
   long abi = ::syscall(SYS_landlock_create_ruleset, nullptr, 0, kVersion);
   host.landlock_abi = abi > 0 ? static_cast<int>(abi) : 0;
+  if (subids) {
+    HostFacts::SubIds ids;
+    ids.user = user_name(host.uid);
+    std::tie(ids.uid_start, ids.uid_count) = subid_range(read_text("/etc/subuid"), ids.user, host.uid);
+    std::tie(ids.gid_start, ids.gid_count) = subid_range(read_text("/etc/subgid"), ids.user, host.uid);
+    ids.newuidmap = in_path("newuidmap");
+    ids.newgidmap = in_path("newgidmap");
+    host.subids = std::move(ids);
+  }
   return host;
 }
 

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
     return sb::exit_code_for(v.error().kind, true);
   }
 
-  auto host = sb::gather_host_facts(argc, argv);
+  auto host = sb::gather_host_facts(argc, argv, spec.subids);
   if (!host) return report(host.error());
   // A JSON syscall profile is the user's intent written in a file: read it as the caller.
   if (spec.seccomp_profile != "default" && spec.seccomp_profile != "none") {
@@ -80,7 +80,10 @@ int main(int argc, char** argv) {
   }
 
   sb::launch::HandedFds handed = sb::launch::hand_over(plan->handed);
-  auto status = sb::launch::monitor_run(spec, *plan, handed);
-  if (!status) return report(status.error());
-  return *status;
+  auto ended = sb::launch::monitor_run(spec, *plan, handed);
+  if (!ended) return report(ended.error());
+  if (ended->timed_out) say("<3>", spec.command.front() + " timed out after " + spec.timeout_text);
+  if (ended->out_of_memory)
+    say("<3>", spec.command.front() + " was killed: out of memory (limit " + spec.cgroup.memory_text + ")");
+  return ended->status;
 }

@@ -121,6 +121,33 @@ struct Origin {
   bool operator==(const Origin&) const = default;
 };
 
+// --rlimit NAME=SOFT[:HARD] (limits/limits.h); RLIM_INFINITY for unlimited.
+struct RlimitOp {
+  int resource = 0;
+  uint64_t soft = 0, hard = 0;
+  std::string option;  // "--rlimit nproc=64"
+  bool operator==(const RlimitOp&) const = default;
+};
+
+// --time-offset CLOCK=SECONDS.
+struct TimeOffset {
+  int clock = 0;  // CLOCK_MONOTONIC or CLOCK_BOOTTIME
+  int64_t seconds = 0;
+  std::string option;
+  bool operator==(const TimeOffset&) const = default;
+};
+
+// --memory, --pids, --cpus: the limits of a cgroup v2 of the sandbox's own (limits/cgroup.h).
+struct CgroupLimits {
+  std::optional<uint64_t> memory;  // bytes
+  std::optional<uint64_t> pids;
+  std::optional<double> cpus;
+  std::string option;       // the first of them, as written, for messages
+  std::string memory_text, cpus_text;  // as written, for messages
+  bool any() const { return memory || pids || cpus; }
+  bool operator==(const CgroupLimits&) const = default;
+};
+
 // --deny PATH: a pattern inside the sandbox (security/deny.h).
 struct DenyPath {
   std::string pattern;
@@ -205,6 +232,15 @@ struct Spec {
   bool landlock_off = false;  // --no-landlock
   std::vector<PortRange> tcp_connect, tcp_bind;
   std::vector<DenyPath> denies;  // --deny, in order
+
+  // Limits and time (limits/limits.h)
+  std::vector<RlimitOp> rlimits;            // in order; a later one of a resource wins
+  std::optional<uint64_t> timeout_ms;        // --timeout
+  std::string timeout_text;                  // as written, for the message
+  uint64_t kill_after_ms = 5000;             // --kill-after
+  std::vector<TimeOffset> time_offsets;      // one per clock
+  CgroupLimits cgroup;
+  bool subids = false;  // --subids: 1..N inside are the caller's subordinate ids
 
   // Existing namespaces and nested user namespaces
   std::optional<int> userns_fd, userns2_fd, pidns_fd;

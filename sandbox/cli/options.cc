@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "cli/numbers.h"
+#include "limits/limits.h"
 #include "security/capabilities.h"
 #include "security/deny.h"
 #include "security/policy.h"
@@ -282,6 +283,39 @@ Result<void> deny(ParseState& st, Values v) {
   return {};
 }
 
+Result<void> rlimit(ParseState& st, Values v) {
+  TRY_ASSIGN(RlimitOp op, limits::parse_rlimit(v[0]));
+  std::erase_if(st.spec.rlimits, [&](const RlimitOp& o) { return o.resource == op.resource; });
+  st.spec.rlimits.push_back(std::move(op));
+  return {};
+}
+
+Result<void> timeout(ParseState& st, Values v) {
+  TRY_ASSIGN(st.spec.timeout_ms, limits::parse_duration("--timeout", v[0]));
+  st.spec.timeout_text = v[0];
+  if (!v[0].empty() && v[0].back() >= '0' && v[0].back() <= '9') st.spec.timeout_text += "s";
+  return {};
+}
+
+Result<void> kill_after(ParseState& st, Values v) {
+  TRY_ASSIGN(st.spec.kill_after_ms, limits::parse_duration("--kill-after", v[0]));
+  return {};
+}
+
+Result<void> time_offset(ParseState& st, Values v) {
+  TRY_ASSIGN(TimeOffset t, limits::parse_time_offset(v[0]));
+  std::erase_if(st.spec.time_offsets, [&](const TimeOffset& o) { return o.clock == t.clock; });
+  st.spec.time_offsets.push_back(std::move(t));
+  return {};
+}
+
+Result<void> cgroup_limit(ParseState& st, std::string_view option, Values v) {
+  return limits::parse_cgroup_limit(option, v[0], st.spec.cgroup);
+}
+Result<void> memory(ParseState& st, Values v) { return cgroup_limit(st, "--memory", v); }
+Result<void> pids(ParseState& st, Values v) { return cgroup_limit(st, "--pids", v); }
+Result<void> cpus(ParseState& st, Values v) { return cgroup_limit(st, "--cpus", v); }
+
 Result<void> no_landlock(ParseState& st, Values) {
   st.spec.landlock_off = true;
   return {};
@@ -429,6 +463,14 @@ const std::array kOptions = {
   OptionDef{"--no-landlock", "", 0, G::syscalls, kBoth, 0, "No Landlock layer (native runs have one where the kernel does)", no_landlock},
   OptionDef{"--allow-tcp-connect", "PORT[-PORT]", 1, G::syscalls, kBoth, 0, "With either of these, TCP connect only to these ports (repeatable)", tcp_ports<&Spec::tcp_connect>},
   OptionDef{"--allow-tcp-bind", "PORT[-PORT]", 1, G::syscalls, kBoth, 0, "With either of these, TCP bind only to these ports (repeatable)", tcp_ports<&Spec::tcp_bind>},
+  OptionDef{"--rlimit", "NAME=SOFT[:HARD]", 1, G::limits, kBoth, 0, "Resource limit for init and COMMAND (repeatable; HARD defaults to SOFT)", rlimit},
+  OptionDef{"--timeout", "DURATION", 1, G::limits, kBoth, kSingle, "SIGTERM to COMMAND after DURATION (30, 30s, 1.5m, 2h), then exit 124", timeout},
+  OptionDef{"--kill-after", "DURATION", 1, G::limits, kBoth, kSingle, "SIGKILL to the whole sandbox this long after --timeout (default 5s)", kill_after},
+  OptionDef{"--time-offset", "CLOCK=SECONDS", 1, G::limits, kBoth, 0, "A time namespace: move monotonic or boottime by SECONDS (repeatable)", time_offset},
+  OptionDef{"--memory", "BYTES", 1, G::limits, kBoth, kSingle, "Memory limit of the whole sandbox (cgroup v2; K M G suffixes)", memory},
+  OptionDef{"--pids", "N", 1, G::limits, kBoth, kSingle, "Process limit of the whole sandbox (cgroup v2)", pids},
+  OptionDef{"--cpus", "FLOAT", 1, G::limits, kBoth, kSingle, "CPU time limit of the whole sandbox, in CPUs (cgroup v2)", cpus},
+  OptionDef{"--subids", "", 0, G::limits, kBoth, 0, "Map 1..N inside to the caller's ranges in /etc/subuid and /etc/subgid", flag<&Spec::subids>},
   OptionDef{"--exec-label", "LABEL", 1, G::process, kBoth, kSingle, "SELinux label for COMMAND (ignored without SELinux)", label<&Spec::exec_label>},
   OptionDef{"--file-label", "LABEL", 1, G::process, kBoth, kSingle, "SELinux label for new files (ignored without SELinux)", label<&Spec::file_label>},
 
@@ -458,6 +500,7 @@ std::string_view group_title(Group g) {
     case Group::filesystem: return "Filesystem";
     case Group::process: return "Process";
     case Group::syscalls: return "Syscall and Landlock policy";
+    case Group::limits: return "Limits and time";
     case Group::status: return "Synchronisation and status";
   }
   return "";

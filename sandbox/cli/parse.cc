@@ -275,7 +275,8 @@ Result<void> validate(const Spec& spec) {
 
 std::string help_text(std::string_view argv0, Personality p) {
   std::string out = "usage: " + std::string(argv0) + " [OPTIONS...] [--] COMMAND [ARGS...]\n";
-  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::syscalls, Group::status}) {
+  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::syscalls, Group::limits,
+                  Group::status}) {
     out += "\n";
     out += group_title(g);
     out += ":\n";

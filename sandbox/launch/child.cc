@@ -11,6 +11,7 @@
 #include <span>
 
 #include "launch/netns.h"
+#include "limits/limits.h"
 #include "launch/signals.h"
 #include "mount/assemble.h"
 #include "security/landlock.h"
@@ -94,6 +95,9 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   // The namespaces clone left out (plan/plan.h), all but the network namespace.
   if (int flags = state.plan->unshare_flags; flags && ::unshare(flags) < 0)
     return fail_errno("Can't create the sandbox's namespaces");
+  // The time namespace holds init and COMMAND, which this process makes; its offsets are
+  // written now, while nothing is in it, through the caller's /proc.
+  TRY(limits::make_time_namespace(spec));
   // Read before anything else runs inside: every process of the sandbox loads them, the plan's
   // own first, so the caller's are evaluated before them.
   state.seccomp_programs = state.plan->builtin_seccomp;
@@ -144,6 +148,8 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
     TRY(security::apply_seccomp(std::span(state.seccomp_programs).first(1)));
     state.seccomp_programs.erase(state.seccomp_programs.begin());
   }
+  // Last, so that nothing of the setup counts against them; init and COMMAND inherit them.
+  TRY(limits::apply_rlimits(spec));
   // The capabilities go in COMMAND's process (child_exec_command) and in init's
   // (child_become_init), each its own way; this process keeps them until it forks COMMAND.
   return {};

@@ -9,9 +9,17 @@
 
 namespace sb::launch {
 
-// Runs spec.command and returns its exit status (128+N when killed by signal N), or the one
-// error that stopped the sandbox from starting it.
+// How a run ended: the exit status `sandbox` gives (COMMAND's, 128+N when killed by signal
+// N, 124 when --timeout expired).
+struct Ended {
+  int status = 0;
+  bool timed_out = false;
+  bool out_of_memory = false;  // the sandbox's cgroup (--memory) killed a process
+};
+
+// Runs spec.command and returns how it ended, or the one error that stopped the sandbox from
+// starting it.
 // `handed`: the descriptors the options name, closed by whichever process uses each last.
-Result<int> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed);
+Result<Ended> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed);
 
 }  // namespace sb::launch

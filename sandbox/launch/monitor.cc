@@ -10,12 +10,15 @@
 #include <optional>
 
 #include "launch/child.h"
+#include "launch/deadline.h"
 #include "launch/denials.h"
 #include "launch/launch.h"
 #include "launch/netns.h"
 #include "launch/process.h"
 #include "launch/signals.h"
 #include "launch/status.h"
+#include "limits/cgroup.h"
+#include "limits/limits.h"
 #include "security/idmap.h"
 #include "sys/syscalls.h"
 
@@ -69,6 +72,7 @@ Result<void> monitor_join_namespaces(const Spec& spec) {
 
 // One id inside maps onto the caller's (security/idmap.h), as the plan has them.
 Result<void> monitor_write_id_maps(pid_t pid, const Plan& plan) {
+  if (!plan.id_maps->newuidmap.empty()) return security::write_id_maps_with_helpers(pid, *plan.id_maps);
   std::string proc = "/proc/" + std::to_string(pid) + "/";
   TRY_ASSIGN(unique_fd dir, sys::open(proc, O_PATH | O_DIRECTORY));
   auto written = security::write_id_maps(dir.get(), *plan.id_maps);
@@ -89,7 +93,7 @@ Result<void> monitor_write_id_maps(pid_t pid, const Plan& plan) {
 // sandbox for its whole life.
 // With --log-denials, the listener COMMAND's process sends is answered here too (denials.h).
 Result<int> monitor_wait(Process& child, Channel& channel, int sigfd, std::optional<Process>& helper,
-                         std::optional<DenialLog>& denials) {
+                         std::optional<DenialLog>& denials, Deadline& deadline) {
   bool channel_open = true;
   std::optional<Error> reported;
   auto report = [&](Error e) {
@@ -116,13 +120,14 @@ Result<int> monitor_wait(Process& child, Channel& channel, int sigfd, std::optio
 
   for (;;) {
     int listener = denials ? denials->listener() : -1;
-    pollfd fds[6] = {{channel_open ? channel.fd() : -1, POLLIN, 0},
+    pollfd fds[7] = {{channel_open ? channel.fd() : -1, POLLIN, 0},
                      {child.pidfd.get(), POLLIN, 0},
                      {sigfd, POLLIN, 0},
                      {helper ? helper->pidfd.get() : -1, POLLIN, 0},
                      {listener, POLLIN, 0},
-                     {denials && denials->has_pending() ? denials->out() : -1, POLLOUT, 0}};
-    if (::poll(fds, 6, -1) < 0) {
+                     {denials && denials->has_pending() ? denials->out() : -1, POLLOUT, 0},
+                     {deadline.fd(), POLLIN, 0}};
+    if (::poll(fds, 7, -1) < 0) {
       if (errno == EINTR) continue;
       child.kill();
       return fail_errno("poll");
@@ -130,6 +135,11 @@ Result<int> monitor_wait(Process& child, Channel& channel, int sigfd, std::optio
     if (fds[0].revents) read_channel();
     if (fds[4].revents & POLLIN) denials->on_notification();
     if (fds[5].revents) denials->on_writable();
+    if (fds[6].revents & POLLIN) {
+      int sig = deadline.on_expiry();
+      if (sig == SIGKILL) child.kill();
+      else if (sig) (void)sys::pidfd_send_signal(child.pidfd.get(), sig);
+    }
     if (fds[2].revents & POLLIN) {
       signalfd_siginfo si;
       if (::read(sigfd, &si, sizeof si) == sizeof si)
@@ -218,8 +228,8 @@ Result<unique_fd> monitor_hold_signals() {
 // Clones the child into the plan's namespaces; the child goes on in child_main and never
 // comes back here.
 Result<Process> monitor_clone_child(const Spec& spec, const Plan& plan, HandedFds& handed, Links& links,
-                                    unique_fd& sigfd) {
-  auto clone = sys::clone3(plan.clone_flags, true);
+                                    unique_fd& sigfd, int cgroup_fd) {
+  auto clone = sys::clone3(plan.clone_flags, true, cgroup_fd);
   if (!clone) {
     int err = clone.error().err;
     // ENOSPC: the user namespace limit is reached, or set to 0 (--disable-userns one level up).
@@ -282,11 +292,13 @@ void monitor_report_exit(const Spec& spec, HandedFds& handed, const Result<int>&
 
 }  // namespace
 
-Result<int> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& handed, std::optional<DenialLog>& denials);
+Result<Ended> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& handed,
+                                std::optional<DenialLog>& denials);
 
 // The monitor's side of a run, in order.
-Result<int> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
+Result<Ended> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
   TRY(monitor_check_fds(spec));
+  TRY(limits::check_rlimits(spec));
   monitor_die_with_parent(spec);
   // Opened as the caller, before anything starts.
   std::optional<DenialLog> denials;
@@ -304,15 +316,24 @@ Result<int> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
 }
 
 // The child's life: clone, start, wait, report.
-Result<int> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& handed, std::optional<DenialLog>& denials) {
+Result<Ended> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& handed,
+                                std::optional<DenialLog>& denials) {
   TRY(monitor_join_namespaces(spec));
   TRY_ASSIGN(unique_fd sigfd, monitor_hold_signals());
   TRY_ASSIGN(Links links, monitor_make_links(plan));
-  TRY_ASSIGN(Process child, monitor_clone_child(spec, plan, handed, links, sigfd));
+  // Made before the child, which starts in it, and removed after it is reaped.
+  std::optional<limits::RunCgroup> cgroup;
+  if (spec.cgroup.any()) {
+    TRY_ASSIGN(limits::RunCgroup made, limits::make_run_cgroup(spec.cgroup, ::getpid()));
+    cgroup.emplace(std::move(made));
+  }
+  TRY_ASSIGN(Process child, monitor_clone_child(spec, plan, handed, links, sigfd, cgroup ? cgroup->fd() : -1));
   Start start = monitor_start_child(spec, plan, handed, child, links, sigfd.get());
+  TRY_ASSIGN(Deadline deadline, Deadline::start(spec));
   Result<int> outcome = !start.ok       ? Result<int>(std::unexpected(start.ok.error()))
                         : start.ended_by ? Result<int>(128 + start.ended_by)
-                                         : monitor_wait(child, links.monitor_end, sigfd.get(), start.helper, denials);
+                                         : monitor_wait(child, links.monitor_end, sigfd.get(), start.helper, denials,
+                                                        deadline);
   if (!start.ok || start.ended_by) {
     child.kill();
     child.wait();
@@ -322,8 +343,14 @@ Result<int> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& han
     start.helper->kill();
     start.helper->wait();
   }
+  // As timeout(1): 124 once the time is up, whatever COMMAND then did.
+  if (outcome && deadline.expired()) outcome = 124;
+  // A process the memory controller killed: the run ends as killed (SIGKILL), and says why.
+  bool oom = outcome && !deadline.expired() && cgroup && cgroup->oom_kills() > 0;
+  if (oom) outcome = 128 + SIGKILL;
   monitor_report_exit(spec, handed, outcome, start, sigfd.get());
-  return outcome;
+  if (!outcome) return std::unexpected(std::move(outcome).error());
+  return Ended{*outcome, deadline.expired(), oom};
 }
 
 }  // namespace sb::launch

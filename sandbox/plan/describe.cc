@@ -4,6 +4,7 @@
 #include <cap-ng.h>
 
 #include <cctype>
+#include <cstdio>
 
 #include "plan/plan.h"
 
@@ -92,6 +93,28 @@ std::string seccomp_line(const Plan& p, const Spec& spec) {
                         : "");
 }
 
+// 5000 -> "5s", 1500 -> "1.5s", 250 -> "0.25s".
+std::string seconds(uint64_t ms) {
+  std::string out = std::to_string(ms / 1000);
+  if (uint64_t frac = ms % 1000) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, ".%03u", static_cast<unsigned>(frac));
+    std::string f = buf;
+    out += f.substr(0, f.find_last_not_of('0') + 1);
+  }
+  return out + "s";
+}
+
+std::string limits_line(const Spec& spec) {
+  std::vector<std::string> parts;
+  for (const auto& r : spec.rlimits) parts.push_back(r.option.substr(std::string_view("--rlimit ").size()));
+  if (spec.timeout_ms)
+    parts.push_back("timeout " + spec.timeout_text + " (SIGTERM), then SIGKILL " + seconds(spec.kill_after_ms) + " later");
+  for (const auto& t : spec.time_offsets)
+    parts.push_back("time namespace: " + t.option.substr(std::string_view("--time-offset ").size()) + "s");
+  return "limits: " + (parts.empty() ? std::string("none") : join(parts, "; "));
+}
+
 }  // namespace
 
 std::string describe(const Plan& p, const Spec& spec) {
@@ -109,7 +132,7 @@ std::string describe(const Plan& p, const Spec& spec) {
   out += capabilities_line(spec) + "\n";
   out += seccomp_line(p, spec) + "\n";
   out += security::describe_landlock(p.landlock, spec, p.host.landlock_abi) + "\n";
-  out += "limits: none\n";
+  out += limits_line(spec) + "\n";
   out += std::string("network: ") + (spec.ns.net ? "none (lo only)" : "the caller's") + "\n";
   std::vector<std::string> argv;
   for (const auto& a : spec.command) argv.push_back(shell_word(a));

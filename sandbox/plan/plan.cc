@@ -77,6 +77,32 @@ struct Describe {
   }
 };
 
+// --subids: uid and gid 0 are the caller's, 1..N the caller's subordinate ranges.
+Result<void> plan_subids(const Spec& spec, const HostFacts& host, Plan& p) {
+  if (!p.id_maps) return fail("--subids: the user namespace is not this sandbox's to map (--userns, --userns-block-fd)", EINVAL);
+  if (spec.uid.value_or(0) != 0 || spec.gid.value_or(0) != 0 || spec.ids_are_callers)
+    return fail("--subids: COMMAND runs as uid and gid 0, which are the caller's; --uid and --gid cannot be combined "
+                "with it", EINVAL);
+  if (!host.subids) return fail("--subids: the caller's subordinate ids were not read", EINVAL);
+  const auto& ids = *host.subids;
+  std::string who = ids.user.empty() ? "uid " + std::to_string(host.uid) : ids.user;
+  if (!ids.uid_count) return fail("--subids: " + who + " has no range in /etc/subuid", ENOENT);
+  if (!ids.gid_count) return fail("--subids: " + who + " has no range in /etc/subgid", ENOENT);
+  if (ids.newuidmap.empty() || ids.newgidmap.empty())
+    return fail(std::string("--subids: ") + (ids.newuidmap.empty() ? "newuidmap" : "newgidmap") +
+                    " is not installed (Debian package uidmap)",
+                ENOENT);
+  auto line = [](uint64_t inside, uint64_t outside, uint64_t count) {
+    return std::to_string(inside) + " " + std::to_string(outside) + " " + std::to_string(count) + "\n";
+  };
+  p.uid = p.gid = 0;
+  p.id_maps->uid_map = line(0, host.uid, 1) + line(1, ids.uid_start, ids.uid_count);
+  p.id_maps->gid_map = line(0, host.gid, 1) + line(1, ids.gid_start, ids.gid_count);
+  p.id_maps->newuidmap = ids.newuidmap;
+  p.id_maps->newgidmap = ids.newgidmap;
+  return {};
+}
+
 }  // namespace
 
 bool climbs_above_root(std::string_view dest) {
@@ -128,6 +154,7 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
   p.gid = spec.gid.value_or(spec.ids_are_callers ? host.gid : 0);
   if (!spec.userns_fd && !spec.userns_block_fd)
     p.id_maps = security::IdMaps{security::id_map_line(p.uid, host.uid), security::id_map_line(p.gid, host.gid)};
+  if (spec.subids) TRY(plan_subids(spec, host, p));
   if (ns.uts) p.hostname = spec.hostname ? spec.hostname : spec.default_hostname;
   if (p.hostname && p.hostname->empty()) p.hostname.reset();
 

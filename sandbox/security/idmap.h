@@ -1,6 +1,8 @@
 // User namespace id maps: one id inside onto one outside, setgroups denied.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 
@@ -13,6 +15,9 @@ std::string id_map_line(uint32_t inside, uint32_t outside);
 
 struct IdMaps {
   std::string uid_map, gid_map;
+  // --subids: written by newuidmap and newgidmap (set-user-ID helpers that check the ranges
+  // against /etc/subuid and /etc/subgid), which take the lines' numbers as arguments.
+  std::string newuidmap = {}, newgidmap = {};
   bool operator==(const IdMaps&) const = default;
 };
 
@@ -20,5 +25,8 @@ struct IdMaps {
 // dropped to get around a negative permission), then gid_map, under `dir` (a /proc/PID
 // directory). The error's context is the name of the file that failed.
 Result<void> write_id_maps(int dir, const IdMaps& maps);
+
+// --subids: runs the helpers for `pid`; a failure names the helper and says what it printed.
+Result<void> write_id_maps_with_helpers(pid_t pid, const IdMaps& maps);
 
 }  // namespace sb::security

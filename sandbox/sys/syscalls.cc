@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstddef>
 #include <cstring>
 #include <linux/close_range.h>
 
@@ -27,9 +28,13 @@ struct CloneArgs {
   uint64_t stack;
   uint64_t stack_size;
   uint64_t tls;
+  uint64_t set_tid;
+  uint64_t set_tid_size;
+  uint64_t cgroup;
 };
 
-constexpr uint64_t kClonePidfd = 0x00001000;  // CLONE_PIDFD
+constexpr uint64_t kClonePidfd = 0x00001000;           // CLONE_PIDFD
+constexpr uint64_t kCloneIntoCgroup = 0x200000000ULL;  // CLONE_INTO_CGROUP (Linux 5.7)
 
 }  // namespace
 
@@ -131,13 +136,20 @@ Result<void> pidfd_send_signal(int pidfd, int sig) {
   return {};
 }
 
-Result<CloneResult> clone3(uint64_t ns_flags, bool want_pidfd) {
+Result<CloneResult> clone3(uint64_t ns_flags, bool want_pidfd, int cgroup_fd) {
   int pidfd = -1;
   CloneArgs args{};
   args.flags = ns_flags | (want_pidfd ? kClonePidfd : 0);
   args.pidfd = reinterpret_cast<uintptr_t>(&pidfd);
   args.exit_signal = SIGCHLD;
-  long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  // The first size without the cgroup field unless it is used, for kernels before 5.7.
+  size_t size = offsetof(CloneArgs, set_tid);
+  if (cgroup_fd >= 0) {
+    args.flags |= kCloneIntoCgroup;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+    size = sizeof args;
+  }
+  long pid = ::syscall(SYS_clone3, &args, size);
   if (pid < 0) return fail_errno("clone3");
   CloneResult r;
   r.pid = static_cast<pid_t>(pid);

@@ -42,7 +42,8 @@ struct CloneResult {
   pid_t pid = -1;
   unique_fd pidfd;
 };
-Result<CloneResult> clone3(uint64_t ns_flags, bool want_pidfd);
+// With cgroup_fd, the child starts in that cgroup (CLONE_INTO_CGROUP).
+Result<CloneResult> clone3(uint64_t ns_flags, bool want_pidfd, int cgroup_fd = -1);
 
 // "/proc/self/fd/N": a path naming an open descriptor, for the calls that only take paths.
 std::string fd_path(int fd);

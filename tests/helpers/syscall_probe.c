@@ -1,7 +1,8 @@
 // Makes one system call through one ABI and prints what came back: "ok N" or the errno's name.
 //   syscall-probe 64|32|x32 NAME [ARG...]    (ARG: a number, or "@TEXT" for a pointer to TEXT)
-//   syscall-probe 64 connect-abstract NAME | tcp-connect PORT | tcp-bind PORT
-// connects to the abstract unix socket @NAME, or to 127.0.0.1:PORT, or binds 127.0.0.1:PORT.
+//   syscall-probe 64 connect-abstract NAME | tcp-connect PORT | tcp-bind PORT | clock CLOCK
+// connects to the abstract unix socket @NAME, or to 127.0.0.1:PORT, or binds 127.0.0.1:PORT,
+// or prints the seconds of CLOCK (monotonic or boottime).
 // With SYSCALL_PROBE_REPEAT=N in the environment it makes the call N times and prints what the
 // first one gave.
 // 32 is the i386 ABI (int $0x80), x32 the x32 one (numbers with bit 30): a syscall policy must
@@ -17,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "syscall_probe.h"
@@ -77,6 +79,12 @@ int main(int argc, char** argv) {
   }
   if (argc == 4 && (!strcmp(argv[2], "connect-abstract") || !strcmp(argv[2], "tcp-connect") || !strcmp(argv[2], "tcp-bind")))
     return network(argv[2], argv[3]);
+  if (argc == 4 && !strcmp(argv[2], "clock")) {
+    struct timespec t;
+    if (clock_gettime(!strcmp(argv[3], "boottime") ? CLOCK_BOOTTIME : CLOCK_MONOTONIC, &t) < 0) return report(-1);
+    printf("%lld\n", (long long)t.tv_sec);
+    return 0;
+  }
   const struct probe_call* table = !strcmp(argv[1], "32") ? probe_table_32 : !strcmp(argv[1], "x32") ? probe_table_x32 : probe_table_64;
   long nr = -1;
   for (const struct probe_call* c = table; c->name; ++c)
