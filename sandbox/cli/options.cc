@@ -5,13 +5,18 @@
 #include <cctype>
 #include <cstdint>
 
-#include "cli/numbers.h"
+#include "sys/numbers.h"
 #include "limits/limits.h"
 #include "security/capabilities.h"
 #include "security/deny.h"
 #include "security/policy.h"
 
 namespace sb::cli {
+
+using sys::parse_c_number;
+using sys::parse_decimal;
+using sys::parse_fd;
+using sys::parse_octal;
 
 namespace {
 

@@ -5,11 +5,16 @@
 #include <climits>
 #include <map>
 
-#include "cli/numbers.h"
+#include "sys/numbers.h"
 #include "cli/options.h"
 #include "sys/io.h"
 
 namespace sb::cli {
+
+using sys::parse_c_number;
+using sys::parse_decimal;
+using sys::parse_fd;
+using sys::parse_octal;
 
 namespace {
 

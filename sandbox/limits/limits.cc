@@ -11,7 +11,7 @@
 #include <cmath>
 #include <fcntl.h>
 
-#include "cli/numbers.h"
+#include "sys/numbers.h"
 #include "sys/fd.h"
 
 namespace sb::limits {
@@ -47,7 +47,7 @@ std::optional<uint64_t> limit_value(std::string_view v, bool bytes) {
     }
     if (scale != 1) v.remove_suffix(1);
   }
-  auto n = cli::parse_decimal(v, (RLIM_INFINITY - 1) / scale);
+  auto n = sys::parse_decimal(v, (RLIM_INFINITY - 1) / scale);
   if (!n) return std::nullopt;
   return *n * scale;
 }
@@ -103,10 +103,10 @@ Result<uint64_t> parse_duration(std::string_view option, std::string_view text) 
   }
   // Digits, with at most one point among them.
   size_t dot = v.find('.');
-  auto whole = cli::parse_decimal(v.substr(0, dot), 1u << 30);
+  auto whole = sys::parse_decimal(v.substr(0, dot), 1u << 30);
   std::optional<uint64_t> frac = uint64_t{0};
   std::string_view frac_text = dot == std::string_view::npos ? "" : v.substr(dot + 1);
-  if (dot != std::string_view::npos) frac = frac_text.size() <= 9 ? cli::parse_decimal(frac_text, 999999999) : std::nullopt;
+  if (dot != std::string_view::npos) frac = frac_text.size() <= 9 ? sys::parse_decimal(frac_text, 999999999) : std::nullopt;
   if (v.empty() || !whole || !frac || (dot != std::string_view::npos && frac_text.empty()))
     return fail(what + ": takes a duration such as 30, 30s, 1.5m, 2h or 1d", EINVAL);
   double ms = (static_cast<double>(*whole) + static_cast<double>(*frac) / std::pow(10.0, static_cast<double>(frac_text.size()))) * scale;
@@ -128,7 +128,7 @@ Result<TimeOffset> parse_time_offset(std::string_view text) {
   bool negative = n.starts_with('-');
   if (negative) n.remove_prefix(1);
   // The kernel keeps offsets within about 146 years either way (KTIME_SEC_MAX / 2).
-  auto v = cli::parse_decimal(n, uint64_t{1} << 32);
+  auto v = sys::parse_decimal(n, uint64_t{1} << 32);
   if (!v) return fail(what + ": takes a whole number of seconds, which may be negative", EINVAL);
   t.seconds = negative ? -static_cast<int64_t>(*v) : static_cast<int64_t>(*v);
   return t;
@@ -142,7 +142,7 @@ Result<void> parse_cgroup_limit(std::string_view option, std::string_view text, 
     limits.memory = *v;
     limits.memory_text = std::string(text);
   } else if (option == "--pids") {
-    auto v = cli::parse_decimal(text, uint64_t{1} << 32);
+    auto v = sys::parse_decimal(text, uint64_t{1} << 32);
     if (!v || *v == 0) return fail(what + ": takes a number of processes, more than 0", EINVAL);
     limits.pids = *v;
   } else {

@@ -1,8 +1,8 @@
-#include "cli/numbers.h"
+#include "sys/numbers.h"
 
 #include <gtest/gtest.h>
 
-namespace sb::cli {
+namespace sb::sys {
 namespace {
 
 TEST(Numbers, Decimal) {
@@ -33,4 +33,4 @@ TEST(Numbers, Fd) {
 }
 
 }  // namespace
-}  // namespace sb::cli
+}  // namespace sb::sys

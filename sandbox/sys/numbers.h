@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-namespace sb::cli {
+namespace sb::sys {
 
 std::optional<uint64_t> parse_decimal(std::string_view s, uint64_t max);
 std::optional<uint64_t> parse_octal(std::string_view s, uint64_t max);
@@ -15,4 +15,4 @@ std::optional<uint64_t> parse_c_number(std::string_view s, uint64_t max);
 // A descriptor number: 0 .. INT_MAX.
 std::optional<int> parse_fd(std::string_view s);
 
-}  // namespace sb::cli
+}  // namespace sb::sys

@@ -1,9 +1,9 @@
-#include "cli/numbers.h"
+#include "sys/numbers.h"
 
 #include <climits>
 #include <string>
 
-namespace sb::cli {
+namespace sb::sys {
 
 namespace {
 
@@ -53,4 +53,4 @@ std::optional<int> parse_fd(std::string_view s) {
   return static_cast<int>(*v);
 }
 
-}  // namespace sb::cli
+}  // namespace sb::sys
