@@ -8,6 +8,7 @@
 #include <deque>
 #include <vector>
 
+#include "sys/paths.h"
 #include "sys/syscalls.h"
 
 namespace sb::mount {
@@ -19,18 +20,6 @@ constexpr uint64_t kInRoot = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 // How many symlinks one resolution may follow, as the kernel allows (MAXSYMLINKS).
 constexpr int kMaxLinks = 40;
 
-std::vector<std::string_view> components(std::string_view rel) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start <= rel.size()) {
-    size_t end = rel.find('/', start);
-    if (end == std::string_view::npos) end = rel.size();
-    if (end > start) out.push_back(rel.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 // What openat2(RESOLVE_IN_ROOT) does, done here. Every component is opened with O_NOFOLLOW
 // relative to the directory before it; a symlink's text is spliced into what is left (from the
 // root when absolute); ".." returns to the directory walked through before, never above the
@@ -41,7 +30,7 @@ Result<unique_fd> walk(int rootfd, const std::string& rel, bool directory) {
   dirs.emplace_back(::openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!dirs.back()) return fail_errno(rel);
   std::deque<std::string> left;
-  for (auto c : components(rel)) left.emplace_back(c);
+  for (auto c : sys::path_components(rel)) left.emplace_back(c);
   int links = 0;
   while (!left.empty()) {
     std::string c = std::move(left.front());
@@ -62,7 +51,7 @@ Result<unique_fd> walk(int rootfd, const std::string& rel, bool directory) {
       if (n < 0) return fail_errno(rel);
       target.resize(static_cast<size_t>(n));
       if (target.starts_with('/')) dirs.resize(1);
-      auto parts = components(target);
+      auto parts = sys::path_components(target);
       left.insert(left.begin(), parts.begin(), parts.end());
       continue;
     }
@@ -82,7 +71,7 @@ Result<unique_fd> open_in_root(RootDir root, const std::string& rel, bool direct
 
 std::string relative_dest(std::string_view dest) {
   std::string out;
-  for (auto c : components(dest)) {
+  for (auto c : sys::path_components(dest)) {
     if (c == ".") continue;
     if (!out.empty()) out += '/';
     out += c;
@@ -106,7 +95,7 @@ namespace {
 // destination: "Can't mkdir parents for DEST" or "Can't mkdir DEST".
 Result<unique_fd> make_dirs_for(RootDir root, const std::string& rel, mode_t mode, mode_t parent_mode,
                                 const std::string& of) {
-  auto parts = components(rel);
+  auto parts = sys::path_components(rel);
   auto cur = open_in_root(root, "", true);
   if (!cur) return std::unexpected(std::move(cur).error());
   std::string prefix;

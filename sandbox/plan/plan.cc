@@ -8,6 +8,7 @@
 #include "security/compile.h"
 #include "security/default_profile.h"
 #include "security/seccomp.h"
+#include "sys/paths.h"
 
 namespace sb {
 
@@ -107,13 +108,8 @@ Result<void> plan_subids(const Spec& spec, const HostFacts& host, Plan& p) {
 
 bool climbs_above_root(std::string_view dest) {
   int depth = 0;
-  size_t start = 0;
-  while (start <= dest.size()) {
-    size_t end = dest.find('/', start);
-    if (end == std::string_view::npos) end = dest.size();
-    std::string_view c = dest.substr(start, end - start);
-    start = end + 1;
-    if (c.empty() || c == ".") continue;
+  for (std::string_view c : sys::path_components(dest)) {
+    if (c == ".") continue;
     depth += c == ".." ? -1 : 1;
     if (depth < 0) return true;
   }

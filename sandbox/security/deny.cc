@@ -1,5 +1,7 @@
 #include "security/deny.h"
 
+#include "sys/paths.h"
+
 namespace sb::security {
 
 std::string joined_parts(const std::vector<std::string>& parts) {
@@ -36,13 +38,8 @@ Result<std::vector<std::string>> split_deny_pattern(std::string_view pattern) {
   std::string what = "--deny " + std::string(pattern);
   if (!pattern.starts_with('/')) return fail(what + ": takes a path inside the sandbox, starting with /", EINVAL);
   std::vector<std::string> parts;
-  size_t at = 0;
-  while (at <= pattern.size()) {
-    size_t end = pattern.find('/', at);
-    if (end == std::string_view::npos) end = pattern.size();
-    std::string_view c = pattern.substr(at, end - at);
-    at = end + 1;
-    if (c.empty() || c == ".") continue;
+  for (std::string_view c : sys::path_components(pattern)) {
+    if (c == ".") continue;
     if (c == "..") return fail(what + ": '..' is not allowed in it", EINVAL);
     if (c != "**" && c.find("**") != std::string_view::npos)
       return fail(what + ": '**' must be a whole component, as in /a/**/b", EINVAL);

@@ -9,6 +9,7 @@
 #include <climits>
 
 #include "sys/fd.h"
+#include "sys/paths.h"
 
 namespace sb::security {
 
@@ -17,13 +18,8 @@ namespace {
 // "/a//b/./c/.." -> "/a/b"; ".." stops at the root, as resolution inside the new root does.
 std::string normalized(std::string_view dest) {
   std::vector<std::string_view> parts;
-  size_t at = 0;
-  while (at <= dest.size()) {
-    size_t end = dest.find('/', at);
-    if (end == std::string_view::npos) end = dest.size();
-    std::string_view c = dest.substr(at, end - at);
-    at = end + 1;
-    if (c.empty() || c == ".") continue;
+  for (std::string_view c : sys::path_components(dest)) {
+    if (c == ".") continue;
     if (c == "..") {
       if (!parts.empty()) parts.pop_back();
       continue;
@@ -251,14 +247,7 @@ std::string deepest_existing_dir(const std::string& path) {
   // Components still to walk, last first; a symlink met on the way puts its target's in front.
   std::vector<std::string> todo;
   auto push_parts = [&](std::string_view p) {
-    std::vector<std::string> parts;
-    size_t at = 0;
-    while (at <= p.size()) {
-      size_t end = p.find('/', at);
-      if (end == std::string_view::npos) end = p.size();
-      if (end > at) parts.emplace_back(p.substr(at, end - at));
-      at = end + 1;
-    }
+    auto parts = sys::path_components(p);
     todo.insert(todo.end(), parts.rbegin(), parts.rend());
   };
   push_parts(path);
