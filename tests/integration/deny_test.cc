@@ -207,11 +207,7 @@ TEST_F(DenyRefusal, BadPatternsAndLimits) {
   std::string deep = d / "deep";
   for (int i = 0; i < 34; ++i) deep += "/d";
   std::filesystem::create_directories(deep);
-  struct Case {
-    std::vector<std::string> options;
-    std::string line;
-  };
-  const Case cases[] = {
+  const Refusal cases[] = {
       {{"--deny", "w/x"}, "--deny w/x: takes a path inside the sandbox, starting with /: Invalid argument"},
       {{"--deny", "/w/../etc"}, "--deny /w/../etc: '..' is not allowed in it: Invalid argument"},
       {{"--deny", "/w/a**"}, "--deny /w/a**: '**' must be a whole component, as in /a/**/b: Invalid argument"},

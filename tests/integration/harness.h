@@ -145,6 +145,11 @@ int abstract_listener(const std::string& name);
 // A busybox sandbox with `options` and a COMMAND that would say "ran": refused at setup with
 // exactly `line` (after "sandbox: "), exit 125, nothing run, no process left.
 void expect_setup_refusal(const std::vector<std::string>& options, const std::string& line);
+// One such command line's options and the line they must be refused with, for tables of them.
+struct Refusal {
+  std::vector<std::string> options;
+  std::string line;
+};
 // The probe's one line of output (its error output if it printed none); the run must succeed.
 std::string syscall_probe(const std::vector<std::string>& options, const std::vector<std::string>& call);
 

@@ -95,11 +95,7 @@ TEST_F(Landlock, TcpOnlyToTheListedPorts) {
 }
 
 TEST_F(Landlock, BadPortsAndNoLandlockAreRefused) {
-  struct Case {
-    std::vector<std::string> options;
-    std::string line;
-  };
-  const Case cases[] = {
+  const Refusal cases[] = {
       {{"--allow-tcp-connect", "70000"}, "--allow-tcp-connect 70000: takes a port, or a range FIRST-LAST, from 0 to 65535: Invalid argument"},
       {{"--allow-tcp-bind", "90-80"}, "--allow-tcp-bind 90-80: the range ends before it starts: Invalid argument"},
       {{"--allow-tcp-bind", "8o"}, "--allow-tcp-bind 8o: takes a port, or a range FIRST-LAST, from 0 to 65535: Invalid argument"},

@@ -188,11 +188,7 @@ TEST_F(Limits, SubidsGiveSeveralIdsInside) {
 }
 
 TEST_F(Limits, BadValuesAreOneLine) {
-  struct Case {
-    std::vector<std::string> options;
-    std::string line;
-  };
-  const Case cases[] = {
+  const Refusal cases[] = {
       {{"--rlimit", "nofile"}, "--rlimit nofile: takes NAME=SOFT[:HARD]: Invalid argument"},
       {{"--rlimit", "files=10"},
        "--rlimit files=10: unknown resource 'files' (as core cpu data fsize locks memlock msgqueue nice nofile nproc "
