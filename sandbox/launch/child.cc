@@ -148,8 +148,6 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
     TRY(security::apply_seccomp(std::span(state.seccomp_programs).first(1)));
     state.seccomp_programs.erase(state.seccomp_programs.begin());
   }
-  // Last, so that nothing of the setup counts against them; init and COMMAND inherit them.
-  TRY(limits::apply_rlimits(spec));
   // The capabilities go in COMMAND's process (child_exec_command) and in init's
   // (child_become_init), each its own way; this process keeps them until it forks COMMAND.
   return {};

@@ -51,8 +51,9 @@ Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel
 // Turns this process into the sandbox-init program (sandbox/init/sandbox-init.c): non-dumpable
 // from its first instruction, no capabilities, `programs` loaded, nothing held but `keep`,
 // passing signals on to `target` and exiting with its status. `ready` is closed once it is so.
+// The --rlimit limits are set just before the exec.
 [[noreturn]] void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep,
-                                    unique_fd ready);
+                                    unique_fd ready, const std::vector<RlimitOp>& rlimits);
 
 // pid 1: starts COMMAND, forwards signals to it, reaps orphans, exits with COMMAND's status.
 [[noreturn]] void child_run_init(const Spec& spec, Channel& channel, const ChildState& state);

@@ -11,6 +11,7 @@
 #include "launch/child.h"
 #include "launch/denials.h"
 #include "launch/missing.h"
+#include "limits/limits.h"
 #include "security/privileges.h"
 #include "security/compile.h"
 #include "security/seccomp.h"
@@ -81,6 +82,13 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
     (void)child_wait_on(init_ready, "init");
     ::close(init_ready);
   }
+  std::vector<char*> argv;
+  argv.reserve(spec.command.size() + 1);
+  for (const auto& a : spec.command) argv.push_back(const_cast<char*>(a.c_str()));
+  if (spec.argv0) argv[0] = const_cast<char*>(spec.argv0->c_str());
+  argv.push_back(nullptr);
+  // The resource limits, now that nothing but the seccomp programs and the exec is left.
+  if (auto r = limits::apply_rlimits(spec.rlimits); !r) return r.error();
   // Seccomp last: the filter may forbid what the steps above need. With --log-denials the
   // profile's program (the first) asks the monitor's listener instead of failing calls itself.
   std::span<const std::string> programs = state.seccomp_programs;
@@ -91,11 +99,6 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
   }
   if (auto r = security::apply_seccomp(programs, spec.wording == Wording::bwrap); !r) return r.error();
 
-  std::vector<char*> argv;
-  argv.reserve(spec.command.size() + 1);
-  for (const auto& a : spec.command) argv.push_back(const_cast<char*>(a.c_str()));
-  if (spec.argv0) argv[0] = const_cast<char*>(spec.argv0->c_str());
-  argv.push_back(nullptr);
   ::execvp(spec.command[0].c_str(), argv.data());
   int err = errno;
   Failure kind = (err == ENOENT || err == ENOTDIR) ? Failure::not_found : Failure::not_executable;

@@ -15,6 +15,7 @@
 #include "launch/child.h"
 #include "launch/init_image.h"
 #include "launch/signals.h"
+#include "limits/limits.h"
 #include "security/privileges.h"
 #include "security/seccomp.h"
 #include "sys/syscalls.h"
@@ -128,7 +129,8 @@ std::string hex_programs(const std::vector<std::string>& programs) {
 
 }  // namespace
 
-void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep, unique_fd ready) {
+void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep, unique_fd ready,
+                       const std::vector<RlimitOp>& rlimits) {
   // Nothing but what it holds for the sandbox's life (locks, --sync-fd); not even the
   // terminal, which COMMAND could otherwise steer it to inject into.
   for (int fd = 0; fd < 3; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -143,13 +145,17 @@ void child_become_init(pid_t target, const std::vector<std::string>& programs, s
     char name[] = "sandbox-init";
     char* argv[] = {name, nullptr};
     char* envp[] = {target_var.data(), ready_var.data(), seccomp_var.data(), nullptr};
+    if (!limits::apply_rlimits(rlimits)) {
+      ::kill(target, SIGKILL);
+      ::_exit(125);
+    }
     ::syscall(SYS_execveat, image.get(), "", argv, envp, AT_EMPTY_PATH);
   }
   // No sandbox-init (a kernel that refuses to execute memory files, say): the same
   // confinement in this process. Entering the sandbox's namespaces through /proc/1/ns then
   // needs CAP_SYS_PTRACE outside.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (!security::drop_capabilities(0)) {
+  if (!security::drop_capabilities(0) || !limits::apply_rlimits(rlimits)) {
     ::kill(target, SIGKILL);
     ::_exit(125);
   }
@@ -170,7 +176,7 @@ Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel
     return {};
   }
   channel.close();
-  child_become_init(inner, state.seccomp_programs, {}, unique_fd());
+  child_become_init(inner, state.seccomp_programs, {}, unique_fd(), spec.rlimits);
 }
 
 void child_run_init(const Spec& spec, Channel& channel, const ChildState& state) {
@@ -185,7 +191,7 @@ void child_run_init(const Spec& spec, Channel& channel, const ChildState& state)
   std::vector<int> keep;
   for (const auto& fd : state.locks) keep.push_back(fd.get());
   if (spec.sync_fd) keep.push_back(*spec.sync_fd);
-  child_become_init(*command, state.seccomp_programs, std::move(keep), std::move(ready));
+  child_become_init(*command, state.seccomp_programs, std::move(keep), std::move(ready), spec.rlimits);
 }
 
 }  // namespace sb::launch

@@ -172,8 +172,8 @@ Result<void> check_rlimits(const Spec& spec) {
   return {};
 }
 
-Result<void> apply_rlimits(const Spec& spec) {
-  for (const auto& op : spec.rlimits) {
+Result<void> apply_rlimits(const std::vector<RlimitOp>& rlimits) {
+  for (const auto& op : rlimits) {
     rlimit r{op.soft, op.hard};
     if (::setrlimit(op.resource, &r) < 0) return fail_errno("Can't set " + op.option);
   }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "spec.h"
 #include "sys/error.h"
@@ -36,8 +37,9 @@ Result<void> parse_cgroup_limit(std::string_view option, std::string_view text, 
 // set without privilege.
 Result<void> check_rlimits(const Spec& spec);
 
-// In the sandbox's setup process, just before init and COMMAND part: they inherit them.
-Result<void> apply_rlimits(const Spec& spec);
+// In init's and COMMAND's processes, each just before its exec: nothing of the setup runs
+// under them (a sanitizer build's setup code could not, under a small address-space limit).
+Result<void> apply_rlimits(const std::vector<RlimitOp>& rlimits);
 
 // The time namespace: made for this process's children, with the offsets written while
 // nothing is in it yet. Needs CAP_SYS_TIME in its user namespace, and /proc of the caller.
