@@ -7,25 +7,19 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <string_view>
 #include <tuple>
+
+#include "sys/io.h"
 
 namespace sb {
 
 namespace {
 
-std::string read_text(const char* path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // The name /etc/passwd gives the uid (the files of subordinate ids use names), or "".
 std::string user_name(uid_t uid) {
-  std::istringstream in(read_text("/etc/passwd"));
+  std::istringstream in(sys::read_file_or_empty("/etc/passwd"));
   for (std::string line; std::getline(in, line);) {
     auto a = line.find(':'), b = line.find(':', a + 1), c = line.find(':', b + 1);
     if (c == std::string::npos) continue;
@@ -91,8 +85,8 @@ Result<HostFacts> gather_host_facts(int argc, char** argv, bool subids) {
   if (subids) {
     HostFacts::SubIds ids;
     ids.user = user_name(host.uid);
-    std::tie(ids.uid_start, ids.uid_count) = subid_range(read_text("/etc/subuid"), ids.user, host.uid);
-    std::tie(ids.gid_start, ids.gid_count) = subid_range(read_text("/etc/subgid"), ids.user, host.uid);
+    std::tie(ids.uid_start, ids.uid_count) = subid_range(sys::read_file_or_empty("/etc/subuid"), ids.user, host.uid);
+    std::tie(ids.gid_start, ids.gid_count) = subid_range(sys::read_file_or_empty("/etc/subgid"), ids.user, host.uid);
     ids.newuidmap = in_path("newuidmap");
     ids.newgidmap = in_path("newgidmap");
     host.subids = std::move(ids);

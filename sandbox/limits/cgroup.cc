@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
+#include "sys/io.h"
 #include "sys/syscalls.h"
 
 namespace sb::limits {
@@ -18,13 +18,6 @@ namespace {
 
 constexpr const char* kHint =
     "run it in a cgroup delegated to you, for example: systemd-run --user --scope -p Delegate=yes sandbox ...";
-
-std::string read_small(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 bool has_word(const std::string& text, const std::string& word) {
   std::istringstream in(text);
@@ -97,8 +90,8 @@ Result<RunCgroup> RunCgroup::make(const std::string& parent, const CgroupLimits&
   if (parent.empty()) return std::unexpected(refusal(option, "this system has no cgroup v2 for this process", ENOTSUP));
   if (::access(parent.c_str(), W_OK) < 0)
     return std::unexpected(refusal(option, "the caller's cgroup " + parent + " is not delegated to the caller", errno));
-  std::string enabled = read_small(parent + "/cgroup.subtree_control");
-  std::string available = read_small(parent + "/cgroup.controllers");
+  std::string enabled = sys::read_file_or_empty(parent + "/cgroup.subtree_control");
+  std::string available = sys::read_file_or_empty(parent + "/cgroup.controllers");
   for (const auto& c : controllers_for(limits)) {
     if (has_word(enabled, c)) continue;
     std::string why = has_word(available, c) ? "the " + c + " controller is not enabled for the children of " + parent
@@ -139,12 +132,12 @@ Result<RunCgroup> RunCgroup::make(const std::string& parent, const CgroupLimits&
 }
 
 Result<RunCgroup> make_run_cgroup(const CgroupLimits& limits, pid_t monitor) {
-  return RunCgroup::make(cgroup_dir_of(read_small("/proc/self/cgroup"), read_small("/proc/self/mountinfo")), limits,
+  return RunCgroup::make(cgroup_dir_of(sys::read_file_or_empty("/proc/self/cgroup"), sys::read_file_or_empty("/proc/self/mountinfo")), limits,
                          monitor);
 }
 
 uint64_t RunCgroup::oom_kills() const {
-  std::istringstream in(read_small(path_ + "/memory.events"));
+  std::istringstream in(sys::read_file_or_empty(path_ + "/memory.events"));
   for (std::string key; in >> key;) {
     uint64_t n = 0;
     in >> n;

@@ -158,13 +158,7 @@ struct Placer {
 
 Node& node_at(Node& root, const std::string& path) {
   Node* n = &root;
-  size_t at = 1;
-  while (at < path.size()) {
-    size_t end = path.find('/', at);
-    if (end == std::string::npos) end = path.size();
-    n = &n->kids[path.substr(at, end - at)];
-    at = end + 1;
-  }
+  for (std::string_view c : sys::path_components(path)) n = &n->kids[std::string(c)];
   return *n;
 }
 

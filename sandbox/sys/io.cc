@@ -1,6 +1,9 @@
 #include "sys/io.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <utility>
 
 namespace sb::sys {
 
@@ -15,6 +18,14 @@ Result<std::string> read_to_end(int fd, size_t limit) {
     data.append(buf, static_cast<size_t>(n));
     if (data.size() > limit) return fail("", E2BIG);
   }
+}
+
+std::string read_file_or_empty(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  auto text = read_to_end(fd);
+  ::close(fd);
+  return text ? std::move(*text) : std::string();
 }
 
 }  // namespace sb::sys

@@ -13,4 +13,8 @@ namespace sb::sys {
 // The error has no context: the caller names what was read.
 Result<std::string> read_to_end(int fd, size_t limit = SIZE_MAX);
 
+// The whole of the file at path, or "" when it cannot be opened or read (for files whose
+// absence means "nothing there": /etc/subuid, a cgroup's control files, /proc/self/cgroup).
+std::string read_file_or_empty(const std::string& path);
+
 }  // namespace sb::sys
