@@ -10,6 +10,7 @@
 
 #include "cli/parse.h"
 #include "host.h"
+#include "launch/join.h"
 #include "launch/launch.h"
 #include "plan/plan.h"
 #include "security/profile_json.h"
@@ -53,6 +54,12 @@ int main(int argc, char** argv) {
       else
         std::printf("sandbox %s\n", SANDBOX_VERSION);
       return 0;
+    case sb::Action::list:
+    case sb::Action::join: {
+      auto done = spec.action == sb::Action::list ? sb::launch::run_list() : sb::launch::run_join(spec);
+      if (!done) return report(done.error());
+      return *done;
+    }
     case sb::Action::run: break;
   }
   if (auto v = sb::cli::validate(spec); !v) {

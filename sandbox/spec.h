@@ -103,13 +103,23 @@ struct Namespaces {
   bool operator==(const Namespaces&) const = default;
 };
 
-enum class Action : unsigned char { run, help, version };
+// run: a sandbox; list and join: the caller's running sandboxes (launch/registry.h).
+enum class Action : unsigned char { run, help, version, list, join };
 
 // --allow-tcp-connect / --allow-tcp-bind: PORT or FIRST-LAST, and the option as written.
 struct PortRange {
   uint16_t first = 0, last = 0;
   std::string option;  // "--allow-tcp-connect 8000-8080"
   bool operator==(const PortRange&) const = default;
+};
+
+// --publish [ADDR:]HOSTPORT:PORT[/tcp|/udp] (net/pasta.h).
+struct Publish {
+  std::string address;  // where pasta listens on the host; empty: every address
+  uint16_t host_port = 0, port = 0;
+  bool udp = false;
+  std::string text;  // as written, for messages
+  bool operator==(const Publish&) const = default;
 };
 
 // Where an item of the Spec came from, for the messages and the plan that name it: the option
@@ -241,6 +251,16 @@ struct Spec {
   std::vector<TimeOffset> time_offsets;      // one per clock
   CgroupLimits cgroup;
   bool subids = false;  // --subids: 1..N inside are the caller's subordinate ids
+
+  // Network (net/): pasta gives the sandbox's own network namespace outbound access; --netns
+  // joins an existing one instead of making one (then ns.net is false).
+  bool pasta = false;                      // --network pasta
+  std::vector<Publish> publish;            // --publish, in order
+  std::optional<std::string> netns_path;   // --netns PATH
+
+  // The registry of running sandboxes (launch/registry.h)
+  std::optional<std::string> name;  // --name NAME
+  std::string join_target;          // --join NAME|PID
 
   // Existing namespaces and nested user namespaces
   std::optional<int> userns_fd, userns2_fd, pidns_fd;

@@ -7,6 +7,7 @@
 
 #include "sys/numbers.h"
 #include "limits/limits.h"
+#include "net/publish.h"
 #include "security/capabilities.h"
 #include "security/deny.h"
 #include "security/policy.h"
@@ -321,6 +322,49 @@ Result<void> memory(ParseState& st, Values v) { return cgroup_limit(st, "--memor
 Result<void> pids(ParseState& st, Values v) { return cgroup_limit(st, "--pids", v); }
 Result<void> cpus(ParseState& st, Values v) { return cgroup_limit(st, "--cpus", v); }
 
+Result<void> network(ParseState& st, Values v) {
+  if (v[0] != "none" && v[0] != "host" && v[0] != "pasta")
+    return fail("--network: '" + v[0] + "' is not none, host or pasta", EINVAL);
+  st.spec.ns.net = v[0] != "host";
+  st.spec.pasta = v[0] == "pasta";
+  return {};
+}
+
+Result<void> publish(ParseState& st, Values v) {
+  TRY_ASSIGN(Publish p, net::parse_publish(v[0]));
+  st.spec.publish.push_back(std::move(p));
+  return {};
+}
+
+Result<void> netns(ParseState& st, Values v) {
+  if (v[0].empty()) return fail("--netns: takes the path of a network namespace", EINVAL);
+  st.spec.netns_path = v[0];
+  st.spec.ns.net = false;  // joined, not made
+  return {};
+}
+
+// A name is a file name in the caller's registry: no slash, no leading dot, printable.
+Result<void> name(ParseState& st, Values v) {
+  const std::string& n = v[0];
+  bool ok = !n.empty() && n.size() <= 64 && n[0] != '.' && n[0] != '-';
+  for (char c : n) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-');
+  if (!ok) return fail("--name: '" + n + "' is not a name (1 to 64 of A-Z a-z 0-9 . _ -, not starting with . or -)", EINVAL);
+  st.spec.name = n;
+  return {};
+}
+
+Result<void> list(ParseState& st, Values) {
+  st.spec.action = Action::list;
+  return {};
+}
+
+Result<void> join(ParseState& st, Values v) {
+  if (v[0].empty()) return fail("--join: takes a NAME or a PID", EINVAL);
+  st.spec.action = Action::join;
+  st.spec.join_target = v[0];
+  return {};
+}
+
 Result<void> no_landlock(ParseState& st, Values) {
   st.spec.landlock_off = true;
   return {};
@@ -399,6 +443,12 @@ const std::array kOptions = {
   OptionDef{"--dry-run", "", 0, G::general, kBoth, 0, "Print what would be done, in order, and exit without doing it", flag<&Spec::dry_run>},
 
   OptionDef{"--share-net", "", 0, G::namespaces, kBoth, 0, "Keep the caller's network namespace", share<&Namespaces::net>},
+  OptionDef{"--network", "MODE", 1, G::network, kBoth, kSingle, "none (lo only, the default), host (the caller's) or pasta (outbound access)", network},
+  OptionDef{"--publish", "[ADDR:]HOSTPORT:PORT[/tcp|/udp]", 1, G::network, kBoth, 0, "With --network pasta: HOSTPORT on the host reaches PORT inside (repeatable)", publish},
+  OptionDef{"--netns", "PATH", 1, G::network, kBoth, kSingle, "Join the network namespace PATH (e.g. /proc/PID/ns/net) instead of making one", netns},
+  OptionDef{"--name", "NAME", 1, G::network, kBoth, kSingle, "Register the running sandbox as NAME, for --list and --join", name},
+  OptionDef{"--list", "", 0, G::network, kBoth, 0, "List the caller's running sandboxes: NAME PID UPTIME COMMAND", list},
+  OptionDef{"--join", "NAME|PID", 1, G::network, kBoth, kSingle, "Run COMMAND (default $SHELL) inside that running sandbox, confined as it is", join},
   OptionDef{"--share-pid", "", 0, G::namespaces, kNative, 0, "Keep the caller's pid namespace", share<&Namespaces::pid>},
   OptionDef{"--share-ipc", "", 0, G::namespaces, kNative, 0, "Keep the caller's ipc namespace", share<&Namespaces::ipc>},
   OptionDef{"--share-uts", "", 0, G::namespaces, kNative, 0, "Keep the caller's uts namespace (hostname)", share<&Namespaces::uts>},
@@ -506,6 +556,7 @@ std::string_view group_title(Group g) {
     case Group::process: return "Process";
     case Group::syscalls: return "Syscall and Landlock policy";
     case Group::limits: return "Limits and time";
+    case Group::network: return "Network and joining";
     case Group::status: return "Synchronisation and status";
   }
   return "";

@@ -13,7 +13,7 @@
 
 namespace sb::cli {
 
-enum class Group : unsigned char { general, namespaces, filesystem, process, syscalls, limits, status };
+enum class Group : unsigned char { general, namespaces, filesystem, process, syscalls, network, limits, status };
 
 enum : unsigned { kNative = 1u << 0, kBwrap = 1u << 1, kBoth = kNative | kBwrap };
 

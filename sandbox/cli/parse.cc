@@ -156,6 +156,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
   std::map<std::string_view, unsigned> ordinals;  // how many of each mount option so far
   size_t from_files = 0;     // arguments the --args streams brought, capped at kMaxArgs
   size_t file_args_end = 0;  // args[..end) past the current --args position came from a file
+  std::string first_other;  // the first option that is not --list, --join or --level-prefix
   size_t i = 0;
   while (i < args.size()) {
     const std::string& arg = args[i];
@@ -203,12 +204,15 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       file_args_end = i + more.size();
       continue;
     }
+    if (first_other.empty() && opt->name != "--list" && opt->name != "--join" && opt->name != "--level-prefix")
+      first_other = opt->name;
     const size_t mounts_before = out.spec.mounts.size();
     TRY(opt->handler(st, std::span<const std::string>(args).subspan(i + 1, static_cast<size_t>(opt->arity))));
     if (out.spec.mounts.size() > mounts_before)
       out.spec.mount_origins.push_back(Origin{std::string(opt->name), ++ordinals[opt->name]});
     i += 1 + static_cast<size_t>(opt->arity);
-    if (out.spec.action != Action::run) return out;  // --help / --version end parsing
+    // --help / --version end parsing
+    if (out.spec.action == Action::help || out.spec.action == Action::version) return out;
   }
   // bubblewrap forgets a --perms or --size that COMMAND follows; an --overlay-src it refuses.
   if (bwrap) {
@@ -217,6 +221,11 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
   }
   TRY(check_pending(st, nullptr));
   out.spec.command.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  // --list and --join act on a running sandbox, whose confinement is its own.
+  const bool listing = out.spec.action == Action::list, joining = out.spec.action == Action::join;
+  if ((listing || joining) && !first_other.empty())
+    return fail(std::string(listing ? "--list" : "--join") + " takes no other option: " + first_other, EINVAL);
+  if (listing && !out.spec.command.empty()) return fail("--list takes no COMMAND", EINVAL);
   return out;
 }
 
@@ -275,13 +284,22 @@ Result<void> validate(const Spec& spec) {
     return fail("--userns2 cannot be combined with --disable-userns");
   if (spec.disable_userns && spec.userns_fd)
     return fail("--disable-userns cannot be combined with --userns");
+  if (spec.pasta && !spec.ns.net) return fail("--network pasta needs the sandbox's own network namespace: drop --share-net");
+  if (!spec.publish.empty() && !spec.pasta)
+    return fail("--publish " + spec.publish.front().text + ": needs --network pasta");
+  if (spec.netns_path && spec.ns.net && !spec.pasta)
+    return fail("--netns cannot be combined with a network namespace of the sandbox's own (--network none, --unshare-net)");
+  if (spec.netns_path && (spec.pasta || spec.userns_fd))
+    return fail(std::string("--netns cannot be combined with ") + (spec.pasta ? "--network pasta" : "--userns"));
+  if (spec.name && spec.as_pid_1)
+    return fail("--name needs the init process, which --join asks to start the joined COMMAND: drop --as-pid-1");
   return {};
 }
 
 std::string help_text(std::string_view argv0, Personality p) {
   std::string out = "usage: " + std::string(argv0) + " [OPTIONS...] [--] COMMAND [ARGS...]\n";
-  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::syscalls, Group::limits,
-                  Group::status}) {
+  for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::syscalls,
+                  Group::network, Group::limits, Group::status}) {
     out += "\n";
     out += group_title(g);
     out += ":\n";

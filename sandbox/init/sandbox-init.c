@@ -13,7 +13,17 @@
  *   SANDBOX_INIT_READY=FD          closed once this process is confined: COMMAND execs then
  *   SANDBOX_INIT_SECCOMP=HEX[,HEX] seccomp programs to load, in order, once nothing else
  *                                  needs doing
+ *   SANDBOX_INIT_JOIN=FD           with --name: where the monitor hands on --join requests
  * then forwards TERM, INT, HUP, QUIT, USR1 and USR2 to the target and reaps every child.
+ *
+ * --join: each request on the JOIN socket carries the joiner's connection and its standard
+ * streams, and COMMAND's arguments. This process forks the joined COMMAND, which is thus its
+ * child, confined exactly as it is (namespaces, root, ids, no capabilities, no_new_privs,
+ * Landlock, seccomp, limits) and in COMMAND's directory and environment, which this process
+ * was given. It passes on the signal numbers the joiner writes, kills the joined process when
+ * the joiner goes, and writes "X" and the exit status when it ends ("E" and errno first when
+ * its exec failed). Without arguments it runs $SHELL, or /bin/sh where that is missing.
+ * The sockets signal SIGIO when they have something, taken with the rest.
  * The signals arrive blocked (the setup process blocked them), so none sent before it ran is
  * lost. It opens nothing and holds only the descriptors it inherited (lock files, --sync-fd).
  */
@@ -37,6 +47,25 @@
 #define EAGAIN 11
 #define ECHILD 10
 #define SIG_BLOCK 0
+#define SIG_SETMASK 2
+#define SIGKILL 9
+#define SIGIO 29
+#define F_SETFD 2
+#define F_SETFL 4
+#define F_SETOWN 8
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+#define O_NONBLOCK 04000
+#define O_ASYNC 020000
+#define O_CLOEXEC 02000000
+#define MSG_DONTWAIT 0x40
+#define MSG_NOSIGNAL 0x4000
+#define MSG_CMSG_CLOEXEC 0x40000000
+#define SOL_SOCKET 1
+#define SCM_RIGHTS 1
+#define ENOENT 2
+#define ENOTDIR 20
+#define EACCES 13
 
 #if defined(__x86_64__)
 __asm__(".text\n.globl _start\n_start:\n"
@@ -127,6 +156,200 @@ static int load_programs(const char *p) {
   return 0;
 }
 
+static int status_code(int status);
+
+/* --join ------------------------------------------------------------------------------- */
+
+/* The kernel's layouts, which a C library would otherwise declare. */
+struct iovec_ {
+  void *base;
+  size_t len;
+};
+struct msghdr_ {
+  void *name;
+  unsigned namelen;
+  struct iovec_ *iov;
+  size_t iovlen;
+  void *control;
+  size_t controllen;
+  unsigned flags;
+};
+struct cmsghdr_ {
+  size_t len;
+  int level, type;
+};
+
+#define MAX_JOINED 64
+#define MAX_REQUEST 65536
+#define MAX_WORDS 4096
+static struct {
+  long pid;  /* 0: free */
+  int conn;  /* -1 once the joiner went */
+} joined[MAX_JOINED];
+static char request[MAX_REQUEST + 1];
+static char *words[MAX_WORDS + 1], *environment[MAX_WORDS + 1];
+static char path_buf[4096];
+static int join_fd = -1;
+static unsigned long forwarded_mask;
+
+static void tell(int conn, char what, int value) {
+  char msg[2] = {what, (char)value};
+  if (conn >= 0) SYS(sendto, conn, msg, 2, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* SIGIO for this process whenever `fd` has something to read. */
+static void watch(int fd) {
+  SYS(fcntl, fd, F_SETOWN, SYS(getpid, 0, 0, 0, 0), 0);
+  SYS(fcntl, fd, F_SETFL, O_ASYNC | O_NONBLOCK, 0);
+}
+
+static int starts_with(const char *s, const char *prefix) {
+  while (*prefix && *s == *prefix) ++s, ++prefix;
+  return !*prefix;
+}
+
+/* execvp without a C library: PATH from the environment, or the usual one. */
+static int exec_searching(char **argv, char **envp) {
+  const char *name = argv[0];
+  for (const char *c = name; *c; ++c)
+    if (*c == '/') return (int)-SYS(execve, name, argv, envp, 0);
+  const char *path = getenv_(envp, "PATH");
+  if (!path) path = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin";
+  int err = ENOENT;
+  for (;;) {
+    size_t n = 0;
+    while (path[n] && path[n] != ':') ++n;
+    size_t name_len = 0;
+    while (name[name_len]) ++name_len;
+    if (n + 1 + name_len < sizeof path_buf) {
+      size_t at = 0;
+      for (size_t i = 0; i < n; ++i) path_buf[at++] = path[i];
+      if (at == 0) path_buf[at++] = '.';
+      path_buf[at++] = '/';
+      for (size_t i = 0; i <= name_len; ++i) path_buf[at++] = name[i];
+      int e = (int)-SYS(execve, path_buf, argv, envp, 0);
+      if (e == EACCES) err = EACCES;
+      else if (e != ENOENT && e != ENOTDIR) return e;
+    }
+    if (!path[n]) return err;
+    path += n + 1;
+  }
+}
+
+/* In the forked child: the joiner's streams, its own session, COMMAND's arguments (the
+ * environment's SHELL, or /bin/sh, when there are none), and the exec. */
+static __attribute__((noreturn)) void run_joined(char **envp, size_t len, int fds[4]) {
+  unsigned long none = 0;
+  SYS(rt_sigprocmask, SIG_SETMASK, &none, 0, sizeof none);
+  int high[4];
+  for (int i = 0; i < 4; ++i) high[i] = (int)SYS(fcntl, fds[i], F_DUPFD_CLOEXEC, 64, 0);
+  for (int i = 0; i < 3; ++i) SYS(dup3, high[i + 1], i, 0, 0);
+  SYS(dup3, high[0], 3, O_CLOEXEC, 0);
+  SYS(close_range, 4, ~0U, 0, 0); /* init's locks and --sync-fd are not the joined COMMAND's */
+  SYS(setsid, 0, 0, 0, 0);
+  size_t n = 0;
+  for (size_t at = 1; at < len && n < MAX_WORDS;) {
+    words[n++] = request + at;
+    while (at < len && request[at]) ++at;
+    ++at;
+  }
+  words[n] = 0;
+  size_t m = 0;
+  for (char **e = envp; *e && m < MAX_WORDS; ++e)
+    if (!starts_with(*e, "SANDBOX_INIT_")) environment[m++] = *e;
+  environment[m] = 0;
+  int err = ENOENT;
+  if (n == 0) {
+    /* $SHELL may name the caller's shell, which the sandbox need not have. */
+    const char *shell = getenv_(environment, "SHELL");
+    words[1] = 0;
+    if (shell && *shell) {
+      words[0] = (char *)shell;
+      err = exec_searching(words, environment);
+    }
+    words[0] = (char *)"/bin/sh";
+  }
+  if (err == ENOENT) err = exec_searching(words, environment);
+  tell(3, 'E', err);
+  leave(err == ENOENT || err == ENOTDIR ? 127 : 126);
+}
+
+/* Requests from the monitor: [joiner's connection, stdin, stdout, stderr] and 'J' ARGS. */
+static void take_requests(char **envp) {
+  while (join_fd >= 0) {
+    struct iovec_ iov = {request, MAX_REQUEST};
+    union {
+      struct cmsghdr_ h;
+      char space[sizeof(struct cmsghdr_) + 8 * sizeof(int)];
+    } control;
+    struct msghdr_ msg = {0, 0, &iov, 1, &control, sizeof control, 0};
+    long n = SYS(recvmsg, join_fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC, 0);
+    if (n == -EINTR) continue;
+    if (n == 0) join_fd = -1; /* the monitor is gone, and the sandbox with it */
+    if (n <= 0) return;
+    int fds[4] = {-1, -1, -1, -1}, count = 0;
+    if (msg.controllen >= sizeof(struct cmsghdr_) && control.h.level == SOL_SOCKET && control.h.type == SCM_RIGHTS) {
+      count = (int)((control.h.len - sizeof(struct cmsghdr_)) / sizeof(int));
+      int *got = (int *)(control.space + sizeof(struct cmsghdr_));
+      for (int i = 0; i < count; ++i) {
+        if (i < 4) fds[i] = got[i];
+        else SYS(close, got[i], 0, 0, 0);
+      }
+    }
+    int slot = -1;
+    for (int i = 0; i < MAX_JOINED && slot < 0; ++i)
+      if (!joined[i].pid) slot = i;
+    long pid = -EAGAIN;
+    if (count == 4 && n >= 1 && request[0] == 'J' && slot >= 0) {
+      request[n] = 0;
+      pid = SYS(clone, SIGCHLD, 0, 0, 0);
+      if (pid == 0) run_joined(envp, (size_t)n, fds);
+    }
+    if (pid > 0) {
+      joined[slot].pid = pid;
+      joined[slot].conn = fds[0];
+      watch(fds[0]);
+    } else {
+      tell(fds[0], 'E', (int)-pid);
+      tell(fds[0], 'X', 125);
+      if (fds[0] >= 0) SYS(close, fds[0], 0, 0, 0);
+    }
+    for (int i = 1; i < 4; ++i)
+      if (fds[i] >= 0) SYS(close, fds[i], 0, 0, 0);
+  }
+}
+
+/* What joiners wrote: signal numbers to pass on; end of file when one went. */
+static void read_joiners(void) {
+  for (int i = 0; i < MAX_JOINED; ++i) {
+    while (joined[i].pid && joined[i].conn >= 0) {
+      unsigned char sigs[16];
+      long n = SYS(recvfrom, joined[i].conn, sigs, sizeof sigs, MSG_DONTWAIT);
+      if (n == -EINTR) continue;
+      if (n == 0) {
+        SYS(kill, joined[i].pid, SIGKILL, 0, 0);
+        SYS(close, joined[i].conn, 0, 0, 0);
+        joined[i].conn = -1;
+      }
+      if (n <= 0) break;
+      for (long k = 0; k < n; ++k)
+        if (sigs[k] >= 1 && sigs[k] <= 64 && (forwarded_mask & (1UL << (sigs[k] - 1))))
+          SYS(kill, joined[i].pid, sigs[k], 0, 0);
+    }
+  }
+}
+
+/* A joined process ended: its joiner hears how. */
+static void reaped(long pid, int status) {
+  for (int i = 0; i < MAX_JOINED; ++i) {
+    if (joined[i].pid != pid) continue;
+    tell(joined[i].conn, 'X', status_code(status));
+    if (joined[i].conn >= 0) SYS(close, joined[i].conn, 0, 0, 0);
+    joined[i].pid = 0;
+    joined[i].conn = -1;
+  }
+}
+
 static long parse_number(const char *s) {
   long v = 0;
   if (!s || !*s) return -1;
@@ -164,7 +387,17 @@ __attribute__((noreturn, used)) void init_main(long *sp) {
   static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
   for (unsigned i = 0; i < sizeof forwarded / sizeof forwarded[0]; ++i) mask |= 1UL << (forwarded[i] - 1);
   unsigned long waited = mask | 1UL << (SIGCHLD - 1);
+  forwarded_mask = mask;
+  join_fd = (int)parse_number(getenv_(envp, "SANDBOX_INIT_JOIN"));
+  if (join_fd >= 0) {
+    waited |= 1UL << (SIGIO - 1);
+    for (int i = 0; i < MAX_JOINED; ++i) joined[i].conn = -1;
+  }
   SYS(rt_sigprocmask, SIG_BLOCK, &waited, 0, sizeof waited);
+  if (join_fd >= 0) {
+    SYS(fcntl, join_fd, F_SETFD, FD_CLOEXEC, 0);
+    watch(join_fd);
+  }
 
   /* Set already where the setup finished; not yet in a --pidns relay, which starts early. */
   SYS(prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0);
@@ -188,6 +421,11 @@ __attribute__((noreturn, used)) void init_main(long *sp) {
         waiting_on_signals = 0;
         continue;
       }
+      if (sig == SIGIO) {
+        take_requests(envp);
+        read_joiners();
+        continue;
+      }
       if (sig != SIGCHLD) {
         SYS(kill, target, sig, 0, 0);
         continue;
@@ -197,6 +435,7 @@ __attribute__((noreturn, used)) void init_main(long *sp) {
       int status = 0;
       long pid = SYS(wait4, -1, &status, waiting_on_signals ? WNOHANG : 0, 0);
       if (pid == target) leave(status_code(status));
+      if (pid > 0) reaped(pid, status);
       if (pid == -EINTR) continue;
       if (pid == -ECHILD || (pid < 0 && !waiting_on_signals)) leave(125);
       if (pid <= 0) break;

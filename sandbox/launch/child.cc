@@ -183,7 +183,8 @@ void child_fail(Channel& channel, const Error& error) {
   ::_exit(125);
 }
 
-void child_main(const Spec& spec, const Plan& plan, HandedFds& fds, Channel channel, std::optional<Channel> netns) {
+void child_main(const Spec& spec, const Plan& plan, HandedFds& fds, Channel channel, std::optional<Channel> netns,
+                unique_fd join) {
   // Until it execs sandbox-init, this process's command line would show the caller's whole
   // one to whatever sees it (cmdline needs no permission to read; a pid namespace joined with
   // --pidns holds others' processes). Everything in it was copied out.
@@ -198,6 +199,7 @@ void child_main(const Spec& spec, const Plan& plan, HandedFds& fds, Channel chan
   state.plan = &plan;
   state.fds = &fds;
   state.channel_fd = channel.fd();
+  state.join = std::move(join);
   if (auto r = child_setup(spec, channel, netns, state); !r) child_fail(channel, r.error());
   if (spec.as_pid_1) child_fail(channel, child_exec_command(spec, state));
   child_run_init(spec, channel, state);

@@ -20,13 +20,27 @@ struct ChildState {
   std::vector<std::string> seccomp_programs;  // applied last, in COMMAND's process
   std::vector<unique_fd> locks;               // --lock-file: held by init for the sandbox's life
   int channel_fd = -1;                        // to the monitor (--log-denials sends the listener)
+  unique_fd join;                             // --name: where init takes --join requests (join.h)
+};
+
+// COMMAND's environment (the --setenv, --unsetenv and --clearenv steps) and working directory
+// (--chdir, else the caller's if it exists inside, else $HOME, else /), in this process.
+Result<void> child_apply_env(const Spec& spec);
+Result<void> child_chdir(const Spec& spec, const std::string& callers_cwd);
+
+// What init holds for --join (launch/join.h): the socket the monitor hands requests on; init
+// takes COMMAND's environment and directory, which joined processes start with.
+struct InitJoin {
+  int fd = -1;
+  const Spec* spec = nullptr;
+  const std::string* callers_cwd = nullptr;
 };
 
 // The cloned child: sets up the sandbox in the hardening order, then becomes init (or COMMAND
 // with --as-pid-1). Failures go to the monitor as one record.
 // `netns`: where the monitor's helper sends the network namespace, if it makes it (netns.h).
 [[noreturn]] void child_main(const Spec& spec, const Plan& plan, HandedFds& fds, Channel channel,
-                             std::optional<Channel> netns);
+                             std::optional<Channel> netns, unique_fd join);
 
 // --new-session: whether COMMAND's process calls setsid (and leads the session) rather than
 // this one before init exists.
@@ -53,7 +67,7 @@ Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel
 // passing signals on to `target` and exiting with its status. `ready` is closed once it is so.
 // The --rlimit limits are set just before the exec.
 [[noreturn]] void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep,
-                                    unique_fd ready, const std::vector<RlimitOp>& rlimits);
+                                    unique_fd ready, const std::vector<RlimitOp>& rlimits, InitJoin join = {});
 
 // pid 1: starts COMMAND, forwards signals to it, reaps orphans, exits with COMMAND's status.
 [[noreturn]] void child_run_init(const Spec& spec, Channel& channel, const ChildState& state);

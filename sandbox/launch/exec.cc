@@ -19,8 +19,6 @@
 
 namespace sb::launch {
 
-namespace {
-
 Result<void> child_apply_env(const Spec& spec) {
   for (const auto& e : spec.env) {
     switch (e.kind) {
@@ -52,8 +50,6 @@ Result<void> child_chdir(const Spec& spec, const std::string& callers_cwd) {
   if (::getcwd(cwd, sizeof cwd)) ::setenv("PWD", cwd, 1);
   return {};
 }
-
-}  // namespace
 
 Error child_exec_command(const Spec& spec, const ChildState& state, int init_ready) {
   if (child_command_leads_session(spec) && ::setsid() < 0) return fail_errno("Can't start a new session").error();

@@ -130,11 +130,12 @@ std::string hex_programs(const std::vector<std::string>& programs) {
 }  // namespace
 
 void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep, unique_fd ready,
-                       const std::vector<RlimitOp>& rlimits) {
+                       const std::vector<RlimitOp>& rlimits, InitJoin join) {
   // Nothing but what it holds for the sandbox's life (locks, --sync-fd); not even the
   // terminal, which COMMAND could otherwise steer it to inject into.
   for (int fd = 0; fd < 3; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   if (ready) keep.push_back(ready.get());
+  if (join.fd >= 0) keep.push_back(join.fd);
   (void)sys::close_fds_except(std::move(keep), CLOSE_RANGE_CLOEXEC);
   unique_fd image = init_image();
   // With no effective capability left, this process cannot read the image either.
@@ -142,14 +143,21 @@ void child_become_init(pid_t target, const std::vector<std::string>& programs, s
     std::string target_var = "SANDBOX_INIT_TARGET=" + std::to_string(target);
     std::string ready_var = "SANDBOX_INIT_READY=" + std::to_string(ready ? ready.get() : -1);
     std::string seccomp_var = "SANDBOX_INIT_SECCOMP=" + hex_programs(programs);
+    std::string join_var = "SANDBOX_INIT_JOIN=" + std::to_string(join.fd);
     char name[] = "sandbox-init";
     char* argv[] = {name, nullptr};
-    char* envp[] = {target_var.data(), ready_var.data(), seccomp_var.data(), nullptr};
+    // Its own variables first, so that none of COMMAND's can stand in for them.
+    std::vector<char*> envp = {target_var.data(), ready_var.data(), seccomp_var.data(), join_var.data()};
+    // With --name, COMMAND's environment and directory too, for the processes --join starts;
+    // taken without capabilities, as COMMAND takes them.
+    if (join.fd >= 0 && child_apply_env(*join.spec) && child_chdir(*join.spec, *join.callers_cwd))
+      for (char** e = environ; *e; ++e) envp.push_back(*e);
+    envp.push_back(nullptr);
     if (!limits::apply_rlimits(rlimits)) {
       ::kill(target, SIGKILL);
       ::_exit(125);
     }
-    ::syscall(SYS_execveat, image.get(), "", argv, envp, AT_EMPTY_PATH);
+    ::syscall(SYS_execveat, image.get(), "", argv, envp.data(), AT_EMPTY_PATH);
   }
   // No sandbox-init (a kernel that refuses to execute memory files, say): the same
   // confinement in this process. Entering the sandbox's namespaces through /proc/1/ns then
@@ -191,7 +199,9 @@ void child_run_init(const Spec& spec, Channel& channel, const ChildState& state)
   std::vector<int> keep;
   for (const auto& fd : state.locks) keep.push_back(fd.get());
   if (spec.sync_fd) keep.push_back(*spec.sync_fd);
-  child_become_init(*command, state.seccomp_programs, std::move(keep), std::move(ready), spec.rlimits);
+  InitJoin join;
+  if (state.join) join = {state.join.get(), &spec, &state.plan->host.cwd};
+  child_become_init(*command, state.seccomp_programs, std::move(keep), std::move(ready), spec.rlimits, join);
 }
 
 }  // namespace sb::launch

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,13 +13,15 @@
 #include "launch/child.h"
 #include "launch/deadline.h"
 #include "launch/denials.h"
+#include "launch/join.h"
 #include "launch/launch.h"
 #include "launch/netns.h"
-#include "launch/process.h"
+#include "sys/process.h"
 #include "launch/signals.h"
 #include "launch/status.h"
 #include "limits/cgroup.h"
 #include "limits/limits.h"
+#include "net/pasta.h"
 #include "security/idmap.h"
 #include "sys/syscalls.h"
 
@@ -61,21 +64,26 @@ Result<void> monitor_check_fds(const Spec& spec) {
   return {};
 }
 
-// --userns and --pidns: the monitor joins them, so the child is created inside.
-Result<void> monitor_join_namespaces(const Spec& spec) {
+// --userns, --pidns and --netns: the monitor joins them, so the child is created inside.
+// Returns whether it joined the user namespace that owns --netns.
+Result<bool> monitor_join_namespaces(const Spec& spec) {
   if (spec.userns_fd && ::setns(*spec.userns_fd, CLONE_NEWUSER) < 0)
     return fail_errno("Can't join --userns " + std::to_string(*spec.userns_fd));
   if (spec.pidns_fd && ::setns(*spec.pidns_fd, CLONE_NEWPID) < 0)
     return fail_errno("Can't join --pidns " + std::to_string(*spec.pidns_fd));
-  return {};
+  if (spec.netns_path) return net::monitor_join_netns(*spec.netns_path);
+  return false;
 }
 
-// One id inside maps onto the caller's (security/idmap.h), as the plan has them.
-Result<void> monitor_write_id_maps(pid_t pid, const Plan& plan) {
+// One id inside maps onto the caller's (security/idmap.h), as the plan has them. In the user
+// namespace that owns --netns, the caller's ids are what that namespace maps them to.
+Result<void> monitor_write_id_maps(pid_t pid, const Plan& plan, bool in_netns_owner) {
   if (!plan.id_maps->newuidmap.empty()) return security::write_id_maps_with_helpers(pid, *plan.id_maps);
   std::string proc = "/proc/" + std::to_string(pid) + "/";
   TRY_ASSIGN(unique_fd dir, sys::open(proc, O_PATH | O_DIRECTORY));
-  auto written = security::write_id_maps(dir.get(), *plan.id_maps);
+  security::IdMaps maps = *plan.id_maps;
+  if (in_netns_owner) maps = {security::id_map_line(plan.uid, ::geteuid()), security::id_map_line(plan.gid, ::getegid())};
+  auto written = security::write_id_maps(dir.get(), maps);
   if (!written) {
     const std::string& file = written.error().context;
     // Since Linux 5.12, mapping the parent's uid 0 takes CAP_SETFCAP in the parent: the
@@ -93,7 +101,7 @@ Result<void> monitor_write_id_maps(pid_t pid, const Plan& plan) {
 // sandbox for its whole life.
 // With --log-denials, the listener COMMAND's process sends is answered here too (denials.h).
 Result<int> monitor_wait(Process& child, Channel& channel, int sigfd, std::optional<Process>& helper,
-                         std::optional<DenialLog>& denials, Deadline& deadline) {
+                         std::optional<DenialLog>& denials, Deadline& deadline, std::optional<JoinService>& join) {
   bool channel_open = true;
   std::optional<Error> reported;
   auto report = [&](Error e) {
@@ -120,14 +128,15 @@ Result<int> monitor_wait(Process& child, Channel& channel, int sigfd, std::optio
 
   for (;;) {
     int listener = denials ? denials->listener() : -1;
-    pollfd fds[7] = {{channel_open ? channel.fd() : -1, POLLIN, 0},
+    pollfd fds[8] = {{channel_open ? channel.fd() : -1, POLLIN, 0},
                      {child.pidfd.get(), POLLIN, 0},
                      {sigfd, POLLIN, 0},
                      {helper ? helper->pidfd.get() : -1, POLLIN, 0},
                      {listener, POLLIN, 0},
                      {denials && denials->has_pending() ? denials->out() : -1, POLLOUT, 0},
-                     {deadline.fd(), POLLIN, 0}};
-    if (::poll(fds, 7, -1) < 0) {
+                     {deadline.fd(), POLLIN, 0},
+                     {join ? join->listener() : -1, POLLIN, 0}};
+    if (::poll(fds, 8, -1) < 0) {
       if (errno == EINTR) continue;
       child.kill();
       return fail_errno("poll");
@@ -149,6 +158,7 @@ Result<int> monitor_wait(Process& child, Channel& channel, int sigfd, std::optio
       helper->wait();
       helper.reset();
     }
+    if (fds[7].revents & POLLIN) join->on_connection();
     if (fds[1].revents) {
       while (channel_open && read_channel()) {  // a record sent just before the exit
       }
@@ -193,17 +203,25 @@ namespace {
 
 // The sockets of one run: monitor <-> child, and, when a helper makes the network namespace,
 // helper -> child (netns.h).
+// With --name, monitor -> init as well, for --join requests (join.h).
 struct Links {
   Channel monitor_end, child_end;
   std::optional<std::pair<Channel, Channel>> netns;  // {helper end, child end}
+  unique_fd join_monitor_end, join_init_end;
 };
 
-Result<Links> monitor_make_links(const Plan& plan) {
+Result<Links> monitor_make_links(const Spec& spec, const Plan& plan) {
   TRY_ASSIGN(auto channels, Channel::make());
-  Links links{std::move(channels.first), std::move(channels.second), std::nullopt};
+  Links links{std::move(channels.first), std::move(channels.second), std::nullopt, {}, {}};
   if (plan.net_by_helper) {
     TRY_ASSIGN(auto link, Channel::make());
     links.netns.emplace(std::move(link));
+  }
+  if (spec.name) {
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) return fail_errno("--name: socketpair");
+    links.join_monitor_end.reset(pair[0]);
+    links.join_init_end.reset(pair[1]);
   }
   return links;
 }
@@ -245,27 +263,36 @@ Result<Process> monitor_clone_child(const Spec& spec, const Plan& plan, HandedFd
       links.netns->first.close();
       netns_end.emplace(std::move(links.netns->second));
     }
-    child_main(spec, plan, handed, std::move(links.child_end), std::move(netns_end));
+    links.join_monitor_end.reset();
+    child_main(spec, plan, handed, std::move(links.child_end), std::move(netns_end), std::move(links.join_init_end));
   }
   links.child_end.close();
+  links.join_init_end.reset();
   if (links.netns) links.netns->second.close();
   return Process(clone->pid, std::move(clone->pidfd));
 }
 
 // How the start went: failed, ended by a signal while the monitor waited to write the start
-// status, or under way (with the network helper, if there is one).
+// status, or under way (with the network helper or pasta, if there is one).
 struct Start {
   Result<void> ok;
   int ended_by = 0;
   std::optional<Process> helper;
+  std::optional<Process> pasta;
 };
 
 // The child's id maps (with --userns the namespace exists already; with --userns-block-fd a
 // helper of the caller maps it), the start status, "go", and the network helper.
 Start monitor_start_child(const Spec& spec, const Plan& plan, HandedFds& handed, const Process& child,
-                          Links& links, int sigfd) {
+                          Links& links, int sigfd, bool in_netns_owner) {
   Start s;
-  if (plan.id_maps) s.ok = monitor_write_id_maps(child.pid, plan);
+  if (plan.id_maps) s.ok = monitor_write_id_maps(child.pid, plan, in_netns_owner);
+  // The child starts its setup only once its network is configured (net/pasta.h).
+  if (s.ok && spec.pasta) {
+    auto pasta = net::monitor_start_pasta(spec, child.pid);
+    if (pasta) s.pasta.emplace(std::move(*pasta));
+    else s.ok = std::unexpected(std::move(pasta).error());
+  }
   if (s.ok) {
     if (auto sig = monitor_report_start(spec, plan, handed, child, sigfd); !sig) s.ok = std::unexpected(sig.error());
     else s.ended_by = *sig;
@@ -293,7 +320,7 @@ void monitor_report_exit(const Spec& spec, HandedFds& handed, const Result<int>&
 }  // namespace
 
 Result<Ended> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& handed,
-                                std::optional<DenialLog>& denials);
+                                std::optional<DenialLog>& denials, std::optional<Registration>& registration);
 
 // The monitor's side of a run, in order.
 Result<Ended> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
@@ -306,7 +333,13 @@ Result<Ended> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed)
     TRY_ASSIGN(DenialLog log, DenialLog::open(*plan.log_denials, plan.builtin_seccomp.front()));
     denials.emplace(std::move(log));
   }
-  auto outcome = monitor_run_child(spec, plan, handed, denials);
+  // The name is claimed before anything starts: a clash is a setup failure like any other.
+  std::optional<Registration> registration;
+  if (spec.name) {
+    TRY_ASSIGN(Registration r, Registration::claim(*spec.name));
+    registration.emplace(std::move(r));
+  }
+  auto outcome = monitor_run_child(spec, plan, handed, denials, registration);
   if (denials) {
     denials->finish();
     // Setup failed, or the exec: COMMAND never ran, and an empty file of this run goes.
@@ -317,10 +350,15 @@ Result<Ended> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed)
 
 // The child's life: clone, start, wait, report.
 Result<Ended> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& handed,
-                                std::optional<DenialLog>& denials) {
-  TRY(monitor_join_namespaces(spec));
+                                std::optional<DenialLog>& denials, std::optional<Registration>& registration) {
+  TRY_ASSIGN(bool in_netns_owner, monitor_join_namespaces(spec));
+  // The registry's checks compare peers with the caller's own user namespace, which a monitor
+  // inside another one is not in.
+  if (in_netns_owner && spec.name)
+    return fail("--name cannot be combined with --netns " + *spec.netns_path +
+                ", which another user namespace owns", EINVAL);
   TRY_ASSIGN(unique_fd sigfd, monitor_hold_signals());
-  TRY_ASSIGN(Links links, monitor_make_links(plan));
+  TRY_ASSIGN(Links links, monitor_make_links(spec, plan));
   // Made before the child, which starts in it, and removed after it is reaped.
   std::optional<limits::RunCgroup> cgroup;
   if (spec.cgroup.any()) {
@@ -328,12 +366,17 @@ Result<Ended> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& h
     cgroup.emplace(std::move(made));
   }
   TRY_ASSIGN(Process child, monitor_clone_child(spec, plan, handed, links, sigfd, cgroup ? cgroup->fd() : -1));
-  Start start = monitor_start_child(spec, plan, handed, child, links, sigfd.get());
+  Start start = monitor_start_child(spec, plan, handed, child, links, sigfd.get(), in_netns_owner);
   TRY_ASSIGN(Deadline deadline, Deadline::start(spec));
+  std::optional<JoinService> join;
+  if (registration) {
+    join.emplace(std::move(*registration), std::move(links.join_monitor_end), spec.command);
+    join->started(child.pid);
+  }
   Result<int> outcome = !start.ok       ? Result<int>(std::unexpected(start.ok.error()))
                         : start.ended_by ? Result<int>(128 + start.ended_by)
                                          : monitor_wait(child, links.monitor_end, sigfd.get(), start.helper, denials,
-                                                        deadline);
+                                                        deadline, join);
   if (!start.ok || start.ended_by) {
     child.kill();
     child.wait();
@@ -342,6 +385,10 @@ Result<Ended> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& h
   if (start.helper) {
     start.helper->kill();
     start.helper->wait();
+  }
+  if (start.pasta) {  // the network goes with the sandbox
+    start.pasta->kill();
+    start.pasta->wait();
   }
   // As timeout(1): 124 once the time is up, whatever COMMAND then did.
   if (outcome && deadline.expired()) outcome = 124;

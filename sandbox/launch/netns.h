@@ -10,11 +10,13 @@
 #pragma once
 
 #include "launch/channel.h"
-#include "launch/process.h"
+#include "sys/process.h"
 #include "spec.h"
 #include "sys/error.h"
 
 namespace sb::launch {
+
+using sys::Process;
 
 // A datagram socket in this process's network namespace, for the ioctls that set it up.
 Result<unique_fd> netns_socket();

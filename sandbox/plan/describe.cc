@@ -117,6 +117,19 @@ std::string limits_line(const Spec& spec) {
 
 }  // namespace
 
+static std::string network_line(const Spec& spec) {
+  std::string line = "network: ";
+  if (spec.netns_path) return line + "joins " + *spec.netns_path + " (--netns)";
+  if (!spec.ns.net) return line + "the caller's";
+  if (!spec.pasta) return line + "none (lo only)";
+  line += "pasta: outbound TCP, UDP, ICMP and DNS";
+  for (const auto& pub : spec.publish)
+    line += std::string(&pub == &spec.publish.front() ? "; published " : ", ") +
+            (pub.address.empty() ? "*" : pub.address) + ":" + std::to_string(pub.host_port) + " -> " +
+            std::to_string(pub.port) + (pub.udp ? "/udp" : "/tcp");
+  return line;
+}
+
 std::string describe(const Plan& p, const Spec& spec) {
   std::string out;
   for (const auto& m : planned_mounts(p, spec))
@@ -133,7 +146,7 @@ std::string describe(const Plan& p, const Spec& spec) {
   out += seccomp_line(p, spec) + "\n";
   out += security::describe_landlock(p.landlock, spec, p.host.landlock_abi) + "\n";
   out += limits_line(spec) + "\n";
-  out += std::string("network: ") + (spec.ns.net ? "none (lo only)" : "the caller's") + "\n";
+  out += network_line(spec) + "\n";
   std::vector<std::string> argv;
   for (const auto& a : spec.command) argv.push_back(shell_word(a));
   out += "command: " + join(argv) + (spec.as_pid_1 ? " (as pid 1)" : "") + "\n";

@@ -130,13 +130,17 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
   // After joining --pidns the kernel refuses CLONE_NEWPID here; the child makes it instead.
   if (ns.pid && !spec.pidns_fd) p.clone_flags |= CLONE_NEWPID;
   if (p.cgroup) p.clone_flags |= CLONE_NEWCGROUP;
+  // pasta joins the network namespace by the child's pid, so the child is in it from the start.
+  if (spec.pasta) p.clone_flags |= CLONE_NEWNET;
   if (unobserved) {
     p.unshare_flags = CLONE_NEWNS | (ns.ipc ? CLONE_NEWIPC : 0) | (ns.uts ? CLONE_NEWUTS : 0);
-    p.net_by_helper = ns.net;
+    p.net_by_helper = ns.net && !spec.pasta;
   } else {
     p.clone_flags |= CLONE_NEWNS | (ns.ipc ? CLONE_NEWIPC : 0u) | (ns.uts ? CLONE_NEWUTS : 0u) |
                      (ns.net ? CLONE_NEWNET : 0u);
   }
+  if (spec.netns_path && spec.subids)
+    return fail("--netns cannot be combined with --subids: the sandbox's ids are mapped in the namespace's owner", EINVAL);
   struct Made {
     const char* name;
     bool made;

@@ -12,7 +12,12 @@
  *   escape-probe keyring-read    look the key up through the session keyring and read it */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/reboot.h>
@@ -143,7 +148,103 @@ static int keyring_read(void) {
   return 0;
 }
 
+/* --publish .../udp: answers one datagram on PORT with "echo: " and what it said. */
+static int udp_echo(const char *port) {
+  int s = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in at = {.sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(port))};
+  if (s < 0 || bind(s, (struct sockaddr *)&at, sizeof at) < 0) return 2;
+  printf("listening\n");
+  fflush(stdout);
+  char buf[256], reply[300];
+  struct sockaddr_in from;
+  socklen_t len = sizeof from;
+  ssize_t n = recvfrom(s, buf, sizeof buf - 1, 0, (struct sockaddr *)&from, &len);
+  if (n < 0) return 2;
+  buf[n] = 0;
+  int m = snprintf(reply, sizeof reply, "echo: %s", buf);
+  sendto(s, reply, (size_t)m, 0, (struct sockaddr *)&from, len);
+  return 0;
+}
+
+/* Sends TEXT to ADDR:PORT over UDP, again every 100 ms until an answer comes (10 s at most). */
+static int udp_ask(const char *addr, const char *port, const char *text) {
+  int s = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(port))};
+  inet_pton(AF_INET, addr, &to.sin_addr);
+  struct timeval wait = {0, 100000};
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  for (int i = 0; i < 100; ++i) {
+    sendto(s, text, strlen(text), 0, (struct sockaddr *)&to, sizeof to);
+    char buf[300];
+    ssize_t n = recv(s, buf, sizeof buf - 1, 0);
+    if (n > 0) {
+      buf[n] = 0;
+      printf("%s\n", buf);
+      return 0;
+    }
+  }
+  printf("no answer\n");
+  return 1;
+}
+
+/* What a process inside gets from a sandbox's registry entry it can reach (PATH): asks for
+ * the description, then to join, handing over its own standard streams. */
+static int registry(const char *path) {
+  struct sockaddr_un at = {.sun_family = AF_UNIX};
+  snprintf(at.sun_path, sizeof at.sun_path, "%s", path);
+  const char *asks[2] = {"I", "Jid\0"};
+  for (int i = 0; i < 2; ++i) {
+    int s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    if (connect(s, (struct sockaddr *)&at, sizeof at) < 0) {
+      printf("connect: %s\n", strerrorname_np(errno));
+      continue;
+    }
+    int fds[3] = {0, 1, 2};
+    char control[CMSG_SPACE(sizeof fds)];
+    struct iovec iov = {(void *)asks[i], i ? 4 : 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (i) {
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof control;
+      struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN(sizeof fds);
+      memcpy(CMSG_DATA(c), fds, sizeof fds);
+    }
+    sendmsg(s, &msg, MSG_NOSIGNAL);
+    char buf[256];
+    struct timeval wait = {3, 0};
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    ssize_t n = recv(s, buf, sizeof buf, 0);
+    /* Closed, or reset by a peer that closed without reading: no answer either way. */
+    printf("%s: %s\n", i ? "join" : "info", n > 0 ? "answered" : n == 0 || errno == ECONNRESET ? "no answer" : strerrorname_np(errno));
+    close(s);
+  }
+  return 0;
+}
+
+/* A registry entry of a sandbox's making at PATH: whoever connects gets only "X\x2a". */
+static int fake_entry(const char *path) {
+  struct sockaddr_un at = {.sun_family = AF_UNIX};
+  snprintf(at.sun_path, sizeof at.sun_path, "%s", path);
+  int s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+  if (bind(s, (struct sockaddr *)&at, sizeof at) < 0 || listen(s, 4) < 0) return 2;
+  printf("listening\n");
+  fflush(stdout);
+  for (;;) {
+    int c = accept(s, NULL, NULL);
+    if (c < 0) continue;
+    send(c, "X\x2a", 2, MSG_NOSIGNAL);
+    close(c);
+  }
+}
+
 int main(int argc, char **argv) {
+  if (argc == 3 && strcmp(argv[1], "udp-echo") == 0) return udp_echo(argv[2]);
+  if (argc == 5 && strcmp(argv[1], "udp-ask") == 0) return udp_ask(argv[2], argv[3], argv[4]);
+  if (argc == 3 && strcmp(argv[1], "registry") == 0) return registry(argv[2]);
+  if (argc == 3 && strcmp(argv[1], "fake-entry") == 0) return fake_entry(argv[2]);
   if (argc == 2 && strcmp(argv[1], "steer") == 0) return steer();
   if (argc == 2 && strcmp(argv[1], "fds") == 0) return fds();
   if (argc > 2 && strcmp(argv[1], "keyring-wrap") == 0) return keyring_wrap(argv + 2);

@@ -134,6 +134,8 @@ class SandboxTest : public ::testing::Test {
 std::string old_kernel_bin();
 // tests/helpers/escape_probe.c: tries, from inside, what an attacker would.
 std::string escape_probe_bin();
+// tests/helpers/netlab.c: runs a command in a network of the test's own (pasta's tests).
+std::string netlab_bin();
 // tests/helpers/syscall_probe.c, and Docker's default seccomp profile (fetch-docker-profile.sh).
 std::string syscall_probe_bin();
 std::string docker_profile();

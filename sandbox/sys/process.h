@@ -11,7 +11,7 @@
 #include "sys/fd.h"
 #include "sys/syscalls.h"
 
-namespace sb::launch {
+namespace sb::sys {
 
 class Process {
  public:
@@ -43,4 +43,4 @@ class Process {
   bool reaped_ = false;
 };
 
-}  // namespace sb::launch
+}  // namespace sb::sys

@@ -1,0 +1,150 @@
+#include "net/pasta.h"
+
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+
+#include "sys/io.h"
+#include "sys/syscalls.h"
+
+namespace sb::net {
+
+namespace {
+
+// What pasta reads after -t or -u: [ADDR/]HOSTPORT:PORT.
+std::string forward_spec(const Publish& p) {
+  std::string s = p.address.empty() ? "" : p.address + "/";
+  return s + std::to_string(p.host_port) + ":" + std::to_string(p.port);
+}
+
+// The last line pasta wrote that says something: it logs to the system log too, and says so
+// on standard error when there is none.
+std::string last_words(int log) {
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  off_t off = 0;
+  while ((n = ::pread(log, buf, sizeof buf, off)) > 0) {
+    text.append(buf, static_cast<size_t>(n));
+    off += n;
+  }
+  std::string last;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    if (!line.empty() && !line.starts_with("Failed to send ")) last = line;
+    start = end + 1;
+  }
+  return last;
+}
+
+}  // namespace
+
+std::vector<std::string> pasta_argv(const Spec& spec, pid_t pid, int ready_fd) {
+  std::vector<std::string> argv = {"pasta", "--config-net", "--foreground", "--quiet",
+                                   "--pid", sys::fd_path(ready_fd)};
+  bool tcp = false, udp = false;
+  for (const auto& p : spec.publish) {
+    argv.push_back(p.udp ? "-u" : "-t");
+    argv.push_back(forward_spec(p));
+    (p.udp ? udp : tcp) = true;
+  }
+  // Nothing else from the host into the sandbox, and nothing bound on the host's loopback
+  // reachable at the sandbox's own 127.0.0.1 (pasta's default for both is to follow what is
+  // bound, which would give the sandbox the host's loopback services by their own address).
+  for (auto [flag, given] : {std::pair{"-t", tcp}, {"-u", udp}})
+    if (!given) argv.insert(argv.end(), {flag, "none"});
+  argv.insert(argv.end(), {"-T", "none", "-U", "none", std::to_string(pid)});
+  return argv;
+}
+
+Result<sys::Process> monitor_start_pasta(const Spec& spec, pid_t pid) {
+  int ready[2];
+  if (::pipe2(ready, O_CLOEXEC) < 0) return fail_errno("--network pasta: pipe");
+  unique_fd ready_read(ready[0]), ready_write(ready[1]);
+  // What pasta says, kept to quote should it fail; a file, so it never blocks on a reader.
+  unique_fd log(::memfd_create("pasta-log", MFD_CLOEXEC));
+  if (!log) return fail_errno("--network pasta: memfd_create");
+  std::vector<std::string> args = pasta_argv(spec, pid, ready_write.get());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  pid_t monitor = ::getpid();
+  auto clone = sys::clone3(0, true);
+  if (!clone) return std::unexpected(std::move(clone).error().wrap("--network pasta: can't start pasta"));
+  if (clone->pid == 0) {
+    // It ends with the monitor, as everything of the sandbox does.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (::getppid() != monitor) ::_exit(127);
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) ::dup2(devnull, 0);
+    ::dup2(log.get(), 1);
+    ::dup2(log.get(), 2);
+    ::fcntl(ready_write.get(), F_SETFD, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execvp("pasta", argv.data());
+    ::dprintf(2, "exec: %d\n", errno);
+    ::_exit(127);
+  }
+  sys::Process pasta(clone->pid, std::move(clone->pidfd));
+  ready_write.reset();
+  // Its pid once the namespace is configured, or end of file when it gave up.
+  char buf[32];
+  ssize_t n;
+  do {
+    n = ::read(ready_read.get(), buf, sizeof buf);
+  } while (n < 0 && errno == EINTR);
+  if (n > 0) return pasta;
+
+  int status = pasta.wait();
+  std::string said = last_words(log.get());
+  Error e{0, "--network pasta: pasta failed"};
+  if (said.starts_with("exec: ")) {
+    e.err = std::atoi(said.c_str() + 6);
+    e.context = "--network pasta: can't run pasta";
+    if (e.err == ENOENT) e.hint = "install pasta (Debian: apt install passt)";
+  } else {
+    e.context += " (exit status " + std::to_string(status) + ")" + (said.empty() ? "" : ": " + said);
+    if (::access("/dev/net/tun", R_OK | W_OK) < 0 || said.find("tun") != std::string::npos)
+      e.hint = "pasta needs /dev/net/tun open to you; Debian's mode for it is 0666 (chmod 0666 /dev/net/tun as root)";
+  }
+  return std::unexpected(std::move(e));
+}
+
+Result<bool> monitor_join_netns(const std::string& path) {
+  const std::string what = "--netns " + path;
+  unique_fd ns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!ns && (errno == EACCES || errno == EPERM)) return fail_errno(what + ": you may not enter it");
+  if (!ns) return fail_errno(what);
+  if (::ioctl(ns.get(), NS_GET_NSTYPE) != CLONE_NEWNET) return fail(what + ": not a network namespace", EINVAL);
+  unique_fd owner(::ioctl(ns.get(), NS_GET_USERNS));
+  if (!owner) return fail_errno(what + ": can't find the user namespace that owns it");
+  struct stat mine{}, theirs{};
+  if (::stat("/proc/self/ns/user", &mine) < 0 || ::fstat(owner.get(), &theirs) < 0)
+    return fail_errno(what + ": can't compare user namespaces");
+  bool joined = mine.st_ino != theirs.st_ino || mine.st_dev != theirs.st_dev;
+  if (joined && ::setns(owner.get(), CLONE_NEWUSER) < 0)
+    return fail_errno(what + ": can't enter the user namespace that owns it (it is not yours)");
+  if (::setns(ns.get(), CLONE_NEWNET) < 0) {
+    Error e{errno, what + ": can't join it"};
+    // Joining one the caller's own user namespace owns takes CAP_SYS_ADMIN there.
+    if (!joined && e.err == EPERM) e.hint = "a namespace owned by your own user namespace needs privilege to join; for your network use --network host";
+    return std::unexpected(std::move(e));
+  }
+  return joined;
+}
+
+}  // namespace sb::net
