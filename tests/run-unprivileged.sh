@@ -12,7 +12,7 @@ stage=$(mktemp -d /tmp/sandbox-stage.XXXXXX)
 trap 'rm -rf "$stage"' EXIT INT TERM
 chmod 755 "$stage"
 cp "$build/sandbox" "$build/tests/integration-tests" "$build/tests/tty-probe" "$build/tests/old-kernel" "$build/tests/escape-probe" \
-  "$build/tests/syscall-probe" "$build/tests/docker-default.json" "$stage/"
+  "$build/tests/syscall-probe" "$build/tests/netlab" "$build/tests/docker-default.json" "$stage/"
 cp -a "$build/tests/rootfs" "$stage/rootfs"
 chmod -R a+rX "$stage"
 # A set-user-ID program owned by root, for the test that such a program gains nothing inside;
@@ -40,6 +40,7 @@ status=0
 $as_user env SANDBOX_BIN="$stage/sandbox" SANDBOX_ROOTFS="$stage/rootfs" SANDBOX_TTY_PROBE="$stage/tty-probe" \
   SANDBOX_OLD_KERNEL="$stage/old-kernel" SANDBOX_ESCAPE_PROBE="$stage/escape-probe" \
   SANDBOX_SYSCALL_PROBE="$stage/syscall-probe" SANDBOX_DOCKER_PROFILE="$stage/docker-default.json" \
+  SANDBOX_NETLAB="$stage/netlab" \
   ${suid:+SANDBOX_SUID_PROBE=$suid} \
   SANDBOX_REQUIRE_USERNS=1 SANDBOX_NO_SKIP=1 ${report:+GTEST_OUTPUT=xml:$stage/report/} \
   ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
