@@ -50,8 +50,11 @@ std::string last_words(int log) {
 
 }  // namespace
 
-std::vector<std::string> pasta_argv(const Spec& spec, pid_t pid, int ready_fd) {
+std::vector<std::string> pasta_argv(const Spec& spec, pid_t pid, int ready_fd, uid_t uid, gid_t gid) {
+  // As the caller, root included: pasta started as root would become "nobody", who may not
+  // open the child's namespaces.
   std::vector<std::string> argv = {"pasta", "--config-net", "--foreground", "--quiet",
+                                   "--runas", std::to_string(uid) + ":" + std::to_string(gid),
                                    "--pid", sys::fd_path(ready_fd)};
   bool tcp = false, udp = false;
   for (const auto& p : spec.publish) {
@@ -75,7 +78,7 @@ Result<sys::Process> monitor_start_pasta(const Spec& spec, pid_t pid) {
   // What pasta says, kept to quote should it fail; a file, so it never blocks on a reader.
   unique_fd log(::memfd_create("pasta-log", MFD_CLOEXEC));
   if (!log) return fail_errno("--network pasta: memfd_create");
-  std::vector<std::string> args = pasta_argv(spec, pid, ready_write.get());
+  std::vector<std::string> args = pasta_argv(spec, pid, ready_write.get(), ::geteuid(), ::getegid());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

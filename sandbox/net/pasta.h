@@ -20,9 +20,9 @@
 
 namespace sb::net {
 
-// pasta's command line for the namespaces of process `pid`; it writes its pid to descriptor
-// `ready_fd` once they are configured.
-std::vector<std::string> pasta_argv(const Spec& spec, pid_t pid, int ready_fd);
+// pasta's command line for the namespaces of process `pid`, run as uid:gid; it writes its pid
+// to descriptor `ready_fd` once they are configured.
+std::vector<std::string> pasta_argv(const Spec& spec, pid_t pid, int ready_fd, uid_t uid, gid_t gid);
 
 // The monitor's pasta: started, and the namespace configured, when this returns.
 Result<sys::Process> monitor_start_pasta(const Spec& spec, pid_t pid);

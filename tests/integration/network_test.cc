@@ -2,9 +2,11 @@
 // network of the test's own (tests/helpers/netlab.c): a tap device that goes nowhere, a
 // gateway 10.0.2.2 that pasta maps to that namespace's loopback, and a DNS server there, so
 // nothing leaves the machine.
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,21 @@ namespace {
 class Network : public SandboxTest {};
 
 std::string busybox() { return rootfs() + "/bin/busybox"; }
+
+// How a pasta that `sandbox` started shows in /proc/PID/cmdline (arguments end with a NUL).
+const std::string kPasta("pasta\0--config-net\0", 19);
+
+// The uids (real, effective, saved, filesystem) of every pasta running, one line each.
+std::string pasta_uids() {
+  std::string out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::string name = e.path().filename();
+    if (name[0] < '0' || name[0] > '9' || !read_file(e.path() / "cmdline").starts_with(kPasta)) continue;
+    for (const auto& l : lines(read_file(e.path() / "status")))
+      if (l.starts_with("Uid:")) out += l + "\n";
+  }
+  return out;
+}
 
 std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -121,7 +138,20 @@ TEST_F(Network, PastaEndsWithTheSandboxEvenAKilledOne) {
   EXPECT_EQ(r.out, "killed\n") << r.err;
   auto left = leftover_processes();
   EXPECT_TRUE(left.empty()) << left.front();
-  EXPECT_FALSE(process_with("pasta --config-net"));
+  EXPECT_FALSE(process_with(kPasta));
+}
+
+TEST_F(Network, PastaRunsAsTheCallerRootIncluded) {
+  // Outside the test's network too (COMMAND sends nothing). pasta started by root keeps
+  // root's ids rather than becoming "nobody", who could not open the sandbox's namespaces.
+  Background box(in_busybox({"--network", "pasta", "sh", "-c", "echo up; sleep 10"}));
+  ASSERT_TRUE(box.wait_for_line("up"));
+  std::string uid = std::to_string(getuid());
+  EXPECT_EQ(pasta_uids(), "Uid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n");
+  kill(box.pid(), SIGTERM);
+  auto r = box.finish();
+  EXPECT_EQ(r.status, 143) << r.err;
+  EXPECT_TRUE(gone_within(kPasta, 5));
 }
 
 TEST_F(Network, PastaFailuresSayWhatToDo) {

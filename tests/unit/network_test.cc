@@ -45,16 +45,17 @@ TEST(Network, Publish) {
 TEST(Network, PastaCommandLine) {
   auto p = parse({"--network", "pasta", "--publish", "127.0.0.1:8080:80", "--publish", "[::1]:5353:53/udp", "true"});
   ASSERT_TRUE(p);
-  std::vector<std::string> expected = {"pasta", "--config-net", "--foreground", "--quiet", "--pid", "/proc/self/fd/9",
+  std::vector<std::string> expected = {"pasta", "--config-net", "--foreground", "--quiet", "--runas", "1000:100",
+                                       "--pid", "/proc/self/fd/9",
                                        "-t", "127.0.0.1/8080:80", "-u", "::1/5353:53", "-T", "none", "-U", "none", "42"};
-  EXPECT_EQ(net::pasta_argv(p->spec, 42, 9), expected);
+  EXPECT_EQ(net::pasta_argv(p->spec, 42, 9, 1000, 100), expected);
   // Nothing published: nothing forwarded inwards either (pasta's default would follow what
   // is bound inside), and never the host's loopback services at the sandbox's own 127.0.0.1.
   auto bare = parse({"--network", "pasta", "true"});
   ASSERT_TRUE(bare);
-  expected = {"pasta", "--config-net", "--foreground", "--quiet", "--pid", "/proc/self/fd/3",
+  expected = {"pasta", "--config-net", "--foreground", "--quiet", "--runas", "0:0", "--pid", "/proc/self/fd/3",
               "-t", "none", "-u", "none", "-T", "none", "-U", "none", "7"};
-  EXPECT_EQ(net::pasta_argv(bare->spec, 7, 3), expected);
+  EXPECT_EQ(net::pasta_argv(bare->spec, 7, 3, 0, 0), expected);
 }
 
 TEST(Network, Modes) {
