@@ -73,10 +73,13 @@ print(f"Medians of {start_runs['sandbox']} runs each, taken in rounds in which t
       "`sandbox-no-profile` runs without a syscall profile (`--seccomp-profile none`), `sandbox-no-landlock` "
       "without the Landlock layer, `sandbox-json-300` "
       "with a JSON profile of 300 rules compiled by libseccomp at start (`sandbox` loads `default`, "
-      "compiled when it was built).\n")
+      "compiled when it was built); `sandbox-network-host` keeps the caller's network (`--network host`) and "
+      "`sandbox-network-pasta` gives the sandbox's own one outbound access through pasta (`--network pasta`), "
+      "against `sandbox`'s `--network none`.\n")
 print("| tool | median | vs sandbox |")
 print("|---|---|---|")
-for k in ("sandbox", "sandbox-no-profile", "sandbox-no-landlock", "sandbox-json-300", "sandbox-dynamic", "bwrap", "unshare"):
+for k in ("sandbox", "sandbox-no-profile", "sandbox-no-landlock", "sandbox-json-300", "sandbox-network-host",
+          "sandbox-network-pasta", "sandbox-dynamic", "bwrap", "unshare"):
     if k not in start:
         continue
     print(f"| {k} | {ms(start[k])} | {start[k] / start['sandbox']:.2f}x |")

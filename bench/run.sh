@@ -50,7 +50,9 @@ while [ "$round" -lt "$rounds" ]; do
   [ -n "$dynamic" ] && set -- "$@" sandbox-dynamic "$dynamic $usr_view /bin/true"
   set -- "$@" sandbox-no-profile "$sandbox --seccomp-profile none $usr_view /bin/true" \
     sandbox-no-landlock "$sandbox --no-landlock $usr_view /bin/true" \
-    sandbox-json-300 "$sandbox --seccomp-profile $out/profile-300.json $usr_view /bin/true"
+    sandbox-json-300 "$sandbox --seccomp-profile $out/profile-300.json $usr_view /bin/true" \
+    sandbox-network-host "$sandbox --network host $usr_view /bin/true" \
+    sandbox-network-pasta "$sandbox --network pasta $usr_view /bin/true"
   # Rotate the (name, command) pairs by the round's number.
   shift_by=$((round % ($# / 2)))
   while [ "$shift_by" -gt 0 ]; do
