@@ -23,6 +23,7 @@
 #include "limits/limits.h"
 #include "net/pasta.h"
 #include "security/idmap.h"
+#include "security/userns.h"
 #include "sys/syscalls.h"
 
 namespace sb::launch {
@@ -251,9 +252,10 @@ Result<Process> monitor_clone_child(const Spec& spec, const Plan& plan, HandedFd
   if (!clone) {
     int err = clone.error().err;
     // ENOSPC: the user namespace limit is reached, or set to 0 (--disable-userns one level up).
-    if (err == ENOSPC && !spec.userns_fd)
-      return fail("Can't create a user namespace: creating them is not allowed here", err);
-    return fail("Can't create the sandbox's namespaces", err);
+    Error e{err, err == ENOSPC && !spec.userns_fd ? "Can't create a user namespace: creating them is not allowed here"
+                                                  : "Can't create the sandbox's namespaces"};
+    if (!spec.userns_fd) e.hint = security::userns_refusal_hint(err, true);
+    return std::unexpected(std::move(e));
   }
   if (clone->pid == 0) {
     sigfd.reset();
@@ -340,6 +342,10 @@ Result<Ended> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed)
     registration.emplace(std::move(r));
   }
   auto outcome = monitor_run_child(spec, plan, handed, denials, registration);
+  // Under AppArmor's restriction the namespace is made without capabilities, and the first
+  // step that needs one fails: the one failure whose cause is a setting outside.
+  if (!outcome && outcome.error().hint.empty() && outcome.error().kind == Failure::setup && !spec.userns_fd)
+    outcome.error().hint = security::userns_refusal_hint(outcome.error().err, false);
   if (denials) {
     denials->finish();
     // Setup failed, or the exec: COMMAND never ran, and an empty file of this run goes.

@@ -14,12 +14,24 @@
 #include "mount/deny.h"
 #include "mount/filesystems.h"
 #include "mount/mounter.h"
+#include "mount/mountinfo.h"
 #include "mount/resolve.h"
+#include "sys/io.h"
 #include "sys/syscalls.h"
 
 namespace sb::mount {
 
 namespace {
+
+// Whether something is mounted beneath this mount namespace's /proc.
+bool procfs_is_covered() {
+  auto mounts = parse_mountinfo(sys::read_file_or_empty("/proc/self/mountinfo"));
+  if (!mounts) return false;
+  for (const auto& e : *mounts)
+    if (beneath("/proc", e.mount_point)) return true;
+  return false;
+}
+
 
 constexpr mode_t kDirMode = 0755;
 
@@ -303,8 +315,15 @@ struct Apply {
   }
 
   Result<void> operator()(const ProcOp& op) {
-    if (!sources.main)
-      return mount_new(op.dest, "proc", parents(std::nullopt), [&](int target) { return mount_proc(m, target); });
+    if (!sources.main) {
+      auto made = mount_new(op.dest, "proc", parents(std::nullopt), [&](int target) { return mount_proc(m, target); });
+      // The kernel shows a new procfs only where the caller's is wholly visible: under covers
+      // a container (or a sandbox around this one) put on parts of /proc it refuses one.
+      if (!made && made.error().err == EPERM && procfs_is_covered())
+        made.error().hint = "the /proc here has parts covered (as in a container), so the kernel refuses a new one; "
+                            "--share-pid binds this /proc instead";
+      return made;
+    }
     // The caller's procfs (open_sources), bound with its submounts and covered the same way.
     std::string rel = relative_dest(op.dest);
     std::string what = "Can't bind mount /proc on " + shown(op.dest);

@@ -9,6 +9,7 @@
 
 #include "security/idmap.h"
 #include "sys/fd.h"
+#include "sys/io.h"
 #include "sys/syscalls.h"
 
 namespace sb::security {
@@ -37,6 +38,32 @@ Result<void> assert_user_namespaces_disabled() {
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
     return fail("--assert-userns-disabled: creating a user namespace is still allowed");
   return {};
+}
+
+std::string read_sysctl(const std::string& path) {
+  std::string text = sys::read_file_or_empty(path);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+std::string userns_refusal_hint(int err, bool at_clone, const SysctlReader& read) {
+  const std::string apparmor = read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+  const std::string apparmor_hint =
+      "AppArmor restricts unprivileged user namespaces here (kernel.apparmor_restrict_unprivileged_userns is 1): "
+      "give sandbox an AppArmor profile with the userns rule, or as root: sysctl -w "
+      "kernel.apparmor_restrict_unprivileged_userns=0";
+  if (!at_clone) return (err == EPERM || err == EACCES) && apparmor == "1" ? apparmor_hint : "";
+  if (read("/proc/sys/user/max_user_namespaces") == "0")
+    return "user namespaces are turned off here (user.max_user_namespaces is 0): as root, sysctl -w "
+           "user.max_user_namespaces=15000";
+  if (read("/proc/sys/kernel/unprivileged_userns_clone") == "0")
+    return "unprivileged user namespaces are turned off here (kernel.unprivileged_userns_clone is 0): as root, "
+           "sysctl -w kernel.unprivileged_userns_clone=1";
+  if (apparmor == "1") return apparmor_hint;
+  if (err == ENOSPC)
+    return "the number of user namespaces allowed is used up, here or in a namespace around this one (a sandbox "
+           "started with --disable-userns allows none)";
+  return "";
 }
 
 }  // namespace sb::security

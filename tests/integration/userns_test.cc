@@ -138,7 +138,22 @@ TEST_F(Userns, NestedFailsClearlyAfterDisableUserns) {
   auto r = run(in_usr({"--disable-userns", "--ro-bind", sandbox_bin(), "/opt/sandbox", "sh", "-c",
                        "/opt/sandbox --ro-bind /usr /usr true"}));
   EXPECT_EQ(r.status, 125);
-  EXPECT_EQ(r.err, "sandbox: Can't create a user namespace: creating them is not allowed here: No space left on device\n");
+  EXPECT_EQ(r.err, "sandbox: Can't create a user namespace: creating them is not allowed here: No space left on device\n"
+                   "sandbox: hint: the number of user namespaces allowed is used up, here or in a namespace around "
+                   "this one (a sandbox started with --disable-userns allows none)\n");
+}
+
+// Inside a sandbox (as inside a container) parts of /proc are covered, and the kernel then
+// refuses a new procfs: the inner sandbox says so, and --share-pid, which it names, works.
+TEST_F(Userns, NestedProcUnderCoversSaysWhatToDo) {
+  const std::string inner = "/opt/sandbox --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib "
+                            "--symlink usr/lib64 /lib64 --proc /proc ";
+  auto r = run(in_usr({"--no-landlock", "--uid", "1000", "--gid", "1000", "--ro-bind", sandbox_bin(), "/opt/sandbox",
+                       "sh", "-c", inner + "true; " + inner + "--share-pid sh -c 'test -r /proc/self/status && echo shared'"}));
+  EXPECT_EQ(r.out, "shared\n");
+  EXPECT_EQ(r.err, "sandbox: Can't mount proc on /proc: fsmount: Operation not permitted (from --proc #1)\n"
+                   "sandbox: hint: the /proc here has parts covered (as in a container), so the kernel refuses a new "
+                   "one; --share-pid binds this /proc instead\n");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // codes, id maps, reading a descriptor to its end. No privilege needed.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,6 +22,7 @@
 #include "launch/status.h"
 #include "security/idmap.h"
 #include "sys/io.h"
+#include "security/userns.h"
 
 namespace sb {
 namespace {
@@ -256,6 +259,48 @@ TEST(HandedFds, OneOwnerPerNumber) {
   // Closing through the owners closes each once: all three are gone, nothing else was closed.
   h = launch::HandedFds{};
   for (int fd : {a, b, c}) EXPECT_EQ(fcntl(fd, F_GETFD), -1) << fd;
+}
+
+}  // namespace
+}  // namespace sb
+
+namespace sb {
+namespace {
+
+// The sysctls as a fake reader sees them: path -> value; "" for a missing file.
+security::SysctlReader sysctls(std::map<std::string, std::string> values) {
+  return [values](const std::string& path) {
+    auto it = values.find(path);
+    return it == values.end() ? std::string() : it->second;
+  };
+}
+
+TEST(UsernsHint, NamesTheSettingInTheWay) {
+  const std::string max = "/proc/sys/user/max_user_namespaces", clone = "/proc/sys/kernel/unprivileged_userns_clone",
+                    apparmor = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
+  EXPECT_EQ(security::userns_refusal_hint(ENOSPC, true, sysctls({{max, "0"}})),
+            "user namespaces are turned off here (user.max_user_namespaces is 0): as root, sysctl -w "
+            "user.max_user_namespaces=15000");
+  EXPECT_EQ(security::userns_refusal_hint(EPERM, true, sysctls({{max, "15000"}, {clone, "0"}})),
+            "unprivileged user namespaces are turned off here (kernel.unprivileged_userns_clone is 0): as root, "
+            "sysctl -w kernel.unprivileged_userns_clone=1");
+  const std::string apparmor_hint =
+      "AppArmor restricts unprivileged user namespaces here (kernel.apparmor_restrict_unprivileged_userns is 1): "
+      "give sandbox an AppArmor profile with the userns rule, or as root: sysctl -w "
+      "kernel.apparmor_restrict_unprivileged_userns=0";
+  EXPECT_EQ(security::userns_refusal_hint(EPERM, true, sysctls({{max, "15000"}, {clone, "1"}, {apparmor, "1"}})),
+            apparmor_hint);
+  // Under AppArmor's restriction the clone succeeds and a later privileged step fails.
+  EXPECT_EQ(security::userns_refusal_hint(EPERM, false, sysctls({{apparmor, "1"}})), apparmor_hint);
+  EXPECT_EQ(security::userns_refusal_hint(EACCES, false, sysctls({{apparmor, "1"}})), apparmor_hint);
+  EXPECT_EQ(security::userns_refusal_hint(ENOENT, false, sysctls({{apparmor, "1"}})), "");
+  EXPECT_EQ(security::userns_refusal_hint(EPERM, false, sysctls({{apparmor, "0"}})), "");
+  // Nothing in the way: a limit used up says so; anything else says nothing.
+  EXPECT_EQ(security::userns_refusal_hint(ENOSPC, true, sysctls({{max, "15000"}})),
+            "the number of user namespaces allowed is used up, here or in a namespace around this one (a sandbox "
+            "started with --disable-userns allows none)");
+  EXPECT_EQ(security::userns_refusal_hint(EPERM, true, sysctls({{max, "15000"}, {clone, "1"}, {apparmor, "0"}})), "");
+  EXPECT_EQ(security::userns_refusal_hint(EPERM, true, sysctls({})), "");
 }
 
 }  // namespace
