@@ -34,6 +34,9 @@ struct ProcOp {
 };
 struct DevOp {
   std::string dest;
+  // Made by the front end where nothing mounts on /dev (native): left out, rather than
+  // failing, where /dev cannot be made (a read-only root without one).
+  bool automatic = false;
   bool operator==(const DevOp&) const = default;
 };
 struct TmpfsOp {
@@ -213,6 +216,7 @@ struct Spec {
   bool command_leads_lone_session = false;
   Wording wording = Wording::own;
   bool host_propagation = false;  // mounts the host makes later appear inside (slave, not private)
+  bool auto_dev = true;  // a minimal /dev where no operation mounts on /dev (--no-auto-dev: none)
   bool own_keyring = true;        // a new session keyring, so the caller's is out of reach
   // Missing parents of a destination are narrowed by the permissions the operation has
   // unasked, as bubblewrap's are (0700 under a bind, a symlink or a mount), not only by --perms.

@@ -53,6 +53,7 @@ complete -c sandbox -n '__sandbox_in_options' -l dev-bind-try -r -F -d 'Like --d
 complete -c sandbox -n '__sandbox_in_options' -l remount-ro -x -d 'Make the mount at DEST read-only'
 complete -c sandbox -n '__sandbox_in_options' -l proc -x -d 'Mount a new procfs on DEST'
 complete -c sandbox -n '__sandbox_in_options' -l dev -x -d 'Mount a minimal /dev on DEST'
+complete -c sandbox -n '__sandbox_in_options' -l no-auto-dev -d 'No minimal /dev where nothing is mounted on /dev'
 complete -c sandbox -n '__sandbox_in_options' -l tmpfs -x -d 'Mount a new tmpfs on DEST'
 complete -c sandbox -n '__sandbox_in_options' -l dir -x -d 'Create the directory DEST'
 complete -c sandbox -n '__sandbox_in_options' -l symlink -x -d 'Create a symlink at DEST to TARGET'

@@ -365,6 +365,11 @@ Result<void> join(ParseState& st, Values v) {
   return {};
 }
 
+Result<void> no_auto_dev(ParseState& st, Values) {
+  st.spec.auto_dev = false;
+  return {};
+}
+
 Result<void> no_landlock(ParseState& st, Values) {
   st.spec.landlock_off = true;
   return {};
@@ -482,6 +487,7 @@ const std::array kOptions = {
   OptionDef{"--remount-ro", "DEST", 1, G::filesystem, kBoth, 0, "Make the mount at DEST read-only", remount_ro},
   OptionDef{"--proc", "DEST", 1, G::filesystem, kBoth, 0, "Mount a new procfs on DEST", proc},
   OptionDef{"--dev", "DEST", 1, G::filesystem, kBoth, 0, "Mount a minimal /dev on DEST", dev},
+  OptionDef{"--no-auto-dev", "", 0, G::filesystem, kNative, 0, "No minimal /dev where nothing is mounted on /dev", no_auto_dev},
   OptionDef{"--tmpfs", "DEST", 1, G::filesystem, kBoth, kTakesPerms | kTakesSize, "Mount a new tmpfs on DEST", tmpfs},
   OptionDef{"--mqueue", "DEST", 1, G::filesystem, kBoth, 0, "Mount a new mqueue filesystem on DEST", mqueue},
   OptionDef{"--dir", "DEST", 1, G::filesystem, kBoth, kTakesPerms, "Create the directory DEST", dir},

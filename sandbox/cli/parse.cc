@@ -8,6 +8,7 @@
 #include "sys/numbers.h"
 #include "cli/options.h"
 #include "sys/io.h"
+#include "sys/paths.h"
 
 namespace sb::cli {
 
@@ -106,6 +107,33 @@ Result<std::vector<std::string>> split_args(std::string data, const std::string&
   return out;
 }
 
+// Where a destination lands, as components ("/./dev/" is {"dev"}); ".." as written.
+std::vector<std::string_view> dest_components(std::string_view dest) {
+  std::vector<std::string_view> out;
+  for (std::string_view c : sys::path_components(dest))
+    if (c != ".") out.push_back(c);
+  return out;
+}
+
+// Natively, a minimal /dev as --dev /dev makes, where no operation mounts on /dev: after the
+// last operation that mounts on the root (which would hide it), before everything else, so
+// that what the command line puts beneath /dev lands in it.
+void add_automatic_dev(Spec& spec) {
+  size_t at = 0;
+  for (size_t i = 0; i < spec.mounts.size(); ++i) {
+    const MountOp& op = spec.mounts[i];
+    auto c = dest_components(destination_of(op));
+    if (c.size() == 1 && c[0] == "dev") return;  // the command line makes /dev itself
+    bool new_root = std::holds_alternative<BindOp>(op) || std::holds_alternative<TmpfsOp>(op) ||
+                    std::holds_alternative<OverlayOp>(op);
+    if (c.empty() && new_root) at = i + 1;
+  }
+  spec.mounts.insert(spec.mounts.begin() + static_cast<std::ptrdiff_t>(at), DevOp{"/dev", true});
+  if (spec.mount_origins.size() + 1 == spec.mounts.size())
+    spec.mount_origins.insert(spec.mount_origins.begin() + static_cast<std::ptrdiff_t>(at),
+                              Origin{"the automatic --dev /dev", 0});
+}
+
 }  // namespace
 
 Result<std::string> read_whole_fd(int fd) {
@@ -144,6 +172,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     out.spec.dest_above_root_is_outside = true;
     out.spec.seccomp_profile = "none";  // bubblewrap filters nothing unless given a program
     out.spec.landlock = false;          // nor has it a Landlock layer
+    out.spec.auto_dev = false;          // nor a /dev unless asked
   }
   ParseState st{out.spec, out.warnings, {}, {}, {}, {}};
 
@@ -221,6 +250,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
   }
   TRY(check_pending(st, nullptr));
   out.spec.command.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  if (out.spec.auto_dev) add_automatic_dev(out.spec);
   // --list and --join act on a running sandbox, whose confinement is its own.
   const bool listing = out.spec.action == Action::list, joining = out.spec.action == Action::join;
   if ((listing || joining) && !first_other.empty())

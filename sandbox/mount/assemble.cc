@@ -35,6 +35,16 @@ bool procfs_is_covered() {
 
 constexpr mode_t kDirMode = 0755;
 
+// Whether the directory `name` is in `root`, or can be made there.
+bool can_hold(RootDir root, const char* name) {
+  if (auto dir = resolve(root, name)) {
+    struct stat st{};
+    return ::fstat(dir->get(), &st) == 0 && S_ISDIR(st.st_mode);
+  }
+  return ::mkdirat(root.fd, name, kDirMode) == 0;
+}
+
+
 // Sources are held open until their turn; lift the soft descriptor limit for that while, and
 // put it back before COMMAND can inherit it.
 class NofileLimit {
@@ -456,6 +466,12 @@ Result<security::AssembledRoot> child_assemble_root(const Spec& spec, const Plan
     // A step the plan found outside the new root (bubblewrap's "/..") has no effect inside.
     if (plan.left_out(i)) continue;
     if (const auto* b = std::get_if<BindOp>(&spec.mounts[i]); b && !sources[i].main) made.skipped[i] = true;
+    // The automatic /dev is left out where the root cannot hold one, rather than failing a run
+    // that did not ask for it.
+    if (const auto* d = std::get_if<DevOp>(&spec.mounts[i]); d && d->automatic && !can_hold(root.dir(), "dev")) {
+      made.skipped[i] = true;
+      continue;
+    }
     TRY(from_origin(std::visit(Apply{*m, root, sources[i], scratch.get(), scratch_n,
                                      spec.narrow_parents_by_default_perms, read_fds},
                                spec.mounts[i]),

@@ -44,11 +44,13 @@ TEST_F(DryRun, PrintsThePlanAndMakesNothing) {
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err, "");
   auto l = lines(r.out);
-  ASSERT_GE(l.size(), 4u) << r.out;
-  EXPECT_EQ(l[0], "/a/b  ro-bind  " + (d / "src") + "  ro,nosuid,nodev,recursive  (from --ro-bind #1)");
-  EXPECT_EQ(l[1], "/tmp  tmpfs  tmpfs  nosuid,nodev,mode=0755  (from --tmpfs #1)");
-  EXPECT_EQ(l[2], "/tmp/data  bind-data  fd 6  mode=0600  (from --bind-data #1)");
-  EXPECT_EQ(l[3], "namespaces: user cgroup ipc mnt net pid uts (clone: user pid cgroup mnt ipc uts net)");
+  ASSERT_GE(l.size(), 5u) << r.out;
+  EXPECT_EQ(l[0], "/dev  dev  tmpfs  nosuid,nodev,mode=0755; null zero full random urandom tty, pts, shm  "
+                  "(from the automatic --dev /dev)");
+  EXPECT_EQ(l[1], "/a/b  ro-bind  " + (d / "src") + "  ro,nosuid,nodev,recursive  (from --ro-bind #1)");
+  EXPECT_EQ(l[2], "/tmp  tmpfs  tmpfs  nosuid,nodev,mode=0755  (from --tmpfs #1)");
+  EXPECT_EQ(l[3], "/tmp/data  bind-data  fd 6  mode=0600  (from --bind-data #1)");
+  EXPECT_EQ(l[4], "namespaces: user cgroup ipc mnt net pid uts (clone: user pid cgroup mnt ipc uts net)");
   EXPECT_NE(r.out.find("\nhostname: box\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\ncommand: sh -c 'exit 3'\n"), std::string::npos) << r.out;
   // Nothing read, nothing written, nothing made on the host.

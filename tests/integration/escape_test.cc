@@ -85,7 +85,7 @@ TEST_F(Escape, NoWayBackToTheOldRoot) {
   auto l = lines(r.out);
   ASSERT_GE(l.size(), 3u) << r.out;
   EXPECT_EQ(l[0], "/");  // every process's root and cwd is the new root
-  EXPECT_EQ(l[1], "bin etc proc root tmp ");
+  EXPECT_EQ(l[1], "bin dev etc proc root tmp ");
   EXPECT_EQ(l.back(), "init-refused");  // init is sandbox-init, closed to COMMAND
 }
 

@@ -161,8 +161,8 @@ TEST_F(Landlock, DryRunShowsTheLayer) {
   EXPECT_NE(r.out.find("\nlandlock: ABI "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("; TCP connect: 80-81, 443; TCP bind: none; in init and COMMAND\n"), std::string::npos) << r.out;
   auto files = run(sandbox({"--dry-run", "--ro-bind", "/usr", "/usr", "--tmpfs", "/tmp", "--dir", "/work", "true"}));
-  EXPECT_NE(files.out.find("; files: read / (the new root), read, write /tmp (--tmpfs #1), read /usr (--ro-bind #1), "
-                           "read, write /work (--dir #1);"),
+  EXPECT_NE(files.out.find("; files: read / (the new root), read, write, devices /dev (the automatic --dev /dev), "
+                           "read, write /tmp (--tmpfs #1), read /usr (--ro-bind #1), read, write /work (--dir #1);"),
             std::string::npos)
       << files.out;
   auto admin = run(sandbox({"--dry-run", "--cap-add", "CAP_SYS_ADMIN", "true"}));

@@ -51,9 +51,13 @@ TEST_P(Mounts, OldRootLeavesNoTrace) {
   auto m = mountinfo_of(sandbox({"--bind", rootfs(), "/", "--proc", "/proc"}));
   std::vector<std::string> points;
   for (auto& e : m) points.push_back(e.point);
-  // Only what was asked for: the root bind and procfs with its read-only covers.
+  // Only what was asked for: the root bind and procfs with its read-only covers, and the
+  // automatic /dev with what it holds.
   std::vector<std::string> allowed = {"/", "/proc", "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"};
-  for (auto& p : points) EXPECT_NE(std::find(allowed.begin(), allowed.end(), p), allowed.end()) << p;
+  for (auto& p : points)
+    EXPECT_TRUE(std::find(allowed.begin(), allowed.end(), p) != allowed.end() || p == "/dev" || p.starts_with("/dev/"))
+        << p;
+  EXPECT_EQ(std::count(points.begin(), points.end(), "/dev"), 1);
   auto root = std::find_if(m.begin(), m.end(), [](auto& e) { return e.point == "/"; });
   ASSERT_NE(root, m.end());
   EXPECT_EQ(std::count_if(m.begin(), m.end(), [](auto& e) { return e.point == "/"; }), 1);
@@ -64,16 +68,34 @@ TEST_P(Mounts, OldRootLeavesNoTrace) {
   EXPECT_EQ(r.out, "0\n0\nno-oldroot\n") << r.err;
 }
 
+// The quick start's command line, as written, behaves like a shell: background jobs and
+// redirections find /dev/null (the automatic /dev), and nothing is said on standard error.
+TEST_P(Mounts, TheHeadlineCommandHasADev) {
+  auto r = run(sandbox({"--bind", rootfs(), "/", "--proc", "/proc", "sh", "-c",
+                        "sleep 0 & wait; echo discarded > /dev/null; head -c 4 /dev/zero | wc -c; tty >/dev/null; "
+                        "echo done"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "4\ndone\n");
+  EXPECT_EQ(r.err, "");
+  // Without it, the stumble it saves.
+  auto bare = run(sandbox({"--no-auto-dev", "--bind", rootfs(), "/", "--proc", "/proc", "sh", "-c", "sleep 0 & wait"}));
+  EXPECT_NE(bare.err.find("/dev/null"), std::string::npos) << bare.err;
+}
+
 TEST_P(Mounts, EmptyTmpfsRootWithoutBinds) {
   // Nothing but what the command line puts there: the root is an empty tmpfs.
   auto r = run(sandbox({"--ro-bind", rootfs() + "/bin", "/bin", "--proc", "/proc", "sh", "-c",
                         "ls -A /; grep ' / / ' /proc/self/mountinfo"}));
   ASSERT_EQ(r.status, 0) << r.err;
   auto l = lines(r.out);
-  ASSERT_EQ(l.size(), 3u) << r.out;
+  ASSERT_EQ(l.size(), 4u) << r.out;
   EXPECT_EQ(l[0], "bin");
-  EXPECT_EQ(l[1], "proc");
-  EXPECT_NE(l[2].find(" - tmpfs "), std::string::npos) << l[2];
+  EXPECT_EQ(l[1], "dev");  // the automatic /dev
+  EXPECT_EQ(l[2], "proc");
+  EXPECT_NE(l[3].find(" - tmpfs "), std::string::npos) << l[3];
+  // Without it, nothing at all.
+  auto bare = run(sandbox({"--no-auto-dev", "--ro-bind", rootfs() + "/bin", "/bin", "--proc", "/proc", "ls", "-A", "/"}));
+  EXPECT_EQ(bare.out, "bin\nproc\n") << bare.err;
 }
 
 TEST_P(Mounts, HostPathsOutsideBindsAreInvisible) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <initializer_list>
 #include <map>
 #include <string>
@@ -135,13 +136,16 @@ TEST(Parse, BindsInOrder) {
   Spec s = must_parse({"--bind", "a", "b", "--bind-try", "c", "d", "--ro-bind", "e", "f",
                        "--ro-bind-try", "g", "h", "--dev-bind", "i", "j", "--dev-bind-try", "k",
                        "l", "x"});
+  // Natively a minimal /dev comes first where nothing mounts on /dev or on the root.
   std::vector<MountOp> want = {
+      DevOp{"/dev", true},
       BindOp{"a", "b", BindKind::rw, false, std::nullopt}, BindOp{"c", "d", BindKind::rw, true, std::nullopt},
       BindOp{"e", "f", BindKind::ro, false, std::nullopt}, BindOp{"g", "h", BindKind::ro, true, std::nullopt},
       BindOp{"i", "j", BindKind::dev, false, std::nullopt}, BindOp{"k", "l", BindKind::dev, true, std::nullopt}};
   EXPECT_EQ(s.mounts, want);
-  EXPECT_EQ(s.mount_origin(3).str(), "--ro-bind-try #1");
-  EXPECT_EQ(s.mount_origin(4).str(), "--dev-bind #1");
+  EXPECT_EQ(s.mount_origin(0).str(), "the automatic --dev /dev");
+  EXPECT_EQ(s.mount_origin(4).str(), "--ro-bind-try #1");
+  EXPECT_EQ(s.mount_origin(5).str(), "--dev-bind #1");
 }
 
 TEST(Parse, FilesystemOps) {
@@ -160,8 +164,36 @@ TEST(Parse, FilesystemOps) {
   EXPECT_EQ(s.mounts, want);
 }
 
+// Natively, a minimal /dev where the command line mounts nothing on /dev: after an operation
+// that makes the root (which would hide it), before the rest; none under bwrap, with
+// --no-auto-dev, or where anything lands on /dev itself.
+TEST(Parse, AutomaticDev) {
+  Spec rooted = must_parse({"--bind", "./busybox", "/", "--proc", "/proc", "--dev-bind", "/dev/dri", "/dev/dri", "sh"});
+  std::vector<MountOp> want = {BindOp{"./busybox", "/", BindKind::rw, false, std::nullopt}, DevOp{"/dev", true},
+                               ProcOp{"/proc"}, BindOp{"/dev/dri", "/dev/dri", BindKind::dev, false, std::nullopt}};
+  EXPECT_EQ(rooted.mounts, want);
+  EXPECT_EQ(rooted.mount_origin(1).str(), "the automatic --dev /dev");
+  EXPECT_EQ(rooted.mount_origin(2).str(), "--proc #1");
+  for (auto args : std::vector<std::vector<std::string>>{{"--dev", "/dev", "x"},
+                                                          {"--dev-bind", "/dev", "/dev", "x"},
+                                                          {"--tmpfs", "//dev/", "x"},
+                                                          {"--symlink", "/run/dev", "/dev", "x"},
+                                                          {"--no-auto-dev", "--proc", "/proc", "x"}}) {
+    auto r = parse(args, "sandbox");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(std::count_if(r->spec.mounts.begin(), r->spec.mounts.end(),
+                            [](const MountOp& op) { return std::holds_alternative<DevOp>(op) && std::get<DevOp>(op).automatic; }),
+              0)
+        << args[0];
+  }
+  auto bwrap = parse_args({"--proc", "/proc", "x"}, "bwrap");
+  ASSERT_TRUE(bwrap);
+  EXPECT_EQ(bwrap->spec.mounts, (std::vector<MountOp>{ProcOp{"/proc"}}));
+  EXPECT_EQ(error_of({"--no-auto-dev", "x"}, "bwrap"), "Unknown option --no-auto-dev");
+}
+
 TEST(Parse, PerMsAndSizeInEitherOrder) {
-  Spec s = must_parse({"--size", "1", "--perms", "0755", "--tmpfs", "/t", "x"});
+  Spec s = must_parse({"--no-auto-dev", "--size", "1", "--perms", "0755", "--tmpfs", "/t", "x"});
   EXPECT_EQ(s.mounts, (std::vector<MountOp>{TmpfsOp{"/t", 1, 0755}}));
 }
 
@@ -192,7 +224,7 @@ TEST(Parse, BadModesAndSizes) {
             "--size: 9223372036854775808 bytes is more than the limit, 9223372036854775807");
   EXPECT_EQ(error_of({"--size", "18446744073709551615", "--tmpfs", "/x", "y"}),
             "--size: 18446744073709551615 bytes is more than the limit, 9223372036854775807");
-  EXPECT_EQ(std::get<TmpfsOp>(must_parse({"--size", "9223372036854775807", "--tmpfs", "/x", "y"})
+  EXPECT_EQ(std::get<TmpfsOp>(must_parse({"--no-auto-dev", "--size", "9223372036854775807", "--tmpfs", "/x", "y"})
                                   .mounts[0])
                 .size,
             INT64_MAX);
@@ -233,7 +265,9 @@ TEST(Parse, PermsOrSizeTwiceForOneOperation) {
     // One each for two operations is fine.
     auto r = parse_args({"--perms", "0700", "--dir", "/a", "--perms", "0755", "--dir", "/b", "y"}, argv0);
     ASSERT_TRUE(r) << r.error().message();
-    EXPECT_EQ(r->spec.mounts, (std::vector<MountOp>{DirOp{"/a", 0700}, DirOp{"/b", 0755}}));
+    std::vector<MountOp> want = {DirOp{"/a", 0700}, DirOp{"/b", 0755}};
+    if (argv0 == "sandbox") want.insert(want.begin(), DevOp{"/dev", true});
+    EXPECT_EQ(r->spec.mounts, want);
   }
 }
 
@@ -415,7 +449,7 @@ TEST(Args, CapCountsEveryStreamNotTheCommandLine) {
   many.push_back("x");
   auto direct = parse_with_streams(many, {});
   ASSERT_TRUE(direct);
-  EXPECT_EQ(direct->spec.mounts.size(), 3001u);
+  EXPECT_EQ(direct->spec.mounts.size(), 3002u);  // and the automatic /dev
 }
 
 // bubblewrap reads a stream as options only, each with its values inside the stream: "--" or

@@ -27,7 +27,9 @@ HostFacts host(uid_t uid = 1000, gid_t gid = 100) {
   return h;
 }
 
+// Without the automatic /dev, which the plans below are not about (Plan.AutomaticDev is).
 Spec spec_of(std::vector<std::string> args, std::string argv0 = "sandbox") {
+  if (argv0 == "sandbox") args.insert(args.begin(), "--no-auto-dev");
   auto r = cli::parse(args, argv0);
   EXPECT_TRUE(r) << (r ? "" : r.error().message());
   return r ? r->spec : Spec{};
@@ -226,7 +228,21 @@ TEST(Plan, MountsInOrderWithOrigins) {
   ASSERT_TRUE(streamed);
   auto sp = plan(streamed->spec, host());
   ASSERT_TRUE(sp);
-  EXPECT_EQ(planned_mounts(*sp, streamed->spec)[1].origin.str(), "--tmpfs #2");
+  EXPECT_EQ(planned_mounts(*sp, streamed->spec)[2].origin.str(), "--tmpfs #2");  // after the automatic /dev
+}
+
+// The automatic /dev is a step like --dev /dev, with its own origin.
+TEST(Plan, AutomaticDev) {
+  auto parsed = cli::parse(std::vector<std::string>{"--ro-bind", "/usr", "/usr", "true"}, "sandbox");
+  ASSERT_TRUE(parsed);
+  auto p = plan(parsed->spec, host());
+  ASSERT_TRUE(p);
+  auto steps = planned_mounts(*p, parsed->spec);
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].dest, "/dev");
+  EXPECT_EQ(steps[0].kind, "dev");
+  EXPECT_EQ(steps[0].origin.str(), "the automatic --dev /dev");
+  EXPECT_EQ(steps[0].flags, "nosuid,nodev,mode=0755; null zero full random urandom tty, pts, shm");
 }
 
 TEST(Plan, ProcWithoutPidNamespaceAndOutsideDestinations) {
