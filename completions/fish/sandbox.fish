@@ -72,6 +72,7 @@ complete -c sandbox -n '__sandbox_in_options' -l cap-add -x -a '(__sandbox_caps)
 complete -c sandbox -n '__sandbox_in_options' -l cap-drop -x -a '(__sandbox_caps)' -d 'Drop a capability'
 complete -c sandbox -n '__sandbox_in_options' -l keep-fd -x -d 'Pass an inherited descriptor'
 complete -c sandbox -n '__sandbox_in_options' -l args -x -d 'Read NUL-separated arguments from FD'
+complete -c sandbox -n '__sandbox_in_options' -l profile -r -F -d 'Read options from a profile'
 complete -c sandbox -n '__sandbox_in_options' -l level-prefix -d 'Prefix diagnostics with a syslog level'
 complete -c sandbox -n '__sandbox_in_options' -l dry-run -d 'Print what would be done, in order, and exit'
 complete -c sandbox -n '__sandbox_in_options' -l unshare-all -d 'New ipc, pid, net, uts and cgroup namespaces'

@@ -444,6 +444,7 @@ const std::array kOptions = {
   OptionDef{"--help", "", 0, G::general, kBoth, 0, "Print this help and exit", help},
   OptionDef{"--version", "", 0, G::general, kBoth, 0, "Print the version and exit", version},
   OptionDef{"--args", "FD", 1, G::general, kBoth, kArgs, "Read NUL-separated arguments from FD and splice them in here", no_op},
+  OptionDef{"--profile", "NAME|PATH", 1, G::general, kBoth, kProfile, "Read options from a profile, spliced in here (repeatable)", no_op},
   OptionDef{"--level-prefix", "", 0, G::general, kBoth, 0, "Start each diagnostic with a syslog level (<3> error, <4> warning)", flag<&Spec::level_prefix>},
   OptionDef{"--dry-run", "", 0, G::general, kBoth, 0, "Print what would be done, in order, and exit without doing it", flag<&Spec::dry_run>},
 

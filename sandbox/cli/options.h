@@ -26,6 +26,7 @@ enum : unsigned {
   kOverlaySource = 1u << 4,  // --overlay-src: gathers sources for the next overlay
   kTakesOverlay = 1u << 5,   // --overlay, --tmp-overlay, --ro-overlay
   kArgs = 1u << 6,           // --args: handled by the parser itself
+  kProfile = 1u << 7,        // --profile: handled by the parser itself
 };
 
 // What a handler sees while the command line is read.
@@ -34,7 +35,8 @@ struct ParseState {
   std::vector<std::string>& warnings;
   std::optional<mode_t> pending_perms;     // --perms, for the next creating operation
   std::optional<uint64_t> pending_size;    // --size, for the next --tmpfs
-  std::set<std::string_view> seen_single;  // single-valued options already given
+  std::set<std::string_view> seen_single;  // single-valued options already given on the command line
+  std::set<std::string_view> seen_in_profiles;  // ... and in profiles, which the command line overrides
   std::vector<std::string> overlay_sources;  // --overlay-src, for the next overlay
 };
 

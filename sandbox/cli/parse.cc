@@ -149,8 +149,13 @@ Personality personality_for(std::string_view argv0) {
   return base == "bwrap" ? Personality::bwrap : Personality::native;
 }
 
+Result<std::vector<config::Word>> read_host_profile(const std::string& name) {
+  return config::read_profile(name, config::host_variable,
+                              config::profile_search_path(config::host_variable, SANDBOX_PROFILE_DIR));
+}
+
 Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
-                     const FdReader& read_fd) {
+                     const FdReader& read_fd, const ProfileReader& read_profile) {
   Parsed out;
   out.spec.personality = personality_for(argv0);
   if (out.spec.personality == Personality::bwrap) {
@@ -174,7 +179,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     out.spec.landlock = false;          // nor has it a Landlock layer
     out.spec.auto_dev = false;          // nor a /dev unless asked
   }
-  ParseState st{out.spec, out.warnings, {}, {}, {}, {}};
+  ParseState st{out.spec, out.warnings, {}, {}, {}, {}, {}};
 
   // bubblewrap refuses more than 9000 arguments in all, --args streams included; natively
   // only the streams are capped (a long command line is the caller's to make).
@@ -182,6 +187,20 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
   constexpr const char* kTooMany = "Exceeded maximum number of arguments 9000";
   if (bwrap && in.size() > kMaxArgs) return fail(kTooMany);
   std::vector<std::string> args(in.begin(), in.end());
+  // Per argument: the FILE:LINE of the profile it was written in ("" on the command line),
+  // and whether it starts its line there.
+  std::vector<std::string> where(args.size());
+  std::vector<bool> line_start(args.size(), false);
+  auto splice = [&](size_t at, size_t remove, const std::vector<std::string>& words,
+                    const std::vector<std::string>& origins, const std::vector<bool>& starts) {
+    auto d = [](size_t n) { return static_cast<std::ptrdiff_t>(n); };
+    args.erase(args.begin() + d(at), args.begin() + d(at + remove));
+    args.insert(args.begin() + d(at), words.begin(), words.end());
+    where.erase(where.begin() + d(at), where.begin() + d(at + remove));
+    where.insert(where.begin() + d(at), origins.begin(), origins.end());
+    line_start.erase(line_start.begin() + d(at), line_start.begin() + d(at + remove));
+    line_start.insert(line_start.begin() + d(at), starts.begin(), starts.end());
+  };
   std::map<std::string_view, unsigned> ordinals;  // how many of each mount option so far
   size_t from_files = 0;     // arguments the --args streams brought, capped at kMaxArgs
   size_t file_args_end = 0;  // args[..end) past the current --args position came from a file
@@ -193,24 +212,54 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     // bubblewrap reads a stream as options only: "--" or the first word that is not an option
     // ends it, the rest of it is ignored, and COMMAND comes from the command line.
     if (bwrap && in_stream && (arg == "--" || !arg.starts_with("-"))) {
-      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
-                 args.begin() + static_cast<std::ptrdiff_t>(file_args_end));
+      splice(i, file_args_end - i, {}, {}, {});
       file_args_end = i;
       continue;
     }
+    const std::string at = where[i];  // this option's FILE:LINE, if a profile holds it
+    if (!at.empty() && (arg == "--" || !arg.starts_with("-") || !line_start[i]))
+      return fail(at + ": '" + arg + "' is not an option (a profile holds options, one a line)", EINVAL);
     if (arg == "--") {
       ++i;
       break;
     }
     if (!arg.starts_with("-")) break;
     const OptionDef* opt = find_option(arg);
-    if (!opt || !offered(*opt, out.spec.personality)) return fail("Unknown option " + arg);
+    if (!opt || !offered(*opt, out.spec.personality)) return fail((at.empty() ? "" : at + ": ") + "Unknown option " + arg);
     TRY(check_pending(st, opt));
     // Under bwrap an option in a stream takes its values from that stream only.
     const size_t end = bwrap && in_stream ? file_args_end : args.size();
-    if (end - i - 1 < static_cast<size_t>(opt->arity)) return fail(arg + " takes " + count_word(opt->arity));
-    if ((opt->flags & kSingle) && !st.seen_single.insert(opt->name).second)
+    if (!at.empty() && (opt->flags & kArgs)) return fail(at + ": --args cannot be used in a profile", EINVAL);
+    if (at.empty() && end - i - 1 < static_cast<size_t>(opt->arity)) return fail(arg + " takes " + count_word(opt->arity));
+    if (!at.empty()) {
+      // Its values on its own line, and nothing more there.
+      const size_t next = i + 1 + static_cast<size_t>(opt->arity);
+      bool fits = true;
+      for (size_t k = i + 1; k < next; ++k) fits = fits && k < args.size() && where[k] == at && !line_start[k];
+      if (!fits || (next < args.size() && where[next] == at && !line_start[next]))
+        return fail(at + ": " + arg + " takes " + (opt->arity ? count_word(opt->arity) : "no argument") +
+                        ", on its own line", EINVAL);
+    }
+    // A single-valued option the command line gives again overrides a profile's quietly.
+    if ((opt->flags & kSingle) && at.empty() && !st.seen_single.insert(opt->name).second)
       out.warnings.push_back("Only the last " + arg + " option will take effect");
+    if ((opt->flags & kSingle) && !at.empty() && !st.seen_in_profiles.insert(opt->name).second)
+      out.warnings.push_back(at + ": only the last " + arg + " option will take effect");
+    if (opt->flags & kProfile) {
+      if (!at.empty()) return fail(at + ": --profile in a profile: write include " + args[i + 1], EINVAL);
+      TRY_ASSIGN(std::vector<config::Word> words, read_profile(args[i + 1]));
+      std::vector<std::string> texts, origins;
+      std::vector<bool> starts;
+      for (auto& w : words) {
+        texts.push_back(std::move(w.text));
+        origins.push_back(std::move(w.where));
+        starts.push_back(w.starts_line);
+      }
+      if (file_args_end > i) file_args_end += texts.size() - 2;
+      splice(i, 2, texts, origins, starts);
+      if (first_other.empty()) first_other = "--profile";
+      continue;
+    }
     if (opt->flags & kArgs) {
       if (i < file_args_end)
         return fail(bwrap ? "--args not supported in arguments file"
@@ -227,18 +276,21 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       if (bwrap && in.size() + from_files > kMaxArgs) return fail(kTooMany);
       if (from_files > kMaxArgs)
         return fail("--args " + fd_text + ": too many arguments: at most 9000", E2BIG);
-      auto at = args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
-                           args.begin() + static_cast<std::ptrdiff_t>(i + 2));
-      args.insert(at, more.begin(), more.end());
+      splice(i, 2, more, std::vector<std::string>(more.size()), std::vector<bool>(more.size(), false));
       file_args_end = i + more.size();
       continue;
     }
     if (first_other.empty() && opt->name != "--list" && opt->name != "--join" && opt->name != "--level-prefix")
       first_other = opt->name;
     const size_t mounts_before = out.spec.mounts.size();
-    TRY(opt->handler(st, std::span<const std::string>(args).subspan(i + 1, static_cast<size_t>(opt->arity))));
+    if (auto handled = opt->handler(st, std::span<const std::string>(args).subspan(i + 1, static_cast<size_t>(opt->arity)));
+        !handled) {
+      if (at.empty()) return std::unexpected(std::move(handled).error());
+      return std::unexpected(std::move(handled).error().wrap(at));
+    }
     if (out.spec.mounts.size() > mounts_before)
-      out.spec.mount_origins.push_back(Origin{std::string(opt->name), ++ordinals[opt->name]});
+      out.spec.mount_origins.push_back(at.empty() ? Origin{std::string(opt->name), ++ordinals[opt->name]}
+                                                  : Origin{at, 0});
     i += 1 + static_cast<size_t>(opt->arity);
     // --help / --version end parsing
     if (out.spec.action == Action::help || out.spec.action == Action::version) return out;

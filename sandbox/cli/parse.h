@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/profile.h"
 #include "spec.h"
 #include "sys/error.h"
 
@@ -29,9 +30,14 @@ constexpr size_t kMaxArgs = 9000;  // from all --args streams together; bwrap: a
 // The bubblewrap release whose behaviour the drop-in matches; `bwrap --version` names it.
 constexpr const char* kBwrapVersion = "0.11.1";
 
+// Reads a profile's words, for --profile (config/profile.h). Injected so the parser stays pure.
+using ProfileReader = std::function<Result<std::vector<config::Word>>(const std::string& name)>;
+// The one the binary uses: the caller's variables, the usual search path.
+Result<std::vector<config::Word>> read_host_profile(const std::string& name);
+
 // args excludes argv[0].
 Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0,
-                     const FdReader& read_fd = read_whole_fd);
+                     const FdReader& read_fd = read_whole_fd, const ProfileReader& read_profile = read_host_profile);
 
 // Checks that need the whole Spec (contradictions, ranges), still without touching the system.
 Result<void> validate(const Spec& spec);

@@ -3,12 +3,12 @@
 # and runs each for SECONDS (default 600), starting from the committed corpus. New inputs go to
 # a scratch folder, never into the corpus; a crash leaves its input as ./crash-* and fails the
 # run.
-# usage: tests/fuzz/run.sh [SECONDS [HARNESS...]]   (harnesses: parse args seccomp-json)
+# usage: tests/fuzz/run.sh [SECONDS [HARNESS...]]   (harnesses: parse args profile seccomp-json)
 set -eu
 cd "$(dirname "$0")/../.."
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
-harnesses=${*:-parse args seccomp-json}
+harnesses=${*:-parse args profile seccomp-json}
 build=build-fuzz
 if [ ! -f "$build/build.ninja" ]; then
   CXX=clang++-19 CC=clang-19 meson setup "$build" -Dfuzz=true -Dtests=false -Dman=disabled \

@@ -1,0 +1,163 @@
+// Profiles (--profile): splitting lines, variables, includes, the search path, and how the
+// parser takes their options, with FILE:LINE in every message. No privilege.
+#include "config/profile.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli/parse.h"
+
+namespace sb {
+namespace {
+
+config::Variables vars(std::map<std::string, std::string> values) {
+  return [values](const std::string& name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+std::vector<std::string> texts(const std::vector<config::Word>& words) {
+  std::vector<std::string> out;
+  for (const auto& w : words) out.push_back(w.text);
+  return out;
+}
+
+TEST(Profile, SplitsLikeAShell) {
+  auto words = config::split_profile(
+      "# a comment\n"
+      "--ro-bind /usr /usr   # after the words\n"
+      "\n"
+      "--setenv GREETING \"hello, ${USER}: \\\"\\$5\\\" each\"\n"
+      "--bind '/a b' /c\\ d\n"
+      "--dir ${HOME}/x\"${UID}\"y\n",
+      "p.profile", vars({{"USER", "ann"}, {"HOME", "/home/ann"}, {"UID", "1000"}}));
+  ASSERT_TRUE(words) << words.error().message();
+  EXPECT_EQ(texts(*words), (std::vector<std::string>{"--ro-bind", "/usr", "/usr", "--setenv", "GREETING",
+                                                     "hello, ann: \"$5\" each", "--bind", "/a b", "/c d", "--dir",
+                                                     "/home/ann/x1000y"}));
+  EXPECT_EQ((*words)[0], (config::Word{"--ro-bind", "p.profile:2", true}));
+  EXPECT_EQ((*words)[1], (config::Word{"/usr", "p.profile:2", false}));
+  EXPECT_EQ((*words)[3].where, "p.profile:4");
+  EXPECT_EQ((*words)[9].where, "p.profile:6");
+}
+
+TEST(Profile, BadLinesNameTheirLine) {
+  auto error = [](const std::string& text, config::Variables v = vars({})) {
+    auto r = config::split_profile(text, "p.profile", v);
+    return r ? std::string("") : r.error().message();
+  };
+  EXPECT_EQ(error("--dir /x\n--dir ${DISPLAY}\n"), "p.profile:2: ${DISPLAY} is not set: Invalid argument");
+  EXPECT_EQ(error("--dir ${SHELL}"),
+            "p.profile:1: ${SHELL} is not a variable a profile can use (HOME USER UID GID PWD XDG_RUNTIME_DIR DISPLAY "
+            "WAYLAND_DISPLAY): Invalid argument");
+  EXPECT_EQ(error("--dir $HOME"), "p.profile:1: a $ not followed by {NAME}: write \\$ for a dollar sign: Invalid argument");
+  EXPECT_EQ(error("\n\n--dir '/x"), "p.profile:3: a ' that is not closed: Invalid argument");
+  EXPECT_EQ(error("--dir \"/x"), "p.profile:1: a \" that is not closed: Invalid argument");
+  EXPECT_EQ(error("--dir /x\\"), "p.profile:1: a \\ at the end of the line: Invalid argument");
+  EXPECT_EQ(error(std::string("--dir /x\0y", 10)), "p.profile:1: a NUL byte: Invalid argument");
+}
+
+class ProfileFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/profile-test-XXXXXX";
+    ASSERT_TRUE(mkdtemp(tmpl));
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ + "/" + name) << text;
+    return dir_ + "/" + name;
+  }
+  Result<std::vector<config::Word>> read(const std::string& name) {
+    return config::read_profile(name, vars({{"HOME", "/home/ann"}}), {dir_});
+  }
+  std::string dir_;
+};
+
+TEST_F(ProfileFiles, IncludesAndTheSearchPath) {
+  write("base.profile", "--ro-bind /usr /usr\n");
+  write("app.profile", "include base\n--tmpfs /tmp\n");
+  auto words = read("app");
+  ASSERT_TRUE(words) << words.error().message();
+  EXPECT_EQ(texts(*words), (std::vector<std::string>{"--ro-bind", "/usr", "/usr", "--tmpfs", "/tmp"}));
+  EXPECT_EQ((*words)[0].where, dir_ + "/base.profile:1");
+  EXPECT_EQ((*words)[3].where, dir_ + "/app.profile:2");
+  // By path too.
+  EXPECT_TRUE(read(dir_ + "/app.profile"));
+  write("loop.profile", "--dir /x\ninclude loop2\n");
+  write("loop2.profile", "include loop\n");
+  auto loop = read("loop");
+  ASSERT_FALSE(loop);
+  EXPECT_EQ(loop.error().message(), dir_ + "/loop2.profile:1: include loop: profiles include each other");
+  write("bad.profile", "include\n");
+  EXPECT_EQ(read("bad").error().message(), dir_ + "/bad.profile:1: include takes one profile NAME or PATH: Invalid argument");
+  EXPECT_EQ(read("none").error().message(),
+            "--profile none: no none.profile in " + dir_ + ": No such file or directory");
+  EXPECT_EQ(config::profile_search_path(vars({{"HOME", "/home/ann"}}), "/usr/share/sandbox/profiles"),
+            (std::vector<std::string>{"/home/ann/.config/sandbox/profiles", "/etc/sandbox/profiles",
+                                      "/usr/share/sandbox/profiles"}));
+  EXPECT_EQ(config::profile_search_path(vars({{"XDG_CONFIG_HOME", "/cfg"}, {"HOME", "/h"}}), ""),
+            (std::vector<std::string>{"/cfg/sandbox/profiles", "/etc/sandbox/profiles"}));
+}
+
+TEST_F(ProfileFiles, TheParserTakesTheirOptionsWithTheirOrigins) {
+  write("p.profile", "--ro-bind /usr /usr\n--hostname inner\n--tmpfs /tmp\n");
+  auto reader = [&](const std::string& name) { return read(name); };
+  auto parsed = cli::parse(std::vector<std::string>{"--dir", "/d", "--profile", "p", "--hostname", "outer", "true"},
+                           "sandbox", cli::read_whole_fd, reader);
+  ASSERT_TRUE(parsed) << parsed.error().message();
+  const Spec& s = parsed->spec;
+  EXPECT_EQ(s.hostname, "outer");  // the command line after the profile wins
+  EXPECT_TRUE(parsed->warnings.empty());
+  EXPECT_EQ(s.command, (std::vector<std::string>{"true"}));
+  // The automatic /dev, --dir, then the profile's operations, named by their lines.
+  ASSERT_EQ(s.mounts.size(), 4u);
+  EXPECT_EQ(s.mount_origin(1).str(), "--dir #1");
+  EXPECT_EQ(s.mount_origin(2).str(), dir_ + "/p.profile:1");
+  EXPECT_EQ(s.mount_origin(3).str(), dir_ + "/p.profile:3");
+  auto error = [&](const std::string& text) {
+    write("e.profile", text);
+    auto r = cli::parse(std::vector<std::string>{"--profile", "e", "true"}, "sandbox", cli::read_whole_fd, reader);
+    return r ? std::string("") : r.error().message();
+  };
+  std::string e = dir_ + "/e.profile";
+  EXPECT_EQ(error("--bind /a\n/b\n"), e + ":1: --bind takes two arguments, on its own line: Invalid argument");
+  EXPECT_EQ(error("--dir /a /b\n"), e + ":1: --dir takes one argument, on its own line: Invalid argument");
+  EXPECT_EQ(error("--perms 0700 --dir /a\n"), e + ":1: --perms takes one argument, on its own line: Invalid argument");
+  EXPECT_EQ(error("ls -l\n"), e + ":1: 'ls' is not an option (a profile holds options, one a line): Invalid argument");
+  EXPECT_EQ(error("--frobnicate\n"), e + ":1: Unknown option --frobnicate");
+  EXPECT_EQ(error("\n--perms 999\n--dir /a\n"),
+            e + ":2: --perms: invalid mode '999': takes an octal number <= 07777");
+  EXPECT_EQ(error("--profile other\n"), e + ":1: --profile in a profile: write include other: Invalid argument");
+  EXPECT_EQ(error("--hostname a\n--hostname b\n"), "");
+  EXPECT_EQ(error("--args 3\n"), e + ":1: --args cannot be used in a profile: Invalid argument");
+  // The profile's last line, with nothing after it on the command line.
+  write("end.profile", "--bind /a\n");
+  auto end = cli::parse(std::vector<std::string>{"--profile", "end"}, "sandbox", cli::read_whole_fd, reader);
+  ASSERT_FALSE(end);
+  EXPECT_EQ(end.error().message(), dir_ + "/end.profile:1: --bind takes two arguments, on its own line: Invalid argument");
+  write("twice.profile", "--hostname a\n--hostname b\n");
+  auto twice = cli::parse(std::vector<std::string>{"--profile", "twice", "true"}, "sandbox", cli::read_whole_fd, reader);
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->warnings, (std::vector<std::string>{dir_ + "/twice.profile:2: only the last --hostname option will "
+                                                                "take effect"}));
+  // Several profiles compose, in order.
+  write("q.profile", "--hostname q\n");
+  auto both = cli::parse(std::vector<std::string>{"--profile", "p", "--profile", "q", "true"}, "sandbox",
+                         cli::read_whole_fd, reader);
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->spec.hostname, "q");
+}
+
+}  // namespace
+}  // namespace sb
