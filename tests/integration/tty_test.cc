@@ -1,4 +1,7 @@
 // Terminal injection (TIOCSTI, TIOCLINUX) on the caller's terminal, through a real pty.
+#include <signal.h>
+#include <sys/stat.h>
+
 #include <cstdlib>
 
 #include "harness.h"
@@ -44,6 +47,31 @@ TEST_F(Terminal, DropInLeavesItToNewSession) {
   ASSERT_EQ(closed.size(), 4u);
   EXPECT_EQ(closed[0], "TIOCSTI EPERM");
   EXPECT_EQ(closed[1], "TIOCSTI-64 EPERM");
+}
+
+// A process --join starts gets the joiner's terminal as its standard streams, in a session of
+// its own: it cannot type into that terminal, even in a drop-in sandbox, which has no syscall
+// filter to stop it.
+TEST_F(Terminal, AJoinedProcessCannotTypeIntoTheJoinersTerminal) {
+  TempDir runtime;
+  chmod(runtime.path().c_str(), 0700);
+  setenv("XDG_RUNTIME_DIR", runtime.path().c_str(), 1);
+  Background native(plus(in_busybox({"--name", "native", "--ro-bind", probe(), "/probe"}),
+                         {"sh", "-c", "echo ready; exec sleep 1000"}));
+  Background dropin(plus(as_bwrap({"--name", "dropin", "--ro-bind", "/", "/"}), {"sh", "-c", "echo ready; exec sleep 1000"}));
+  ASSERT_TRUE(native.wait_for_line("ready"));
+  ASSERT_TRUE(dropin.wait_for_line("ready"));
+  EXPECT_EQ(under_pty(sandbox({"--join", "native", "/probe"})),
+            (std::vector<std::string>{"TIOCSTI EPERM", "TIOCSTI-64 EPERM", "TIOCLINUX EPERM", "TIOCGWINSZ ok"}));
+  auto joined = under_pty(sandbox({"--join", "dropin", probe()}));
+  ASSERT_EQ(joined.size(), 4u);
+  EXPECT_EQ(joined[0], "TIOCSTI EPERM");
+  EXPECT_EQ(joined[1], "TIOCSTI-64 EPERM");
+  kill(native.pid(), SIGTERM);
+  kill(dropin.pid(), SIGTERM);
+  native.finish();
+  dropin.finish();
+  unsetenv("XDG_RUNTIME_DIR");
 }
 
 }  // namespace
