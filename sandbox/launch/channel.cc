@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <span>
+
+#include "sys/fdpass.h"
 
 namespace sb::launch {
 
@@ -136,15 +139,9 @@ Result<std::optional<Record>> Channel::monitor_receive() {
 Result<void> Channel::send_fd(int fd) { return send_descriptor(fd_.get(), fd); }
 
 Result<void> send_descriptor(int sock, int fd) {
-  char tag = kFd;
-  FdMessage m(&tag, 1);
-  msghdr& msg = m.msg;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  if (::sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) return fail_errno("sending a descriptor");
+  const char tag = kFd;
+  if (auto sent = sys::send_with_fds(sock, std::string_view(&tag, 1), std::span<const int>(&fd, 1)); !sent)
+    return fail("sending a descriptor", sent.error().err);
   return {};
 }
 

@@ -28,14 +28,8 @@ std::string forward_spec(const Publish& p) {
 // The last line pasta wrote that says something: it logs to the system log too, and says so
 // on standard error when there is none.
 std::string last_words(int log) {
-  std::string text;
-  char buf[4096];
-  ssize_t n;
-  off_t off = 0;
-  while ((n = ::pread(log, buf, sizeof buf, off)) > 0) {
-    text.append(buf, static_cast<size_t>(n));
-    off += n;
-  }
+  if (::lseek(log, 0, SEEK_SET) < 0) return "";
+  std::string text = sys::read_to_end(log).value_or("");
   std::string last;
   size_t start = 0;
   while (start < text.size()) {
