@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/parse.h"
+#include "config/display.h"
 #include "host.h"
 #include "launch/join.h"
 #include "launch/launch.h"
@@ -76,6 +77,13 @@ int main(int argc, char** argv) {
     if (!json) return report(json.error());
     spec.seccomp_json = std::move(*json);
   }
+  // The display's cookies are the caller's file, read as the caller, as the profile above.
+  if (spec.xauthority) {
+    auto copy = sb::config::read_xauthority(spec.xauthority->path, spec.xauthority->display);
+    if (!copy) return report(copy.error());
+    for (auto& op : spec.mounts)
+      if (auto* d = std::get_if<sb::DataOp>(&op); d && d->fd == sb::kDataPendingXauthority) d->fd = copy->release();
+  }
   auto plan = sb::plan(spec, *host);
   if (!plan) return report(plan.error());
   auto compiled = sb::compile_seccomp(*plan);
@@ -86,6 +94,8 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (spec.home_store)
+    if (auto made = sb::config::make_home_store(*spec.home_store); !made) return report(made.error());
   sb::launch::HandedFds handed = sb::launch::hand_over(plan->handed);
   auto ended = sb::launch::monitor_run(spec, *plan, handed);
   if (!ended) return report(ended.error());

@@ -64,8 +64,11 @@ struct ChmodOp {
   bool operator==(const ChmodOp&) const = default;
 };
 
+constexpr int kDataPendingXauthority = -2;
+
 // --file (bind = false) and --bind-data / --ro-bind-data: a file made from FD's data.
 struct DataOp {
+  // The descriptor; kDataPendingXauthority until main fills in the copy --share-display makes.
   int fd = -1;
   std::string dest;
   bool bind = false;
@@ -261,6 +264,17 @@ struct Spec {
   bool pasta = false;                      // --network pasta
   std::vector<Publish> publish;            // --publish, in order
   std::optional<std::string> netns_path;   // --netns PATH
+
+  // The caller's desktop (config/display.h). --share-display: the Xauthority whose cookies for
+  // the display main copies into the DataOp waiting for them; --home NAME: the directory kept
+  // for it, made (0700) just before the sandbox starts.
+  struct Xauthority {
+    std::string path, display;
+    bool operator==(const Xauthority&) const = default;
+  };
+  bool share_display = false;
+  std::optional<Xauthority> xauthority;
+  std::optional<std::string> home_store;
 
   // The registry of running sandboxes (launch/registry.h)
   std::optional<std::string> name;  // --name NAME

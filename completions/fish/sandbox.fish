@@ -6,7 +6,7 @@ function __sandbox_in_options
     set -e tokens[1]
     set -l three overlay
     set -l two bind bind-try ro-bind ro-bind-try dev-bind dev-bind-try symlink chmod setenv bind-fd ro-bind-fd file bind-data ro-bind-data
-    set -l one uid gid hostname remount-ro proc dev tmpfs dir perms size chdir unsetenv argv0 cap-add cap-drop keep-fd args userns userns2 pidns mqueue overlay-src tmp-overlay ro-overlay seccomp add-seccomp-fd seccomp-profile seccomp-deny seccomp-allow log-denials allow-tcp-connect allow-tcp-bind exec-label file-label info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file
+    set -l one uid gid hostname remount-ro proc dev tmpfs dir perms size chdir unsetenv argv0 cap-add cap-drop keep-fd keep-env home args userns userns2 pidns mqueue overlay-src tmp-overlay ro-overlay seccomp add-seccomp-fd seccomp-profile seccomp-deny seccomp-allow log-denials allow-tcp-connect allow-tcp-bind exec-label file-label info-fd json-status-fd block-fd userns-block-fd sync-fd lock-file
     set -l skip 0
     for t in $tokens
         if test $skip -gt 0
@@ -73,6 +73,10 @@ complete -c sandbox -n '__sandbox_in_options' -l cap-drop -x -a '(__sandbox_caps
 complete -c sandbox -n '__sandbox_in_options' -l keep-fd -x -d 'Pass an inherited descriptor'
 complete -c sandbox -n '__sandbox_in_options' -l args -x -d 'Read NUL-separated arguments from FD'
 complete -c sandbox -n '__sandbox_in_options' -l profile -r -F -d 'Read options from a profile'
+complete -c sandbox -n '__sandbox_in_options' -l keep-env -x -a '(set -xn)' -d "Keep a variable's value from the caller"
+complete -c sandbox -n '__sandbox_in_options' -l home -x -a "tmpfs (ls (set -q XDG_DATA_HOME; and echo \$XDG_DATA_HOME; or echo \$HOME/.local/share)/sandbox/home 2>/dev/null)" -d 'HOME inside: a new tmpfs or a kept directory'
+complete -c sandbox -n '__sandbox_in_options' -l share-display -d "Share the caller's X11 and/or Wayland display"
+complete -c sandbox -n '__sandbox_in_options' -l share-sound -d "Share the caller's PulseAudio and PipeWire sockets"
 complete -c sandbox -n '__sandbox_in_options' -l level-prefix -d 'Prefix diagnostics with a syslog level'
 complete -c sandbox -n '__sandbox_in_options' -l dry-run -d 'Print what would be done, in order, and exit'
 complete -c sandbox -n '__sandbox_in_options' -l unshare-all -d 'New ipc, pid, net, uts and cgroup namespaces'

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdint>
 
+#include "cli/host_options.h"
 #include "sys/numbers.h"
 #include "limits/limits.h"
 #include "net/publish.h"
@@ -508,6 +509,10 @@ const std::array kOptions = {
   OptionDef{"--setenv", "VAR VALUE", 2, G::process, kBoth, 0, "Set an environment variable", setenv},
   OptionDef{"--unsetenv", "VAR", 1, G::process, kBoth, 0, "Unset an environment variable", unsetenv},
   OptionDef{"--clearenv", "", 0, G::process, kBoth, 0, "Unset every environment variable but PWD", clearenv},
+  OptionDef{"--keep-env", "VAR", 1, G::process, kBoth, 0, "Give VAR the caller's value (or none) here, e.g. after --clearenv", keep_env},
+  OptionDef{"--home", "tmpfs|NAME", 1, G::filesystem, kBoth, kSingle, "HOME inside is a new tmpfs, or NAME's own directory, kept across runs", home},
+  OptionDef{"--share-display", "", 0, G::filesystem, kBoth, 0, "Share the caller's X11 and/or Wayland display (socket, cookies, variables)", share_display},
+  OptionDef{"--share-sound", "", 0, G::filesystem, kBoth, 0, "Share the caller's PulseAudio and PipeWire sockets, where present", share_sound},
   OptionDef{"--argv0", "VALUE", 1, G::process, kBoth, kSingle, "Pass VALUE as argv[0] of COMMAND", argv0},
   OptionDef{"--die-with-parent", "", 0, G::process, kBoth, 0, "Kill the sandbox when the process that started it dies", flag<&Spec::die_with_parent>},
   OptionDef{"--new-session", "", 0, G::process, kBoth, 0, "Run COMMAND in a new terminal session", flag<&Spec::new_session>},

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/profile.h"
 #include "spec.h"
 #include "sys/error.h"
 
@@ -38,6 +39,10 @@ struct ParseState {
   std::set<std::string_view> seen_single;  // single-valued options already given on the command line
   std::set<std::string_view> seen_in_profiles;  // ... and in profiles, which the command line overrides
   std::vector<std::string> overlay_sources;  // --overlay-src, for the next overlay
+  // The caller's environment, for the options that share a part of it (cli/host_options.h).
+  config::Variables env;
+  std::optional<size_t> home_op;        // mounts[] index of the --home mount, which a later --home replaces
+  std::optional<size_t> replaced_mount;  // set by a handler that replaced mounts[i] in place
 };
 
 using Handler = Result<void> (*)(ParseState&, std::span<const std::string> values);

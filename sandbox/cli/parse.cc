@@ -155,7 +155,7 @@ Result<std::vector<config::Word>> read_host_profile(const std::string& name) {
 }
 
 Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
-                     const FdReader& read_fd, const ProfileReader& read_profile) {
+                     const FdReader& read_fd, const ProfileReader& read_profile, const config::Variables& env) {
   Parsed out;
   out.spec.personality = personality_for(argv0);
   if (out.spec.personality == Personality::bwrap) {
@@ -179,7 +179,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     out.spec.landlock = false;          // nor has it a Landlock layer
     out.spec.auto_dev = false;          // nor a /dev unless asked
   }
-  ParseState st{out.spec, out.warnings, {}, {}, {}, {}, {}};
+  ParseState st{out.spec, out.warnings, {}, {}, {}, {}, {}, env, {}, {}};
 
   // bubblewrap refuses more than 9000 arguments in all, --args streams included; natively
   // only the streams are capped (a long command line is the caller's to make).
@@ -288,9 +288,15 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       if (at.empty()) return std::unexpected(std::move(handled).error());
       return std::unexpected(std::move(handled).error().wrap(at));
     }
-    if (out.spec.mounts.size() > mounts_before)
-      out.spec.mount_origins.push_back(at.empty() ? Origin{std::string(opt->name), ++ordinals[opt->name]}
-                                                  : Origin{at, 0});
+    // Every mount an option made (or replaced) is that option's, numbered where it is one of many.
+    if (out.spec.mounts.size() > mounts_before || st.replaced_mount) {
+      const bool numbered = opt->arity > 0 && !(opt->flags & kSingle);
+      Origin origin = !at.empty() ? Origin{at, 0}
+                      : numbered  ? Origin{std::string(opt->name), ++ordinals[opt->name]}
+                                  : Origin{std::string(opt->name), 0};
+      if (st.replaced_mount) out.spec.mount_origins[*std::exchange(st.replaced_mount, std::nullopt)] = origin;
+      while (out.spec.mount_origins.size() < out.spec.mounts.size()) out.spec.mount_origins.push_back(origin);
+    }
     i += 1 + static_cast<size_t>(opt->arity);
     // --help / --version end parsing
     if (out.spec.action == Action::help || out.spec.action == Action::version) return out;

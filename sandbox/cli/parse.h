@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/host_options.h"
 #include "config/profile.h"
 #include "spec.h"
 #include "sys/error.h"
@@ -35,9 +36,11 @@ using ProfileReader = std::function<Result<std::vector<config::Word>>(const std:
 // The one the binary uses: the caller's variables, the usual search path.
 Result<std::vector<config::Word>> read_host_profile(const std::string& name);
 
-// args excludes argv[0].
+// args excludes argv[0]. `env` is the caller's environment, which --keep-env, --share-display,
+// --share-sound and --home read (cli/host_options.h).
 Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0,
-                     const FdReader& read_fd = read_whole_fd, const ProfileReader& read_profile = read_host_profile);
+                     const FdReader& read_fd = read_whole_fd, const ProfileReader& read_profile = read_host_profile,
+                     const config::Variables& env = caller_environment);
 
 // Checks that need the whole Spec (contradictions, ranges), still without touching the system.
 Result<void> validate(const Spec& spec);

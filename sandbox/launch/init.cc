@@ -18,6 +18,7 @@
 #include "limits/limits.h"
 #include "security/privileges.h"
 #include "security/seccomp.h"
+#include "sys/io.h"
 #include "sys/syscalls.h"
 
 namespace sb::launch {
@@ -105,11 +106,7 @@ unique_fd init_image() {
   if (fd < 0 && errno == EINVAL) fd = static_cast<int>(::syscall(SYS_memfd_create, "sandbox-init", MFD_CLOEXEC));
   unique_fd image(fd);
   if (!image) return image;
-  for (unsigned long off = 0; off < kInitImageSize;) {
-    ssize_t n = ::write(image.get(), kInitImage + off, kInitImageSize - off);
-    if (n <= 0) return unique_fd();
-    off += static_cast<unsigned long>(n);
-  }
+  if (!sys::write_all(image.get(), {reinterpret_cast<const char*>(kInitImage), kInitImageSize})) return unique_fd();
   if (::fchmod(image.get(), 0100) < 0) return unique_fd();
   return image;
 }

@@ -28,4 +28,14 @@ std::string read_file_or_empty(const std::string& path) {
   return text ? std::move(*text) : std::string();
 }
 
+Result<void> write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("", errno);
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
 }  // namespace sb::sys
