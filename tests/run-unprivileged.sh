@@ -14,6 +14,11 @@ chmod 755 "$stage"
 cp "$build/sandbox" "$build/tests/integration-tests" "$build/tests/tty-probe" "$build/tests/old-kernel" "$build/tests/escape-probe" \
   "$build/tests/syscall-probe" "$build/tests/netlab" "$build/tests/docker-default.json" "$stage/"
 cp -a "$build/tests/rootfs" "$stage/rootfs"
+# The examples, the shipped profiles, and what building the tree in the build example needs.
+src=$(cd "$(dirname "$0")/.." && pwd)
+mkdir "$stage/source"
+cp -a "$src/meson.build" "$src/meson_options.txt" "$src/LICENSE" "$src/sandbox" "$src/man" "$src/completions" \
+  "$src/profiles" "$src/examples" "$stage/source/"
 chmod -R a+rX "$stage"
 # A set-user-ID program owned by root, for the test that such a program gains nothing inside;
 # only root can make one, so it is made here when this runs as root.
@@ -40,7 +45,7 @@ status=0
 $as_user env SANDBOX_BIN="$stage/sandbox" SANDBOX_ROOTFS="$stage/rootfs" SANDBOX_TTY_PROBE="$stage/tty-probe" \
   SANDBOX_OLD_KERNEL="$stage/old-kernel" SANDBOX_ESCAPE_PROBE="$stage/escape-probe" \
   SANDBOX_SYSCALL_PROBE="$stage/syscall-probe" SANDBOX_DOCKER_PROFILE="$stage/docker-default.json" \
-  SANDBOX_NETLAB="$stage/netlab" \
+  SANDBOX_NETLAB="$stage/netlab" SANDBOX_SOURCE="$stage/source" \
   ${suid:+SANDBOX_SUID_PROBE=$suid} \
   SANDBOX_REQUIRE_USERNS=1 SANDBOX_NO_SKIP=1 ${report:+GTEST_OUTPUT=xml:$stage/report/} \
   ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \

@@ -449,6 +449,7 @@ std::string escape_probe_bin() {
 
 std::string syscall_probe_bin() { return env_or_die("SANDBOX_SYSCALL_PROBE"); }
 std::string netlab_bin() { return env_or_die("SANDBOX_NETLAB"); }
+std::string source_dir() { return env_or_die("SANDBOX_SOURCE"); }
 std::string docker_profile() { return env_or_die("SANDBOX_DOCKER_PROFILE"); }
 
 std::vector<std::string> syscall_probing(const std::vector<std::string>& options, const std::vector<std::string>& call) {

@@ -136,6 +136,8 @@ std::string old_kernel_bin();
 std::string escape_probe_bin();
 // tests/helpers/netlab.c: runs a command in a network of the test's own (pasta's tests).
 std::string netlab_bin();
+// The source tree (its profiles/, examples/ and what building it needs), as SANDBOX_SOURCE names it.
+std::string source_dir();
 // tests/helpers/syscall_probe.c, and Docker's default seccomp profile (fetch-docker-profile.sh).
 std::string syscall_probe_bin();
 std::string docker_profile();

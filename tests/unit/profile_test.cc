@@ -6,9 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -157,6 +159,61 @@ TEST_F(ProfileFiles, TheParserTakesTheirOptionsWithTheirOrigins) {
                          cli::read_whole_fd, reader);
   ASSERT_TRUE(both);
   EXPECT_EQ(both->spec.hostname, "q");
+}
+
+// The profiles the project ships: installed, documented, and read through the option table
+// into what their comments promise.
+TEST(ShippedProfiles, AreInstalledDocumentedAndSayWhatTheyPromise) {
+  const std::string dir = std::string(SANDBOX_SOURCE_DIR) + "/profiles";
+  auto text_of = [](const std::string& rel) {
+    std::ifstream in(std::string(SANDBOX_SOURCE_DIR) + "/" + rel);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  const std::string meson_text = text_of("meson.build"), man_text = text_of("man/sandbox.1.scd");
+  std::map<std::string, std::string> env{{"HOME", "/home/ann"}, {"USER", "ann"}, {"UID", "1000"}, {"GID", "1000"},
+                                         {"PWD", "/home/ann/src/p"}, {"XDG_RUNTIME_DIR", "/run/user/1000"},
+                                         {"DISPLAY", ":0"}, {"PATH", "/usr/bin:/bin"}, {"LANG", "C.UTF-8"}, {"TERM", "xterm"}};
+  auto reader = [&](const std::string& name) { return config::read_profile(name, vars(env), {dir}); };
+  std::map<std::string, Spec> specs;
+  for (const char* name : {"build", "desktop", "shell"}) {
+    EXPECT_NE(meson_text.find(std::string("'profiles/") + name + ".profile'"), std::string::npos) << name;
+    EXPECT_NE(man_text.find(std::string("\n*") + name + "*\n"), std::string::npos) << name;
+    auto parsed = cli::parse(std::vector<std::string>{"--profile", name, "true"}, "sandbox", cli::read_whole_fd, reader, vars(env));
+    ASSERT_TRUE(parsed) << name << ": " << parsed.error().message();
+    EXPECT_EQ(parsed->warnings, std::vector<std::string>{}) << name;
+    EXPECT_TRUE(cli::validate(parsed->spec)) << name;
+    specs[name] = parsed->spec;
+  }
+  // build: a network of its own with nothing in it, a clean environment but for PATH, LANG and
+  // TERM, the fresh HOME beneath the writable directory, gone with its parent.
+  const Spec& build = specs["build"];
+  EXPECT_TRUE(build.ns.net && build.ns.pid && !build.pasta);
+  EXPECT_TRUE(build.die_with_parent);
+  EXPECT_EQ(build.seccomp_profile, "default");
+  EXPECT_EQ(build.env, (std::vector<EnvOp>{{EnvOp::Kind::clear, "", ""}, {EnvOp::Kind::set, "PATH", "/usr/bin:/bin"},
+                                          {EnvOp::Kind::set, "LANG", "C.UTF-8"}, {EnvOp::Kind::set, "TERM", "xterm"},
+                                          {EnvOp::Kind::set, "HOME", "/home/ann"}}));
+  size_t home = 0, project = 0;
+  for (size_t i = 0; i < build.mounts.size(); ++i) {
+    if (build.mounts[i] == MountOp(TmpfsOp{"/home/ann", std::nullopt, 0700})) home = i;
+    if (build.mounts[i] == MountOp(BindOp{"/home/ann/src/p", "/home/ann/src/p", BindKind::rw, false, std::nullopt})) project = i;
+  }
+  EXPECT_TRUE(home && project && home < project);
+  EXPECT_EQ(build.chdir, "/home/ann/src/p");
+  // desktop: the display and sound shared, no network, a fresh HOME.
+  const Spec& desktop = specs["desktop"];
+  EXPECT_TRUE(desktop.share_display && desktop.ns.net && !desktop.pasta);
+  EXPECT_NE(std::find(desktop.mounts.begin(), desktop.mounts.end(),
+                      MountOp(BindOp{"/run/user/1000/pulse/native", "/run/user/1000/pulse/native", BindKind::ro, true, std::nullopt})),
+            desktop.mounts.end());
+  EXPECT_NE(std::find(desktop.mounts.begin(), desktop.mounts.end(), MountOp(TmpfsOp{"/home/ann", std::nullopt, 0700})),
+            desktop.mounts.end());
+  // shell: over a root given before it, a /proc and a /tmp, and a login's environment.
+  const Spec& shell = specs["shell"];
+  EXPECT_EQ(shell.env.front(), (EnvOp{EnvOp::Kind::clear, "", ""}));
+  EXPECT_EQ(shell.chdir, "/");
 }
 
 }  // namespace
