@@ -94,11 +94,18 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  if (spec.home_store)
-    if (auto made = sb::config::make_home_store(*spec.home_store); !made) return report(made.error());
+  std::vector<std::string> made;  // --home NAME's directories, made now, gone again if nothing starts
+  if (spec.home_store) {
+    auto store = sb::config::make_home_store(*spec.home_store);
+    if (!store) return report(store.error());
+    made = std::move(*store);
+  }
   sb::launch::HandedFds handed = sb::launch::hand_over(plan->handed);
   auto ended = sb::launch::monitor_run(spec, *plan, handed);
-  if (!ended) return report(ended.error());
+  if (!ended) {
+    sb::config::unmake_home_store(made);
+    return report(ended.error());
+  }
   if (ended->timed_out) say("<3>", spec.command.front() + " timed out after " + spec.timeout_text);
   if (ended->out_of_memory)
     say("<3>", spec.command.front() + " was killed: out of memory (limit " + spec.cgroup.memory_text + ")");

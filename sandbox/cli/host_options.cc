@@ -98,6 +98,8 @@ Result<void> share_sound(ParseState& st, Values) {
 Result<void> home(ParseState& st, Values v) {
   auto home_dir = nonempty(st, "HOME");
   if (!home_dir || (*home_dir)[0] != '/') return fail("--home " + v[0] + ": HOME is not set to an absolute path", EINVAL);
+  if (home_dir->find_first_not_of('/') == std::string::npos)
+    return fail("--home " + v[0] + ": HOME is /, which would be the whole new root", EINVAL);
   MountOp op;
   if (v[0] == "tmpfs") {
     op = TmpfsOp{*home_dir, std::nullopt, 0700};

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 
 #include "sys/io.h"
 #include "sys/paths.h"
@@ -106,18 +107,31 @@ Result<unique_fd> read_xauthority(const std::string& path, const std::string& nu
   return copy;
 }
 
-Result<void> make_home_store(const std::string& path) {
+Result<std::vector<std::string>> make_home_store(const std::string& path) {
+  std::vector<std::string> made;
   std::string so_far;
   for (std::string_view c : sys::path_components(path)) {
     so_far += "/";
     so_far.append(c);
-    if (::mkdir(so_far.c_str(), 0700) < 0 && errno != EEXIST) return fail_errno("--home: can't make " + so_far);
+    if (::mkdir(so_far.c_str(), 0700) == 0) made.push_back(so_far);
+    else if (errno != EEXIST) {
+      auto error = fail_errno("--home: can't make " + so_far);
+      unmake_home_store(made);
+      return std::unexpected(std::move(error).error());
+    }
   }
   struct stat st {};
   if (::lstat(path.c_str(), &st) < 0) return fail_errno("--home: " + path);
   if (!S_ISDIR(st.st_mode)) return fail("--home: " + path + " is not a directory", ENOTDIR);
   if (st.st_uid != ::getuid()) return fail("--home: " + path + " is not the caller's", EPERM);
-  return {};
+  return made;
+}
+
+void unmake_home_store(const std::vector<std::string>& made) {
+  // The store itself may hold the mount points made in it before the failure; nothing ran.
+  std::error_code ignored;
+  if (!made.empty()) std::filesystem::remove_all(made.back(), ignored);
+  for (auto it = made.rbegin(); it != made.rend(); ++it) ::rmdir(it->c_str());
 }
 
 }  // namespace sb::config

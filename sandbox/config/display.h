@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sys/error.h"
 #include "sys/fd.h"
@@ -32,7 +33,9 @@ Result<std::string> filter_xauthority(std::string_view data, const std::string& 
 Result<unique_fd> read_xauthority(const std::string& path, const std::string& number);
 
 // --home NAME: the directory that keeps a persistent HOME, made (mode 0700, parents too) when
-// missing; it must be a directory of the caller's.
-Result<void> make_home_store(const std::string& path);
+// missing; it must be a directory of the caller's. Returns the directories it made, outermost
+// first, for unmake_home_store to take away again when the sandbox could not start.
+Result<std::vector<std::string>> make_home_store(const std::string& path);
+void unmake_home_store(const std::vector<std::string>& made);
 
 }  // namespace sb::config

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,8 +43,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return stream;
   };
 
-  auto first = sb::cli::parse(args, argv0, reader);
-  auto second = sb::cli::parse(args, argv0, reader);
+  // A caller's session of fixed values, for the options that read it (--share-display, ...).
+  auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "DISPLAY") return ":0";
+    if (name == "HOME") return "/home/f";
+    if (name == "XDG_RUNTIME_DIR") return "/run/user/1";
+    if (name == "PATH") return "/usr/bin:/bin";
+    return std::nullopt;
+  };
+  auto first = sb::cli::parse(args, argv0, reader, sb::cli::read_host_profile, env);
+  auto second = sb::cli::parse(args, argv0, reader, sb::cli::read_host_profile, env);
   if (first.has_value() != second.has_value()) broken("parse is not deterministic");
   if (!first) {
     std::string msg = first.error().message();

@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   auto reader = [&](const std::string&) -> sb::Result<std::vector<sb::config::Word>> { return *words; };
   auto parsed = sb::cli::parse(std::vector<std::string>{"--profile", "f", "true"}, "sandbox", sb::cli::read_whole_fd,
-                               reader);
+                               reader, vars);
   if (parsed) (void)sb::cli::validate(parsed->spec);
   // Whatever a profile's line does wrong, the message says which line (or, for a check of
   // the whole command line, is about an option).

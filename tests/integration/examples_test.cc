@@ -290,8 +290,33 @@ TEST_F(Examples, ADesktopApplicationDrawsOnTheDisplayAndReachesNothingElse) {
   EXPECT_EQ(read_file(data / "sandbox/home/eyes/state"), "kept\n");
   EXPECT_FALSE(exists(home / "state"));
 
+  // Without a display the profile says which of its lines cannot be met.
+  auto headless = run(with_env({"SANDBOX=" + sandbox_bin(), "XDG_CONFIG_HOME=" + profiles.path(), "HOME=" + home.path()},
+                               {"/usr/bin/env", "-u", "DISPLAY", "-u", "WAYLAND_DISPLAY", example("desktop-app.sh"), "true"}));
+  EXPECT_EQ(headless.status, 125);
+  EXPECT_TRUE(headless.err.starts_with("sandbox: " + profiles.path() + "/sandbox/profiles/desktop.profile:")) << headless.err;
+  EXPECT_NE(headless.err.find(": --share-display: neither DISPLAY nor WAYLAND_DISPLAY is set: Invalid argument\n"),
+            std::string::npos) << headless.err;
+
   kill(xvfb.pid(), SIGTERM);
   xvfb.finish();
+}
+
+TEST_F(Examples, AHomeKeptForASandboxThatCannotStartIsNotLeftBehind) {
+  TempDir home, data;
+  auto r = run(with_env({"HOME=" + home.path(), "XDG_DATA_HOME=" + (data / "share")},
+                        sandbox({"--home", "web", "--ro-bind", "/nonexistent/source", "/x", "true"})));
+  EXPECT_EQ(r.status, 125);
+  EXPECT_EQ(r.err, "sandbox: Can't find source path /nonexistent/source: No such file or directory (from --ro-bind #1)\n");
+  EXPECT_FALSE(exists(data / "share"));
+  // One that started stays, made 0700 with its parents.
+  auto ok = run(with_env({"HOME=" + home.path(), "XDG_DATA_HOME=" + (data / "share")},
+                         sandbox({"--home", "web", "--ro-bind", rootfs() + "/bin", "/bin", "sh", "-c", "echo hi > $HOME/f"})));
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_EQ(read_file(data / "share/sandbox/home/web/f"), "hi\n");
+  struct stat st {};
+  ASSERT_EQ(stat((data / "share").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
 }
 
 }  // namespace

@@ -126,6 +126,7 @@ TEST(Home, ATmpfsOrAKeptDirectoryAtTheFirstPlace) {
     EXPECT_EQ(error({"--home", bad, "true"}, env),
               "--home " + bad + ": takes tmpfs, or a NAME of letters, digits, '.', '_' and '-' not starting with '.': Invalid argument");
   EXPECT_EQ(error({"--home", "tmpfs", "true"}, {}), "--home tmpfs: HOME is not set to an absolute path: Invalid argument");
+  EXPECT_EQ(error({"--home", "tmpfs", "true"}, {{"HOME", "//"}}), "--home tmpfs: HOME is /, which would be the whole new root: Invalid argument");
 }
 
 // An Xauthority entry: family, address, display number, auth name, cookie.
