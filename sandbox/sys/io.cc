@@ -33,6 +33,7 @@ Result<void> write_all(int fd, std::string_view data) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail("", errno);
+    if (n == 0) return fail("", EIO);  // no progress: never loop on it
     data.remove_prefix(static_cast<size_t>(n));
   }
   return {};
