@@ -109,15 +109,9 @@ TEST_F(Escape, SandboxBinaryCannotBeRewrittenThroughProc) {
 }
 
 TEST_F(Escape, HostLoopbackServerUnreachable) {
-  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(s, 1), 0);
-  socklen_t len = sizeof addr;
-  getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
-  std::string port = std::to_string(ntohs(addr.sin_port));
+  int port_number = 0;
+  int s = loopback_server(&port_number);
+  std::string port = std::to_string(port_number);
   // Accept and hang up at once, so a client that did get through ends.
   std::thread server([s] {
     for (;;) {

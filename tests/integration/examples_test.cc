@@ -87,20 +87,6 @@ RunOptions in(const std::string& cwd, int timeout_seconds = 60) {
   return o;
 }
 
-// A TCP listener on the host's loopback; its port.
-int loopback_listener(int* port) {
-  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || listen(s, 4) < 0 ||
-      getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) < 0)
-    std::abort();
-  *port = ntohs(a.sin_port);
-  return s;
-}
-
 TEST_F(Examples, TheUntrustedBuildBuildsThisTreeAndReachesNothingElse) {
   TempDir home, elsewhere;
   ShippedProfiles profiles;
@@ -125,7 +111,8 @@ TEST_F(Examples, TheUntrustedBuildBuildsThisTreeAndReachesNothingElse) {
 
   // What a hostile build would try.
   int port = 0;
-  int listener = loopback_listener(&port);
+  int listener = loopback_server(&port);
+  fcntl(listener, F_SETFL, O_NONBLOCK);  // for the check below that nothing is waiting
   auto r = run(with_env(vars, {example("untrusted-build.sh"), "sh", "-c",
                                "cat \"$HOME/.ssh/id_ed25519\" 2>/dev/null && echo READ-SSH; "
                                "touch " + elsewhere.path() + "/x 2>/dev/null && echo WROTE-ELSEWHERE; "

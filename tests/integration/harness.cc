@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -458,6 +459,19 @@ std::vector<std::string> syscall_probing(const std::vector<std::string>& options
   v.push_back("/probe");
   v.insert(v.end(), call.begin(), call.end());
   return v;
+}
+
+int loopback_server(int* port) {
+  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || listen(s, 16) < 0 ||
+      getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) < 0)
+    std::abort();
+  *port = ntohs(a.sin_port);
+  return s;
 }
 
 int abstract_listener(const std::string& name) {

@@ -143,6 +143,9 @@ std::string syscall_probe_bin();
 std::string docker_profile();
 // {sandbox, busybox's /bin and /etc, the syscall probe at /probe, options..., /probe call...}
 std::vector<std::string> syscall_probing(const std::vector<std::string>& options, const std::vector<std::string>& call);
+// A TCP socket listening on 127.0.0.1 of the test's network namespace, on a port the kernel
+// picks (in *port); aborts the test run when it cannot be made.
+int loopback_server(int* port);
 // A unix socket listening on the abstract address @NAME, in the test's network namespace;
 // aborts the test run when it cannot be made.
 int abstract_listener(const std::string& name);

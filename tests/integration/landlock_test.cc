@@ -28,19 +28,6 @@ std::string probe(const std::vector<std::string>& options, std::initializer_list
   return syscall_probe(options, abi_call);
 }
 
-// A listening socket on 127.0.0.1, on a port the kernel picks; its port.
-int loopback_server(int* port) {
-  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || listen(s, 16) < 0) std::abort();
-  socklen_t len = sizeof a;
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  *port = ntohs(a.sin_port);
-  return s;
-}
-
 TEST_F(Landlock, HostAbstractSocketsAreOutOfReachWithTheNetworkShared) {
   // X11's @/tmp/.X11-unix/X0 and D-Bus listen in the abstract namespace, which follows the
   // network namespace: shared, only Landlock's scope keeps COMMAND away from them.
