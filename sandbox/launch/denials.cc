@@ -54,9 +54,11 @@ std::string hex(uint64_t v) {
   return buf;
 }
 
-// A JSON string, escaped (a process names itself: its comm may hold anything).
+// A JSON string in plain ASCII: a process names itself, and its comm may hold escape
+// sequences meant for whoever reads the log on a terminal; every control character (DEL and
+// C1 too) and everything beyond ASCII comes out as \uXXXX.
 std::string quoted(const std::string& s) {
-  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(s).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -75,13 +77,11 @@ Result<DenialLog> DenialLog::open(const std::string& file, std::string program) 
   if (file == "-") return log;
   log.path_ = file;
   // Whether this run makes the file, so a failed setup can take back an empty one.
-  int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
-  if (fd >= 0) log.created_ = true;
-  else if (errno == EEXIST) fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return fail_errno("--log-denials: Can't open " + file);
-  log.out_.reset(fd);
+  auto fd = sys::open_own_file_for_append(file, log.created_);
+  if (!fd) return std::unexpected(std::move(fd).error().wrap("--log-denials"));
+  log.out_ = std::move(*fd);
   struct stat st{};
-  if (::fstat(fd, &st) == 0) {
+  if (::fstat(log.out_.get(), &st) == 0) {
     log.dev_ = st.st_dev;
     log.ino_ = st.st_ino;
   }
@@ -105,10 +105,12 @@ Result<void> DenialLog::attach(unique_fd listener) {
 }
 
 void DenialLog::queue_line(std::string line) {
-  if (queue_.size() >= kMaxQueued) {
+  if (bytes_ + line.size() > kMaxBytes) capped_ = true;
+  if (capped_ || queue_.size() >= kMaxQueued) {
     ++dropped_;
     return;
   }
+  bytes_ += line.size();
   queue_.push_back(std::move(line));
 }
 
@@ -128,7 +130,7 @@ void DenialLog::on_notification() {
   // only those ask the listener) is answered with EPERM all the same.
   uint32_t verdict = security::run_filter(program_, req->data);
   int err = (verdict & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO ? static_cast<int>(verdict & SECCOMP_RET_DATA) : EPERM;
-  bool keep = queue_.size() < kMaxQueued;
+  bool keep = queue_.size() < kMaxQueued && !capped_;
   std::string comm = keep ? comm_of(static_cast<pid_t>(req->pid)) : "";
   resp->id = req->id;
   resp->val = 0;
@@ -144,9 +146,11 @@ void DenialLog::on_notification() {
 
 void DenialLog::on_writable() {
   for (;;) {
-    if (queue_.empty() && dropped_ > 0) {
+    // Past the bound on what one run writes, the count comes once, at the end.
+    if (queue_.empty() && dropped_ > 0 && (finishing_ || !capped_)) {
       queue_.push_back("{\"time\": " + quoted(rfc3339_now()) + ", \"dropped\": " + std::to_string(dropped_) +
                        ", \"message\": " + quoted(std::to_string(dropped_) + " more dropped") + "}\n");
+      bytes_ += queue_.back().size();
       dropped_ = 0;
     }
     if (queue_.empty()) return;
@@ -176,6 +180,7 @@ void DenialLog::finish() {
     if (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN)) break;
     on_notification();
   }
+  finishing_ = true;
   on_writable();
 }
 

@@ -20,8 +20,9 @@ namespace sb::launch {
 
 class DenialLog {
  public:
-  // Opens FILE as the caller, before anything starts (created 0600, appended to); "-" is
-  // standard error. `program` is the profile's program as compiled, with its errno verdicts.
+  // Opens FILE as the caller, before anything starts (created 0600, appended to; an existing
+  // one only if it is a regular file of the caller's, never through a link, never blocking:
+  // sys::open_own_file_for_append); "-" is standard error. `program` is the profile's program as compiled, with its errno verdicts.
   static Result<DenialLog> open(const std::string& file, std::string program);
 
   // The listener, from COMMAND's process. One only; anything that is not a seccomp listener is
@@ -44,6 +45,8 @@ class DenialLog {
   void discard_if_unused();
 
   static constexpr size_t kMaxQueued = 256;
+  // What one run writes at the most; past it lines are counted, and the count written once.
+  static constexpr size_t kMaxBytes = 16 << 20;
 
  private:
   DenialLog() = default;
@@ -60,6 +63,9 @@ class DenialLog {
   std::vector<unsigned char> request_, response_;
   std::deque<std::string> queue_;
   size_t written_ = 0;  // of queue_.front()
+  size_t bytes_ = 0;    // all lines queued so far
+  bool capped_ = false;  // kMaxBytes reached: nothing more but the count at the end
+  bool finishing_ = false;
   unsigned long long dropped_ = 0;
 };
 

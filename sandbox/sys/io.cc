@@ -1,6 +1,7 @@
 #include "sys/io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <utility>
@@ -37,6 +38,30 @@ Result<void> write_all(int fd, std::string_view data) {
     data.remove_prefix(static_cast<size_t>(n));
   }
   return {};
+}
+
+Result<unique_fd> open_own_file_for_append(const std::string& path, bool& created) {
+  constexpr int kFlags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  created = false;
+  unique_fd fd(::open(path.c_str(), kFlags | O_CREAT | O_EXCL | O_NOFOLLOW, 0600));
+  if (fd) {
+    created = true;
+    return fd;
+  }
+  if (errno != EEXIST) return fail("Can't open " + path, errno);
+  // It was there: look at it through a descriptor that cannot write, block or follow a link,
+  // then open that very file (through /proc/self/fd) for writing.
+  unique_fd seen(::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (!seen) return fail("Can't open " + path, errno);
+  struct stat st{};
+  if (::fstat(seen.get(), &st) < 0) return fail("Can't open " + path, errno);
+  if (S_ISLNK(st.st_mode)) return fail(path + " is a symbolic link; name the file itself", ELOOP);
+  if (!S_ISREG(st.st_mode)) return fail(path + " is not a regular file", EINVAL);
+  if (st.st_uid != ::geteuid()) return fail(path + " belongs to uid " + std::to_string(st.st_uid) + ", not to you", EPERM);
+  if (st.st_nlink != 1) return fail(path + " has other names (hard links)", EPERM);
+  unique_fd out(::open(("/proc/self/fd/" + std::to_string(seen.get())).c_str(), kFlags));
+  if (!out) return fail("Can't open " + path, errno);
+  return out;
 }
 
 }  // namespace sb::sys

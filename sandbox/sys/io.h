@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "sys/error.h"
+#include "sys/fd.h"
 
 namespace sb::sys {
 
@@ -21,5 +22,12 @@ std::string read_file_or_empty(const std::string& path);
 
 // All of data written to fd, across short writes and EINTR; the error (errno only) otherwise.
 Result<void> write_all(int fd, std::string_view data);
+
+// A file the caller names for the tool to append to (a log): made 0600 when missing
+// (`created` says so), else opened only if it is a regular file of the caller's own with no
+// other name. Never through a symbolic link in its last component, never a FIFO or a device
+// (what is there is looked at before anything is opened for writing), and non-blocking. The
+// error names the path and why; the caller adds which option it came from.
+Result<unique_fd> open_own_file_for_append(const std::string& path, bool& created);
 
 }  // namespace sb::sys

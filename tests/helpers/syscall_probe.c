@@ -4,7 +4,7 @@
 // connects to the abstract unix socket @NAME, or to 127.0.0.1:PORT, or binds 127.0.0.1:PORT,
 // or prints the seconds of CLOCK (monotonic or boottime).
 // With SYSCALL_PROBE_REPEAT=N in the environment it makes the call N times and prints what the
-// first one gave.
+// first one gave; with SYSCALL_PROBE_COMM=NAME it names itself NAME (its comm) first.
 // 32 is the i386 ABI (int $0x80), x32 the x32 one (numbers with bit 30): a syscall policy must
 // hold on each, whether or not this kernel runs x32 programs.
 #define _GNU_SOURCE
@@ -16,6 +16,7 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -108,6 +109,8 @@ int main(int argc, char** argv) {
       a[i - 3] = (long)strtoull(argv[i], NULL, 0);
     }
   }
+  const char* comm = getenv("SYSCALL_PROBE_COMM");
+  if (comm) prctl(PR_SET_NAME, comm, 0, 0, 0);
   const char* repeat = getenv("SYSCALL_PROBE_REPEAT");
   long times = repeat ? strtol(repeat, NULL, 10) : 1;
   long r = !strcmp(argv[1], "32") ? call32(nr, a) : call64(nr, a);

@@ -238,10 +238,12 @@ TEST_F(Policy, AFloodOfDenialsDoesNotStallTheSandbox) {
   ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
   RunOptions o;
   o.fds = {{5, p[1]}};
+  // "-", standard error, is the one log that may be a pipe: sandbox's stderr is p[1].
   std::vector<std::string> argv = in_busybox({"--ro-bind", syscall_probe_bin(), "/probe", "--bind", d.path(), "/d",
                                               "--tmpfs", "/w", "--seccomp-deny", "mkdir:EXDEV", "--log-denials",
-                                              "/proc/self/fd/5", "--setenv", "SYSCALL_PROBE_REPEAT", "3000", "sh", "-c",
+                                              "-", "--setenv", "SYSCALL_PROBE_REPEAT", "3000", "sh", "-c",
                                               "/probe 64 mkdir @/w/d 0; read x < /d/go"});
+  argv.insert(argv.begin(), {"sh", "-c", "exec \"$0\" \"$@\" 2>&5"});
   Background b(argv, o);
   close(p[1]);
   ASSERT_TRUE(b.wait_for_line("EXDEV", 120));
@@ -275,6 +277,94 @@ TEST_F(Policy, AFloodOfDenialsDoesNotStallTheSandbox) {
   EXPECT_GT(dropped, 0u);
   EXPECT_GE(logged, 256u);
   EXPECT_NE(text.find("more dropped\"}"), std::string::npos);
+}
+
+// What an attacker who can write the directory of the log (or root's careless choice of
+// one) would try: a link to another file, a FIFO that blocks, a file of someone else's, a
+// second name of another file. Each is one line and 125, and nothing is written anywhere.
+TEST_F(Policy, LogDenialsOpensOnlyARegularFileOfTheCallers) {
+  TempDir d;
+  write_file(d / "target", "precious\n");
+  ASSERT_EQ(symlink((d / "target").c_str(), (d / "link").c_str()), 0);
+  ASSERT_EQ(mkfifo((d / "fifo").c_str(), 0600), 0);
+  ASSERT_EQ(link((d / "target").c_str(), (d / "hard").c_str()), 0);
+  mkdir((d / "dir").c_str(), 0700);
+  struct Case {
+    std::string file, reason;
+  };
+  std::vector<Case> cases = {
+      {d / "link", d / "link is a symbolic link; name the file itself: Too many levels of symbolic links"},
+      {d / "fifo", d / "fifo is not a regular file: Invalid argument"},
+      {d / "dir", d / "dir is not a regular file: Invalid argument"},
+      {d / "hard", d / "hard has other names (hard links): Operation not permitted"},
+      {"/dev/null", "/dev/null is not a regular file: Invalid argument"},
+  };
+  if (getuid() == 0) {
+    write_file(d / "theirs", "");
+    ASSERT_EQ(chown((d / "theirs").c_str(), 65534, 65534), 0);
+    cases.push_back({d / "theirs", d / "theirs belongs to uid 65534, not to you: Operation not permitted"});
+  } else {
+    cases.push_back({"/etc/hostname", "/etc/hostname belongs to uid 0, not to you: Operation not permitted"});
+  }
+  for (const auto& c : cases) {
+    // Each run would log a denial at once, were it to start.
+    Background b(probing({"--log-denials", c.file}, {"64", "bpf", "0"}));
+    auto r = b.finish(30);
+    EXPECT_FALSE(r.timed_out) << c.file;  // never blocked on the FIFO
+    EXPECT_EQ(r.status, 125) << c.file;
+    EXPECT_EQ(r.out, "") << c.file;
+    EXPECT_EQ(r.err, "sandbox: --log-denials: " + c.reason + "\n") << c.file;
+  }
+  EXPECT_EQ(read_file(d / "target"), "precious\n");
+  EXPECT_TRUE(leftover_processes().empty());
+}
+
+TEST_F(Policy, LogDenialsEscapesWhatTheSandboxNamesItself) {
+  // A process names itself: escape sequences for the terminal of whoever reads the log, a
+  // newline to forge a line of its own, DEL and a C1 control.
+  TempDir d;
+  std::string log = d / "log";
+  auto r = run(probing({"--log-denials", log, "--setenv", "SYSCALL_PROBE_COMM", "\x1b]0;o\x07\n{\"\x7f\xc2\x9b"},
+                       {"64", "bpf", "0"}));
+  ASSERT_EQ(r.out, "EPERM\n") << r.err;
+  std::string text = read_file(log);
+  auto l = lines(text);
+  ASSERT_EQ(l.size(), 1u) << text;
+  for (unsigned char c : text) EXPECT_TRUE(c == '\n' || (c >= 0x20 && c < 0x7f)) << "byte " << int(c) << " in " << text;
+  EXPECT_NE(text.find("\"comm\": \"\\u001b]0;o\\u0007\\n{\\\"\\u007f\\u009b\""), std::string::npos) << text;
+}
+
+TEST_F(Policy, LogDenialsWritesAtMost16MiBARun) {
+  // 120000 denials at about 190 bytes a line: more than the bound. What is past it is
+  // counted, once, at the end; nothing of it is written.
+  TempDir d;
+  std::string log = d / "log";
+  auto r = run(probing({"--tmpfs", "/w", "--seccomp-deny", "mkdir:EXDEV", "--log-denials", log, "--setenv",
+                        "SYSCALL_PROBE_REPEAT", "120000"},
+                       {"64", "mkdir", "@/w/d", "0"}),
+               [] {
+                 RunOptions o;
+                 o.timeout_seconds = 300;
+                 return o;
+               }());
+  ASSERT_EQ(r.status, 0) << r.err;
+  struct stat st{};
+  ASSERT_EQ(stat(log.c_str(), &st), 0);
+  EXPECT_LE(st.st_size, 16 * 1024 * 1024 + 200);
+  EXPECT_GT(st.st_size, 15 * 1024 * 1024);
+  std::string text = read_file(log);
+  unsigned long long logged = 0, dropped = 0, records = 0;
+  for (const auto& l : lines(text)) {
+    if (l.find("\"syscall\": \"mkdir\"") != std::string::npos) ++logged;
+    auto at = l.find("\"dropped\": ");
+    if (at != std::string::npos) {
+      dropped += std::stoull(l.substr(at + 11));
+      ++records;
+    }
+  }
+  EXPECT_EQ(records, 1u);
+  EXPECT_EQ(logged + dropped, 120000u) << logged << " logged, " << dropped << " dropped";
+  EXPECT_NE(lines(text).back().find("\"dropped\""), std::string::npos);
 }
 
 }  // namespace
