@@ -57,7 +57,9 @@ int main(int argc, char** argv) {
       return 0;
     case sb::Action::list:
     case sb::Action::join: {
-      auto done = spec.action == sb::Action::list ? sb::launch::run_list() : sb::launch::run_join(spec);
+      std::vector<std::string> warnings;
+      auto done = spec.action == sb::Action::list ? sb::launch::run_list(warnings) : sb::launch::run_join(spec);
+      for (const auto& w : warnings) say("<4>", "warning: " + w);
       if (!done) return report(done.error());
       return *done;
     }

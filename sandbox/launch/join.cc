@@ -30,15 +30,14 @@ void JoinService::on_connection() {
   // Only the caller, from outside: a process inside a sandbox that reaches the registry (one
   // bound into it) gets nothing, not even an answer.
   if (!check_peer(conn.get(), reg_.userns(), "a --join connection")) return;
+  // Who this is, first, on every connection: the name it claimed and the id chosen then, so
+  // that an entry renamed by whatever can write the registry is found out before any request.
+  std::string info = describe_entry(reg_.name(), reg_.id(), child_, ::getpid(), started_ms_, command_);
+  if (::send(conn.get(), info.data(), info.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) return;
   pollfd p{conn.get(), POLLIN, 0};
   if (::poll(&p, 1, 1000) <= 0) return;
   auto request = sys::receive_with_fds(conn.get(), kMaxRequest + 1, 3, MSG_DONTWAIT);
-  if (!request || request->data.empty()) return;
-  if (request->data == std::string(1, kAskInfo)) {
-    std::string info = describe_entry(child_, ::getpid(), started_ms_, command_);
-    (void)::send(conn.get(), info.data(), info.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    return;
-  }
+  if (!request || request->data.empty()) return;  // --list: it had what it came for
   if (request->data[0] != kAskJoin || request->fds.size() != 3 || request->data.size() > kMaxRequest) {
     say(conn.get(), 'E', EPROTO);
     say(conn.get(), 'X', 125);
@@ -61,10 +60,11 @@ std::string format_uptime(double seconds) {
   return buf;
 }
 
-Result<int> run_list() {
+Result<int> run_list(std::vector<std::string>& warnings) {
   TRY_ASSIGN(auto all, list_sandboxes());
+  warnings = std::move(all.warnings);
   std::printf("%-20s %8s %10s %s\n", "NAME", "PID", "UPTIME", "COMMAND");
-  for (const auto& l : all)
+  for (const auto& l : all.sandboxes)
     std::printf("%-20s %8d %10s %s\n", l.name.c_str(), l.pid, format_uptime(l.uptime).c_str(), l.command.c_str());
   return 0;
 }

@@ -45,8 +45,9 @@ class JoinService {
   long long started_ms_ = 0;
 };
 
-// `sandbox --list`: prints NAME PID UPTIME COMMAND for the caller's running sandboxes.
-Result<int> run_list();
+// `sandbox --list`: prints NAME PID UPTIME COMMAND for the caller's running sandboxes; what
+// the registry holds that is not listed is said in `warnings`.
+Result<int> run_list(std::vector<std::string>& warnings);
 
 // `sandbox --join NAME|PID [COMMAND...]`: runs COMMAND in that sandbox; its exit status.
 Result<int> run_join(const Spec& spec);

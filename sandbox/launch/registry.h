@@ -19,8 +19,8 @@
 
 namespace sb::launch {
 
-// What a connection asks for: the sandbox's description, or a process inside it.
-constexpr char kAskInfo = 'I';
+// Every connection the monitor accepts is answered at once with its description (which
+// carries the name it claimed and the id it chose then); a --join then sends its request.
 constexpr char kAskJoin = 'J';
 
 // The directory, made if missing (`create`), checked to be the caller's and 0700.
@@ -45,9 +45,13 @@ class Registration {
 
   int listener() const { return listener_.get(); }
   const struct stat& userns() const { return userns_; }
+  const std::string& name() const { return name_; }
+  const std::string& id() const { return id_; }
 
  private:
   Registration() = default;
+  std::string name_;
+  std::string id_;  // random, chosen at the claim: which sandbox this is, whatever its file is called
   std::string path_;
   unique_fd listener_;
   struct stat bound_ {};  // the socket file, removed only while it is still this one
@@ -56,25 +60,36 @@ class Registration {
 
 // One running sandbox, as its monitor describes it.
 struct Listed {
-  std::string name;
+  std::string name;   // the name its monitor claimed
+  std::string id;     // chosen by the monitor at the claim
   pid_t pid = 0;      // the sandbox's pid 1, as the caller sees it
   pid_t monitor = 0;  // the `sandbox` process
   double uptime = 0;  // seconds
   std::string command;
 };
 
-// The monitor's answer to kAskInfo, and its reading.
-std::string describe_entry(pid_t pid, pid_t monitor, long long started_ms, const std::vector<std::string>& command);
-Result<Listed> parse_entry(const std::string& name, const std::string& text, long long now_ms);
+// The monitor's description of itself, sent on every connection, and its reading.
+std::string describe_entry(const std::string& name, const std::string& id, pid_t pid, pid_t monitor,
+                           long long started_ms, const std::vector<std::string>& command);
+Result<Listed> parse_entry(const std::string& text, long long now_ms);
 
 // Milliseconds of CLOCK_BOOTTIME, the clock uptimes are counted on.
 long long boottime_ms();
 
 // Every live sandbox of the caller's, sorted by name; dead entries are removed on the way.
-Result<std::vector<Listed>> list_sandboxes();
+// What is in the registry but cannot be listed as itself (an entry that answers to another
+// name than its file's, a file that is no registered name, one that does not answer in time)
+// is left out and said in `warnings`, one line each.
+struct Listing {
+  std::vector<Listed> sandboxes;
+  std::vector<std::string> warnings;
+};
+Result<Listing> list_sandboxes();
 
 // A connection to the monitor of the sandbox named NAME, or whose pid (or monitor's) is PID,
-// checked to be the caller's. `name` is set to its name.
+// checked to be the caller's and to answer to that name (and, for a PID, to the id the
+// listing showed). `name` is set to its name. The description has been read; the request
+// comes next.
 Result<unique_fd> connect_sandbox(const std::string& target, std::string& name);
 
 }  // namespace sb::launch

@@ -2,7 +2,9 @@
 // process is in the sandbox and confined exactly as its COMMAND, it lives and dies with the
 // sandbox and with the joiner, and the registry answers no one but the caller outside.
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -230,9 +232,9 @@ TEST_F(Join, TheRegistryAnswersNoOneInsideASandbox) {
   ASSERT_TRUE(fake.wait_for_line("listening"));
   auto join = run(sandbox({"--join", "planted", "true"}));
   EXPECT_EQ(join.status, 125);
-  EXPECT_EQ(join.err,
-            "sandbox: --join planted: the other end is not a process of yours outside any sandbox: "
-            "Operation not permitted\n");
+  EXPECT_EQ(join.err, "sandbox: --join planted: " + registry() +
+                          "/planted: the other end is not a process of yours outside any sandbox: "
+                          "Operation not permitted\n");
   auto list = run(sandbox({"--list"}));
   EXPECT_EQ(list.out.find("planted"), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("target"), std::string::npos) << list.out;
@@ -259,8 +261,132 @@ TEST_F(Join, AnotherUsersRegistryIsRefused) {
     // Owned by another user, mode 0700.
     chmod((other / "sandbox").c_str(), 0700);
     ASSERT_EQ(chown((other / "sandbox").c_str(), 65534, 65534), 0);
-    EXPECT_EQ(run(sandbox({"--list"})).err, line);
+    EXPECT_EQ(run(sandbox({"--list"})).err, "sandbox: the registry " + other.path() +
+                                                "/sandbox is not a directory of yours with mode 0700 (it belongs to "
+                                                "uid 65534): Operation not permitted\n");
   }
+}
+
+// A sandbox that has the registry bound writable renames its own entry over a real
+// sandbox's name, and the real one to a dot-name: --join lands nowhere, --list says so.
+TEST_F(Join, AnEntryRenamedFromInsideIsFoundOut) {
+  auto vault = start_named("vault", {}, "echo secret > /tmp/s; sleep 1000");
+  auto evil = start_named("evil", {"--bind", registry(), "/registry"},
+                          "mv /registry/vault /registry/.vault && mv /registry/evil /registry/vault && echo swapped; "
+                          "sleep 1000");
+  // The swap happens after "ready"; wait for its word.
+  ASSERT_TRUE(evil->wait_for_line("swapped"));
+  auto join = run(sandbox({"--join", "vault", "cat", "/tmp/s"}));
+  EXPECT_EQ(join.status, 125);
+  EXPECT_EQ(join.out, "");
+  EXPECT_TRUE(std::regex_match(join.err, std::regex("sandbox: --join vault: the entry vault answers as evil \\(pid "
+                                                    "[0-9]+\\): renamed by something that can write " +
+                                                    registry() + "; not joined: Operation not permitted\n")))
+      << join.err;
+  auto list = run(sandbox({"--list"}));
+  EXPECT_EQ(list.status, 0);
+  // Neither is listed under a name it does not answer to, and both are said.
+  EXPECT_EQ(list.out, "NAME                      PID     UPTIME COMMAND\n");
+  auto warnings = lines(list.err);
+  ASSERT_EQ(warnings.size(), 2u) << list.err;
+  EXPECT_TRUE(std::regex_match(warnings[0], std::regex("sandbox: warning: the entry \\.vault answers as vault \\(pid "
+                                                       "[0-9]+\\): renamed by something that can write " +
+                                                       registry() + "; left out")))
+      << warnings[0];
+  EXPECT_TRUE(std::regex_match(warnings[1], std::regex("sandbox: warning: the entry vault answers as evil \\(pid "
+                                                       "[0-9]+\\): renamed by something that can write " +
+                                                       registry() + "; left out, and --join vault refuses it")))
+      << warnings[1];
+  // Anything else in the registry is said too, not passed over.
+  write_file(registry() + "/stray", "");
+  auto again = run(sandbox({"--list"}));
+  EXPECT_NE(again.err.find("sandbox: warning: " + registry() + "/stray is not a sandbox's entry; left out\n"),
+            std::string::npos)
+      << again.err;
+  // The name is the real sandbox's again once its owner takes it back.
+  stop(evil);
+  ASSERT_EQ(rename((registry() + "/.vault").c_str(), (registry() + "/vault").c_str()), 0);
+  EXPECT_EQ(run(sandbox({"--join", "vault", "cat", "/tmp/s"})).out, "secret\n");
+  stop(vault);
+  EXPECT_TRUE(leftover_processes().empty());
+}
+
+TEST_F(Join, NamesBeginningWithADotAreRefused) {
+  auto r = run(in_busybox({"--name", ".hidden", "true"}));
+  EXPECT_EQ(r.status, 125);
+  EXPECT_EQ(r.err, "sandbox: --name: '.hidden' is not a name (1 to 64 of A-Z a-z 0-9 . _ -, not starting with . or -): "
+                   "Invalid argument\n");
+  EXPECT_EQ(run(sandbox({"--join", ".hidden", "true"})).err, "sandbox: --join .hidden: not a sandbox name: Invalid argument\n");
+}
+
+// An entry whose queue is full (a stopped monitor, or a flooded one) and one that never
+// answers: --list and --join say so within seconds, and wait on neither.
+TEST_F(Join, AStuckOrSilentEntryIsReportedNotWaitedOn) {
+  mkdir(registry().c_str(), 0700);
+  auto listen_at = [&](const std::string& name, int backlog) {
+    int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::string path = registry() + "/" + name;
+    path.copy(a.sun_path, sizeof a.sun_path - 1);
+    EXPECT_EQ(bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    EXPECT_EQ(listen(s, backlog), 0);
+    return std::make_pair(s, a);
+  };
+  auto [stuck, at] = listen_at("stuck", 0);
+  // Fill its queue: connects that are never accepted, until the kernel refuses one.
+  std::vector<int> fillers;
+  for (int i = 0; i < 64; ++i) {
+    int c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    fillers.push_back(c);
+    if (connect(c, reinterpret_cast<sockaddr*>(&at), sizeof at) < 0) {
+      ASSERT_EQ(errno, EAGAIN);
+      break;
+    }
+  }
+  auto [silent, unused] = listen_at("silent", 16);
+  RunOptions o;
+  o.timeout_seconds = 30;
+  auto list = run(sandbox({"--list"}), o);
+  EXPECT_FALSE(list.timed_out);
+  EXPECT_EQ(list.status, 0);
+  EXPECT_EQ(list.out, "NAME                      PID     UPTIME COMMAND\n");
+  EXPECT_EQ(list.err, "sandbox: warning: " + registry() + "/silent: no answer from the sandbox: Connection timed out; left out\n"
+                      "sandbox: warning: " + registry() + "/stuck: it takes no connections (its queue is full): "
+                      "Resource temporarily unavailable; left out\n");
+  auto join = run(sandbox({"--join", "stuck", "true"}), o);
+  EXPECT_FALSE(join.timed_out);
+  EXPECT_EQ(join.status, 125);
+  EXPECT_EQ(join.err, "sandbox: --join stuck: " + registry() + "/stuck: it takes no connections (its queue is full): "
+                      "Resource temporarily unavailable\n");
+  auto mute = run(sandbox({"--join", "silent", "true"}), o);
+  EXPECT_FALSE(mute.timed_out);
+  EXPECT_EQ(mute.err, "sandbox: --join silent: " + registry() + "/silent: no answer from the sandbox: Connection timed out\n");
+  for (int c : fillers) close(c);
+  close(stuck);
+  close(silent);
+}
+
+// With no XDG_RUNTIME_DIR the registry is /tmp/sandbox-UID, which another user may make
+// first: refused as before, with the way to a registry of one's own.
+TEST_F(Join, ASquattedTmpRegistrySaysHowToGetOne) {
+  unsetenv("XDG_RUNTIME_DIR");
+  std::string dir = "/tmp/sandbox-" + std::to_string(getuid());
+  // The caller's own from an earlier run is set aside meanwhile, and put back.
+  TempDir aside;
+  bool had = rename(dir.c_str(), (aside / "kept").c_str()) == 0;
+  // A squatter's directory, as another user would leave it: mode 0777 (anyone may make one).
+  ASSERT_EQ(mkdir(dir.c_str(), 0777), 0);
+  chmod(dir.c_str(), 0777);
+  auto r = run(sandbox({"--list"}));
+  rmdir(dir.c_str());
+  if (had) ASSERT_EQ(rename((aside / "kept").c_str(), dir.c_str()), 0);
+  EXPECT_EQ(r.status, 125);
+  auto l = lines(r.err);
+  ASSERT_EQ(l.size(), 2u) << r.err;
+  EXPECT_EQ(l[0], "sandbox: the registry " + dir + " is not a directory of yours with mode 0700: Operation not permitted");
+  EXPECT_TRUE(l[1].starts_with("sandbox: hint: XDG_RUNTIME_DIR is not set; ")) << l[1];
+  EXPECT_NE(l[1].find("export XDG_RUNTIME_DIR="), std::string::npos) << l[1];
 }
 
 TEST_F(Join, NetnsSharedWithANamedSandbox) {

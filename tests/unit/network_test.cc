@@ -105,16 +105,20 @@ TEST(Network, NamesListAndJoin) {
 }
 
 TEST(Registry, Entries) {
-  std::string text = launch::describe_entry(1234, 1200, 5000, {"sh", "-c", "echo a\nb"});
-  EXPECT_EQ(text, "1234 1200 5000\nsh -c echo a b");
-  auto l = launch::parse_entry("web", text, 65500);
+  std::string text = launch::describe_entry("web", "0123abcd", 1234, 1200, 5000, {"sh", "-c", "echo a\nb"});
+  EXPECT_EQ(text, "web 0123abcd 1234 1200 5000\nsh -c echo a b");
+  auto l = launch::parse_entry(text, 65500);
   ASSERT_TRUE(l);
   EXPECT_EQ(l->name, "web");
+  EXPECT_EQ(l->id, "0123abcd");
   EXPECT_EQ(l->pid, 1234);
   EXPECT_EQ(l->monitor, 1200);
   EXPECT_DOUBLE_EQ(l->uptime, 60.5);
   EXPECT_EQ(l->command, "sh -c echo a b");
-  for (const char* bad : {"", "1 2\nx", "a b c\nx", "1 2 -3\n"}) EXPECT_FALSE(launch::parse_entry("x", bad, 0)) << bad;
+  // The name is part of every answer, and only a registrable one is taken.
+  for (const char* bad : {"", "1 2\nx", "a b c\nx", "w i 1 2 -3\n", "w i 1 2\n", ".w i 1 2 3\n", "w  1 2 3\n",
+                          "a/b i 1 2 3\n", "w i 1 2 3 4\n"})
+    EXPECT_FALSE(launch::parse_entry(bad, 0)) << bad;
   EXPECT_EQ(launch::format_uptime(7.9), "0:07");
   EXPECT_EQ(launch::format_uptime(3723), "1:02:03");
   EXPECT_EQ(launch::format_uptime(2 * 86400 + 3 * 3600 + 4 * 60 + 5), "2-03:04:05");
