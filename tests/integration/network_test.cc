@@ -174,6 +174,9 @@ TEST_F(Network, PastaFailuresSayWhatToDo) {
 }
 
 TEST_F(Network, BadNetworkOptionsAreOneLine) {
+  TempDir d;
+  std::string fifo = d / "fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   for (const Refusal& c : std::vector<Refusal>{
            {{"--network", "bridge"}, "--network: 'bridge' is not none, host or pasta: Invalid argument"},
            {{"--publish", "8080:80"}, "--publish 8080:80: needs --network pasta"},
@@ -195,7 +198,10 @@ TEST_F(Network, BadNetworkOptionsAreOneLine) {
            {{"--netns", "/proc/self/ns/net", "--unshare-net"},
             "--netns cannot be combined with a network namespace of the sandbox's own (--network none, --unshare-net)"},
            {{"--netns", "/nonexistent/ns"}, "--netns /nonexistent/ns: No such file or directory"},
-           {{"--netns", "/tmp"}, "--netns /tmp: not a network namespace: Invalid argument"},
+           {{"--netns", "/tmp"}, "--netns /tmp: not a namespace file (such as /proc/PID/ns/net): Invalid argument"},
+           // Looked at before it is opened: a FIFO would block the open for ever.
+           {{"--netns", fifo}, "--netns " + fifo + ": not a namespace file (such as /proc/PID/ns/net): Invalid argument"},
+           {{"--netns", "/proc/self/ns/uts"}, "--netns /proc/self/ns/uts: not a network namespace: Invalid argument"},
        })
     expect_setup_refusal(c.options, c.line);
 }
