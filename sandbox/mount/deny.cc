@@ -135,7 +135,9 @@ Result<void> cover_denied(Mounter& m, RootDir root, int scratch, unsigned& scrat
         found.push_back({std::move(rel), &deny});
         if (found.size() > security::kDenyMaxMatches)
           return fail(ex.what() + ": more than " + std::to_string(security::kDenyMaxMatches) + " paths to deny");
-      } else if (fd.error().err == ENOENT && literal) {
+      } else if ((fd.error().err == ENOENT || fd.error().err == ENOTDIR) && literal) {
+        // Missing, or with a non-directory on the way: COMMAND could remove that and make
+        // the path, so it is kept from being made just as a missing one is.
         missing.push_back(&deny);
       } else if (fd.error().err != ENOENT && fd.error().err != ENOTDIR) {
         return fail(ex.what() + ": /" + rel, fd.error().err);

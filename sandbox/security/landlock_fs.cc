@@ -267,7 +267,9 @@ std::string deepest_existing_dir(const std::string& path) {
       push_parts(t);
       continue;
     }
-    if (!S_ISDIR(st.st_mode)) return {};  // a file on the way, or the path itself exists
+    // The path itself exists; or a non-directory stands on the way, which whoever may change
+    // the directory holding it could replace with a directory: that directory is the one.
+    if (!S_ISDIR(st.st_mode)) return todo.empty() ? std::string() : cur;
     cur = next;
   }
   return {};  // it exists

@@ -77,8 +77,8 @@ Result<void> add_fs_rules(int ruleset, uint64_t handled, const std::map<std::str
                           const std::vector<std::string>& no_create);
 
 // The deepest directory that exists on the way to `path` (a path inside, after the pivot),
-// following symlinks on the way, even one whose target is missing. Empty when path exists or
-// can never exist (a file on the way).
+// following symlinks on the way, even one whose target is missing; where a non-directory
+// stands on the way, the directory that holds it. Empty when path exists.
 std::string deepest_existing_dir(const std::string& path);
 
 }  // namespace sb::security

@@ -115,6 +115,33 @@ TEST_P(Deny, MissingPathsCannotBeMadeAndLeaveNothingOnTheHost) {
   EXPECT_EQ(listing(t.d.path()), before);
 }
 
+// A file where a directory of the path would be: COMMAND could remove it and make the path.
+TEST_P(Deny, APathBehindAFileCannotBeMadeEither) {
+  HostTree t;
+  write_file(t.d / "sub/f", "f\n");
+  auto before = listing(t.d.path());
+  std::vector<std::string> o = {"--deny", "/w/other/b", "--deny", "/w/sub/f/g/h"};
+  // The file in the way can be neither removed nor replaced.
+  EXPECT_EQ(call(t, o, {"unlink", "@/w/other"}), "EACCES");
+  EXPECT_EQ(call(t, o, {"rename", "@/w/sub2", "@/w/other"}), "EACCES");
+  EXPECT_EQ(call(t, o, {"rename", "@/w/other", "@/w/moved"}), "EACCES");
+  EXPECT_EQ(call(t, o, {"unlink", "@/w/sub/f"}), "EACCES");
+  // Nor can the path be made under any other route, as the attacker's script would try it.
+  auto r = run(in_busybox({"--bind", t.d.path(), "/w", "--deny", "/w/other/b", "--deny", "/w/sub/f/g/h", "sh", "-c",
+                           "rm -f /w/other 2>/dev/null; mkdir /w/other 2>/dev/null; echo x > /w/other/b 2>/dev/null; "
+                           "rm -f /w/sub/f 2>/dev/null; mkdir -p /w/sub/f/g 2>/dev/null; echo x > /w/sub/f/g/h 2>/dev/null; "
+                           "cat /w/other; echo still readable"}));
+  EXPECT_EQ(r.out, "other\nstill readable\n") << r.err;
+  EXPECT_EQ(listing(t.d.path()), before);
+  // The file itself stays usable: written through, as any other file of the bind.
+  EXPECT_EQ(call(t, o, {"open", "@/w/other", "2"}), "ok 3");
+  // Without Landlock nothing could keep it from being made: refused, with the reason.
+  expect_setup_refusal({"--bind", t.d.path(), "/w", "--no-landlock", "--deny", "/w/other/b"},
+                       "--deny /w/other/b: /w/other/b does not exist, and only Landlock can keep it from being made; "
+                       "--no-landlock turns it off: Operation not supported");
+  EXPECT_EQ(listing(t.d.path()), before);
+}
+
 TEST_P(Deny, AMissingPathTheHostMakesLaterStaysUnreadable) {
   HostTree t;
   Background bg(in_busybox({"--bind", t.d.path(), "/w", "--deny", "/w/later", "sh", "-c",
