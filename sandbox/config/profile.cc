@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 
 #include "sys/fd.h"
@@ -129,6 +130,13 @@ Result<std::vector<Word>> read_at_depth(const std::string& name, const Variables
 std::optional<std::string> host_variable(const std::string& name) {
   if (name == "UID") return std::to_string(::getuid());
   if (name == "GID") return std::to_string(::getgid());
+  // The real working directory: the environment's PWD is whatever the caller's caller says,
+  // and `PWD=$HOME sandbox --profile build` must not make HOME the writable project.
+  if (name == "PWD") {
+    char buf[PATH_MAX];
+    if (!::getcwd(buf, sizeof buf)) return std::nullopt;
+    return std::string(buf);
+  }
   const char* v = std::getenv(name.c_str());
   if (!v) return std::nullopt;
   return std::string(v);

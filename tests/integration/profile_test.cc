@@ -39,6 +39,28 @@ TEST_F(Profiles, AProfileByNameRunsTheSandboxItDescribes) {
       << dry.out;
 }
 
+// ${PWD} is where the caller is, whatever the environment's PWD says: a build profile's
+// "this directory writable" must not become `PWD=$HOME`'s HOME.
+TEST_F(Profiles, PwdIsTheRealWorkingDirectory) {
+  TempDir config, project, home;
+  mkdir((config / "sandbox").c_str(), 0755);
+  mkdir((config / "sandbox/profiles").c_str(), 0755);
+  write_file(config / "sandbox/profiles/here.profile",
+             "--ro-bind " + rootfs() + "/bin /bin\n"
+             "--bind ${PWD} /project\n"
+             "--setenv SEEN ${PWD}\n");
+  chmod(project.path().c_str(), 0777);
+  RunOptions o;
+  o.cwd = project.path();
+  auto r = run({"/usr/bin/env", "XDG_CONFIG_HOME=" + config.path(), "PWD=" + home.path(), sandbox_bin(), "--profile",
+                "here", "sh", "-c", "echo $SEEN; touch /project/made"},
+               o);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, project.path() + "\n");
+  EXPECT_TRUE(exists(project / "made"));
+  EXPECT_FALSE(exists(home / "made"));
+}
+
 TEST_F(Profiles, ErrorsNameTheLine) {
   TempDir d;
   write_file(d / "bad.profile", "--ro-bind " + rootfs() + "/bin /bin\n\n--ro-bind /nonexistent/source /x\n");
