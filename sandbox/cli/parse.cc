@@ -381,6 +381,11 @@ Result<void> validate(const Spec& spec) {
     return fail(std::string("--netns cannot be combined with ") + (spec.pasta ? "--network pasta" : "--userns"));
   if (spec.name && spec.as_pid_1)
     return fail("--name needs the init process, which --join asks to start the joined COMMAND: drop --as-pid-1");
+  // Only the end of a pid namespace ends every process in it: without one, a joined process
+  // (and what it starts) would outlive the sandbox and its joiner.
+  if (spec.name && !spec.ns.pid && !spec.pidns_fd)
+    return fail(std::string("--name needs a pid namespace of the sandbox's own, so that joined processes end with it: ") +
+                (bwrap ? "add --unshare-pid" : "drop --share-pid"));
   return {};
 }
 

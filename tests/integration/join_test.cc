@@ -209,6 +209,27 @@ TEST_F(Join, TheJoinedProcessDiesWithTheSandboxAndWithTheJoiner) {
   EXPECT_TRUE(leftover_processes().empty());
 }
 
+// Without a pid namespace of its own nothing could end a joined process (nor what it starts)
+// with the sandbox: such a sandbox cannot be named, and nothing is registered for it.
+TEST_F(Join, ASandboxWithoutItsOwnPidNamespaceCannotBeNamed) {
+  expect_setup_refusal({"--name", "shared", "--share-pid"},
+                       "--name needs a pid namespace of the sandbox's own, so that joined processes end with it: "
+                       "drop --share-pid");
+  auto dropin = run(as_bwrap({"--name", "shared", "--ro-bind", "/", "/", "true"}));
+  EXPECT_EQ(dropin.status, 1);
+  EXPECT_EQ(dropin.err, "bwrap: --name needs a pid namespace of the sandbox's own, so that joined processes end "
+                        "with it: add --unshare-pid\n");
+  EXPECT_FALSE(exists(registry() + "/shared"));
+  // With its own, a joined process and what it started end with the sandbox, every one.
+  auto box = start_named("own", {});
+  Background joined(sandbox({"--join", "own", "sh", "-c", "sleep 4811 & echo in; exec sleep 4812"}));
+  ASSERT_TRUE(joined.wait_for_line("in"));
+  stop(box);
+  joined.finish();
+  EXPECT_TRUE(gone_within("sleep 4811", 30));
+  EXPECT_TRUE(gone_within("sleep 4812", 30));
+}
+
 TEST_F(Join, TheTimeNamespaceAndLimitsAreTheSandboxs) {
   auto box = start_named("clock", {"--time-offset", "boottime=86400", "--rlimit", "nofile=77"});
   auto r = run(sandbox({"--join", "clock", "sh", "-c", "cut -d. -f1 /proc/uptime; ulimit -n"}));

@@ -58,7 +58,8 @@ TEST_F(Terminal, AJoinedProcessCannotTypeIntoTheJoinersTerminal) {
   setenv("XDG_RUNTIME_DIR", runtime.path().c_str(), 1);
   Background native(plus(in_busybox({"--name", "native", "--ro-bind", probe(), "/probe"}),
                          {"sh", "-c", "echo ready; exec sleep 1000"}));
-  Background dropin(plus(as_bwrap({"--name", "dropin", "--ro-bind", "/", "/"}), {"sh", "-c", "echo ready; exec sleep 1000"}));
+  Background dropin(plus(as_bwrap({"--name", "dropin", "--unshare-pid", "--ro-bind", "/", "/"}),
+                          {"sh", "-c", "echo ready; exec sleep 1000"}));
   ASSERT_TRUE(native.wait_for_line("ready"));
   ASSERT_TRUE(dropin.wait_for_line("ready"));
   EXPECT_EQ(under_pty(sandbox({"--join", "native", "/probe"})),

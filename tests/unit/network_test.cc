@@ -15,8 +15,8 @@ namespace {
 
 Result<cli::Parsed> parse(std::vector<std::string> args) { return cli::parse(args, "sandbox"); }
 
-std::string error_of(std::vector<std::string> args) {
-  auto p = parse(args);
+std::string error_of(std::vector<std::string> args, const char* argv0 = "sandbox") {
+  auto p = cli::parse(args, argv0);
   if (!p) return p.error().message();
   auto v = cli::validate(p->spec);
   return v ? "" : v.error().message();
@@ -79,6 +79,13 @@ TEST(Network, Modes) {
   EXPECT_EQ(error_of({"--network", "host", "--publish", "1:2", "true"}), "--publish 1:2: needs --network pasta");
   EXPECT_EQ(error_of({"--name", "a", "--as-pid-1", "true"}),
             "--name needs the init process, which --join asks to start the joined COMMAND: drop --as-pid-1");
+  // Without a pid namespace of its own, nothing could end a joined process with the sandbox.
+  EXPECT_EQ(error_of({"--name", "a", "--share-pid", "true"}),
+            "--name needs a pid namespace of the sandbox's own, so that joined processes end with it: drop --share-pid");
+  EXPECT_EQ(error_of({"--name", "a", "--ro-bind", "/", "/", "true"}, "bwrap"),
+            "--name needs a pid namespace of the sandbox's own, so that joined processes end with it: add --unshare-pid");
+  EXPECT_EQ(error_of({"--name", "a", "--unshare-pid", "--ro-bind", "/", "/", "true"}, "bwrap"), "");
+  EXPECT_EQ(error_of({"--name", "a", "--pidns", "5", "--share-pid", "true"}), "");
 }
 
 TEST(Network, NamesListAndJoin) {
