@@ -327,6 +327,9 @@ static void read_joiners(void) {
       long n = SYS(recvfrom, joined[i].conn, sigs, sizeof sigs, MSG_DONTWAIT);
       if (n == -EINTR) continue;
       if (n == 0) {
+        /* The joined process leads a session and group of its own (setsid): what it started
+         * and kept in that group goes with it. */
+        SYS(kill, -joined[i].pid, SIGKILL, 0, 0);
         SYS(kill, joined[i].pid, SIGKILL, 0, 0);
         SYS(close, joined[i].conn, 0, 0, 0);
         joined[i].conn = -1;

@@ -189,14 +189,15 @@ TEST_F(Join, TheJoinedProcessDiesWithTheSandboxAndWithTheJoiner) {
   auto r = joined.finish();
   EXPECT_EQ(r.status, 125);
   EXPECT_EQ(r.err, "sandbox: --join short: the sandbox ended before the joined COMMAND did: No child processes\n");
-  EXPECT_TRUE(gone_within("sleep 4242", 5));
+  EXPECT_TRUE(gone_within("sleep 4242", 30));
 
   auto again = start_named("long", {});
-  Background joiner(sandbox({"--join", "long", "sh", "-c", "echo in; exec sleep 4343"}));
+  Background joiner(sandbox({"--join", "long", "sh", "-c", "sleep 4344 & echo in; exec sleep 4343"}));
   ASSERT_TRUE(joiner.wait_for_line("in"));
   kill(joiner.pid(), SIGKILL);
   joiner.finish();
-  EXPECT_TRUE(gone_within("sleep 4343", 5));
+  EXPECT_TRUE(gone_within("sleep 4343", 30));
+  EXPECT_TRUE(gone_within("sleep 4344", 30));  // what it started, too
   // A signal to the joiner is passed on to the joined COMMAND.
   Background term(sandbox({"--join", "long", "sh", "-c", "trap 'echo got TERM; exit 5' TERM; echo in; "
                                                           "while :; do sleep 0.1; done"}));
