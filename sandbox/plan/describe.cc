@@ -85,6 +85,7 @@ std::string seccomp_line(const Plan& p, const Spec& spec) {
     programs.push_back(what);
   }
   if (p.tty_rule) programs.emplace_back("the built-in TIOCSTI/TIOCLINUX rule");
+  if (p.tcp_streams_rule) programs.emplace_back("no MPTCP, socketcall or io_uring (the TCP port rules' only way round)");
   const char* option = spec.seccomp_exclusive ? "--seccomp" : "--add-seccomp-fd";
   for (int fd : spec.seccomp_fds) programs.push_back(std::string(option) + " " + std::to_string(fd));
   return "seccomp: " + (programs.empty() ? std::string("none") : join(programs, "; ")) +

@@ -198,6 +198,8 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
       }
   // Landlock's filesystem rules are derived from the mount steps that remain.
   TRY_ASSIGN(p.landlock, security::plan_landlock(spec, host.landlock_abi, p.outside));
+  // Landlock's port rules hold for IPPROTO_TCP sockets alone.
+  p.tcp_streams_rule = p.landlock && p.landlock->handled_net;
   return p;
 }
 
@@ -228,12 +230,19 @@ Handed<int> plan_handed(const Spec& spec) {
 }
 
 Result<std::vector<std::string>> compile_seccomp(Plan& p) {
-  if (!p.syscall_policy) return std::vector<std::string>{};
-  // Errors name the rule's origin: the JSON file and entry, or the option that added it.
-  TRY_ASSIGN(auto compiled, security::compile_policy(*p.syscall_policy));
-  p.builtin_seccomp.insert(p.builtin_seccomp.begin(), std::move(compiled.bpf));
-  if (p.tty_rule) p.builtin_seccomp.push_back(security::tty_injection_filter());
-  return std::move(compiled.warnings);
+  std::vector<std::string> warnings;
+  if (p.syscall_policy) {
+    // Errors name the rule's origin: the JSON file and entry, or the option that added it.
+    TRY_ASSIGN(auto compiled, security::compile_policy(*p.syscall_policy));
+    p.builtin_seccomp.insert(p.builtin_seccomp.begin(), std::move(compiled.bpf));
+    if (p.tty_rule) p.builtin_seccomp.push_back(security::tty_injection_filter());
+    warnings = std::move(compiled.warnings);
+  }
+  if (p.tcp_streams_rule) {
+    TRY_ASSIGN(auto compiled, security::compile_policy(security::tcp_streams_policy()));
+    p.builtin_seccomp.push_back(std::move(compiled.bpf));
+  }
+  return warnings;
 }
 
 std::vector<PlannedMount> planned_mounts(const Plan& p, const Spec& spec) {

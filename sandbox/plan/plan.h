@@ -83,6 +83,7 @@ struct Plan {
   bool embedded_default = false;                        // builtin_seccomp[0] is `default` as built
   std::optional<security::SyscallPolicy> syscall_policy;  // to compile before the run
   bool tty_rule = false;                                // the terminal rule is a program of its own
+  bool tcp_streams_rule = false;  // TCP port rules given: other ways to a TCP stream refused (compile_seccomp)
   std::optional<std::string> log_denials;               // builtin_seccomp[0]'s denials go there
   std::optional<security::LandlockPlan> landlock;       // entered before init and COMMAND part
 
@@ -103,7 +104,8 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host);
 Handed<int> plan_handed(const Spec& spec);
 
 // Compiles the plan's syscall policy with libseccomp, where it is not the built-in `default`
-// (which was compiled with the tool), and puts it first in builtin_seccomp. Returns warnings
+// (which was compiled with the tool), and puts it first in builtin_seccomp; with TCP port
+// rules, appends the program that keeps them the only way to a TCP stream. Returns warnings
 // (names skipped as not this machine's). The one step of planning that needs a system call: a
 // memory file for libseccomp to export the program into.
 Result<std::vector<std::string>> compile_seccomp(Plan& plan);

@@ -59,6 +59,18 @@ SyscallPolicy default_policy() {
   return p;
 }
 
+SyscallPolicy tcp_streams_policy() {
+  constexpr uint64_t kMptcp = 262;  // IPPROTO_MPTCP; the kernel reads an int
+  const std::string where = "--allow-tcp-connect/--allow-tcp-bind";
+  SyscallPolicy p;
+  p.default_action = SysAction::allow;
+  p.abis = default_policy().abis;
+  p.rules.push_back({{"socket"}, SysAction::errno_ret, EPROTONOSUPPORT, {{2, kLow32, kMptcp, CmpOp::masked_eq}}, where});
+  p.rules.push_back({{"socketcall"}, SysAction::errno_ret, ENOSYS, {}, where});
+  p.rules.push_back({{"io_uring_setup", "io_uring_enter", "io_uring_register"}, SysAction::errno_ret, EPERM, {}, where});
+  return p;
+}
+
 void adjust(SyscallPolicy& policy, const std::vector<Adjustment>& adjustments) {
   for (const auto& a : adjustments) {
     policy.named.emplace_back(a.name, a.option);

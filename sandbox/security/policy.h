@@ -18,6 +18,12 @@ namespace sb::security {
 // program has no business doing, which fails with EPERM on every ABI of the machine.
 SyscallPolicy default_policy();
 
+// With --allow-tcp-connect/--allow-tcp-bind, whose Landlock rules cover IPPROTO_TCP sockets
+// only, the other ways to a TCP stream: MPTCP sockets (EPROTONOSUPPORT, as where the kernel has
+// none), i386's socketcall, whose arguments a filter cannot read (ENOSYS: the direct calls
+// remain), and io_uring, which makes sockets without the socket call (EPERM). Every ABI.
+SyscallPolicy tcp_streams_policy();
+
 // --seccomp-deny NAME[:ERRNO] and --seccomp-allow NAME applied to `policy`, in order. Either
 // first takes NAME out of every rule of the profile, so nothing the profile says about NAME
 // is left to argue with it; a denial then adds an unconditional rule, and an allowance adds

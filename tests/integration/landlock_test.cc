@@ -81,6 +81,43 @@ TEST_F(Landlock, TcpOnlyToTheListedPorts) {
   close(b);
 }
 
+// Landlock's port rules cover IPPROTO_TCP sockets: an attacker inside tries every other way to
+// a TCP stream to an unlisted port, on every ABI.
+TEST_F(Landlock, TcpPortRulesHaveNoWayRound) {
+  int b_port = 0;
+  int b = loopback_server(&b_port);
+  std::string B = std::to_string(b_port);
+  const std::vector<std::string> rules = {"--share-net", "--allow-tcp-connect", "1", "--allow-tcp-bind", "1"};
+  // Without port rules, MPTCP reaches the server: the attack is real on this kernel.
+  EXPECT_EQ(probe({"--share-net"}, {"mptcp-connect", B}), "ok");
+  EXPECT_EQ(probe(rules, {"mptcp-connect", B}), "EPROTONOSUPPORT");
+  EXPECT_EQ(probe(rules, {"mptcp6-connect", B}), "EPROTONOSUPPORT");
+  EXPECT_EQ(probe(rules, {"mptcp-bind", "0"}), "EPROTONOSUPPORT");
+  EXPECT_EQ(probe(rules, {"tcp-fastopen", B}), "EACCES");  // a connect made by sendto
+  auto i386 = [&](const std::string& how) { return run(syscall_probing(rules, {"32", how, B})).out; };
+  EXPECT_EQ(i386("socketcall-mptcp-connect"), "socket ENOSYS\n");  // its arguments cannot be read
+  EXPECT_EQ(i386("socket-mptcp-connect"), "socket EPROTONOSUPPORT\n");
+  EXPECT_EQ(syscall_probe(rules, {"x32", "socket", "2", "1", "262"}), "EPROTONOSUPPORT");
+  // io_uring makes sockets without the socket call: refused even with no syscall profile.
+  EXPECT_EQ(probe({"--seccomp-profile", "none", "--allow-tcp-connect", "1"}, {"io_uring_setup", "1", "0"}), "EPERM");
+  EXPECT_EQ(probe({"--seccomp-profile", "none"}, {"io_uring_setup", "1", "0"}), "EFAULT");
+  // listen() without bind takes a port the kernel picks, outside the rules (the man page says so).
+  EXPECT_EQ(probe(rules, {"tcp-listen"}), "ok");
+  // Every process of the sandbox carries the program: init as COMMAND.
+  auto filters = run(in_busybox({"--allow-tcp-connect", "1", "sh", "-c",
+                                 "grep Seccomp_filters /proc/1/status /proc/self/status | sed 's/.*://'"}));
+  auto l = lines(filters.out);
+  ASSERT_EQ(l.size(), 2u) << filters.out << filters.err;
+  EXPECT_EQ(l[0], l[1]);
+  auto plain = run(in_busybox({"sh", "-c", "grep Seccomp_filters /proc/self/status | sed 's/.*://'"}));
+  EXPECT_NE(plain.out, l[1] + "\n");  // one more than without the rules
+  // The drop-in too.
+  auto bwrap = run({bwrap_bin(), "--ro-bind", rootfs() + "/bin", "/bin", "--ro-bind", syscall_probe_bin(), "/probe",
+                    "--allow-tcp-connect", "1", "/probe", "64", "mptcp-connect", B});
+  EXPECT_EQ(bwrap.out, "EPROTONOSUPPORT\n") << bwrap.err;
+  close(b);
+}
+
 TEST_F(Landlock, BadPortsAndNoLandlockAreRefused) {
   const Refusal cases[] = {
       {{"--allow-tcp-connect", "70000"}, "--allow-tcp-connect 70000: takes a port, or a range FIRST-LAST, from 0 to 65535: Invalid argument"},
