@@ -267,6 +267,27 @@ std::vector<std::string> leftover_processes() {
   return left;
 }
 
+std::vector<std::string> descendants_of(pid_t pid) {
+  std::vector<std::string> out;
+  std::vector<std::string> todo{std::to_string(pid)};
+  while (!todo.empty()) {
+    std::string p = todo.back();
+    todo.pop_back();
+    DIR* d = opendir(("/proc/" + p + "/task").c_str());
+    if (!d) continue;
+    while (auto* e = readdir(d)) {
+      if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+      std::istringstream children(read_file("/proc/" + p + "/task/" + e->d_name + "/children"));
+      for (std::string c; children >> c;) {
+        out.push_back(read_file("/proc/" + c + "/cmdline"));
+        todo.push_back(c);
+      }
+    }
+    closedir(d);
+  }
+  return out;
+}
+
 int processes_with(const std::string& marker) {
   int found = 0;
   DIR* d = opendir("/proc");

@@ -75,6 +75,10 @@ int data_fd(const std::string& data);
 // argv[0]. Waits up to two seconds for stragglers to go.
 std::vector<std::string> leftover_processes();
 
+// The command lines (arguments joined by NULs) of every live descendant of `pid`, from
+// /proc/PID/task/*/children: processes this test started, never another program's.
+std::vector<std::string> descendants_of(pid_t pid);
+
 // How many live processes have `marker` in their command line; whether one has.
 int processes_with(const std::string& marker);
 bool process_with(const std::string& marker);
