@@ -214,9 +214,13 @@ struct Spec {
   bool close_inherited_fds = true;   // COMMAND gets only what an option names (--keep-fd)
   bool block_tty_injection = true;   // the built-in seccomp rule against TIOCSTI/TIOCLINUX
   bool die_with_monitor = true;      // the sandbox ends when `sandbox` dies, --die-with-parent or not
-  // --new-session where no init exists (no pid namespace, lock or --sync-fd to hold): COMMAND
-  // makes the session itself and leads it, as bubblewrap's COMMAND does.
-  bool command_leads_lone_session = false;
+  // No init where none is needed (no pid namespace, lock or --sync-fd to hold): the sandbox's
+  // first process execs COMMAND, which carries the caller's seccomp programs alone and, with
+  // --new-session, makes the session itself and leads it, as bubblewrap's COMMAND does.
+  bool init_only_where_needed = false;
+  bool no_init_needed() const {
+    return init_only_where_needed && !ns.pid && !pidns_fd && !as_pid_1 && lock_files.empty() && !sync_fd && !name;
+  }
   Wording wording = Wording::own;
   bool host_propagation = false;  // mounts the host makes later appear inside (slave, not private)
   bool auto_dev = true;  // a minimal /dev where no operation mounts on /dev (--no-auto-dev: none)

@@ -169,7 +169,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     out.spec.close_inherited_fds = false;
     out.spec.block_tty_injection = false;
     out.spec.die_with_monitor = false;
-    out.spec.command_leads_lone_session = true;
+    out.spec.init_only_where_needed = true;
     out.spec.wording = Wording::bwrap;
     out.spec.host_propagation = true;
     out.spec.own_keyring = false;

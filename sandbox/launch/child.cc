@@ -155,12 +155,7 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
 
 }  // namespace
 
-bool child_command_leads_session(const Spec& spec) {
-  // Where bubblewrap runs no init (no pid namespace, no lock or --sync-fd to hold), its
-  // COMMAND makes the new session itself and leads it.
-  return spec.new_session && spec.command_leads_lone_session && !spec.ns.pid && !spec.as_pid_1 &&
-         spec.lock_files.empty() && !spec.sync_fd;
-}
+bool child_command_leads_session(const Spec& spec) { return spec.new_session && spec.no_init_needed(); }
 
 Result<void> child_wait_on(int fd, const char* option) {
   char b;
@@ -201,7 +196,7 @@ void child_main(const Spec& spec, const Plan& plan, HandedFds& fds, Channel chan
   state.channel_fd = channel.fd();
   state.join = std::move(join);
   if (auto r = child_setup(spec, channel, netns, state); !r) child_fail(channel, r.error());
-  if (spec.as_pid_1) child_fail(channel, child_exec_command(spec, state));
+  if (spec.as_pid_1 || spec.no_init_needed()) child_fail(channel, child_exec_command(spec, state));
   child_run_init(spec, channel, state);
 }
 

@@ -1,5 +1,6 @@
 // pid 1 inside the sandbox.
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -16,6 +17,7 @@
 #include "launch/init_image.h"
 #include "launch/signals.h"
 #include "limits/limits.h"
+#include "security/compile.h"
 #include "security/privileges.h"
 #include "security/seccomp.h"
 #include "sys/io.h"
@@ -184,9 +186,44 @@ Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel
   child_become_init(inner, state.seccomp_programs, {}, unique_fd(), spec.rlimits);
 }
 
+// init does one thing, reap, with wait4 (after rt_sigtimedwait, or blocking where that is
+// refused), under the programs COMMAND gets. Programs that refuse it would have init die at
+// once and take COMMAND with it: said before anything starts, as bubblewrap's init says it.
+// Programs this process cannot read to the end are left to the kernel.
+Result<void> child_check_init_can_wait(const Spec& spec, const std::vector<std::string>& programs) {
+  if (programs.empty()) return {};
+  auto call = [](int nr, std::initializer_list<uint64_t> args) {
+    seccomp_data d{};
+    d.nr = nr;
+    d.arch = security::kNativeAuditArch;
+    size_t i = 0;
+    for (uint64_t a : args) d.args[i++] = a;
+    return d;
+  };
+  auto allowed = [](uint32_t v) {
+    uint32_t action = v & SECCOMP_RET_ACTION_FULL;
+    return action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG;
+  };
+  constexpr uint64_t kSomewhere = 0x10000;  // a pointer, as init's are
+  auto signals = security::run_filters(programs, call(__NR_rt_sigtimedwait, {kSomewhere, kSomewhere, 0, 8}));
+  if (!signals) return {};
+  auto wait = security::run_filters(programs, call(__NR_wait4, {~uint64_t{0}, kSomewhere, allowed(*signals) ? WNOHANG : 0u, 0}));
+  if (!wait || allowed(*wait)) return {};
+  // A trace or a notification with no one to take it fails with ENOSYS; a kill is a refusal.
+  uint32_t action = *wait & SECCOMP_RET_ACTION_FULL;
+  int err = action == SECCOMP_RET_ERRNO ? static_cast<int>(*wait & SECCOMP_RET_DATA)
+            : action == SECCOMP_RET_TRACE || action == SECCOMP_RET_USER_NOTIF ? ENOSYS
+                                                                               : EPERM;
+  if (spec.wording == Wording::bwrap) return fail("init wait()", err);
+  Error e{err, "the seccomp programs refuse wait4, with which init reaps COMMAND and its orphans"};
+  e.hint = "let the programs allow wait4 (and rt_sigtimedwait), or run COMMAND as pid 1 with --as-pid-1";
+  return std::unexpected(std::move(e));
+}
+
 void child_run_init(const Spec& spec, Channel& channel, const ChildState& state) {
   // Without a pid namespace of its own, init still collects the orphans of COMMAND.
   if (!spec.ns.pid) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  if (auto can = child_check_init_can_wait(spec, state.seccomp_programs); !can) child_fail(channel, can.error());
 
   unique_fd ready;
   auto command = start_command(spec, channel, state, ready);

@@ -150,7 +150,7 @@ std::string describe(const Plan& p, const Spec& spec) {
   out += network_line(spec) + "\n";
   std::vector<std::string> argv;
   for (const auto& a : spec.command) argv.push_back(shell_word(a));
-  out += "command: " + join(argv) + (spec.as_pid_1 ? " (as pid 1)" : "") + "\n";
+  out += "command: " + join(argv) + (spec.as_pid_1 ? " (as pid 1)" : spec.no_init_needed() ? " (no init: nothing for one to do)" : "") + "\n";
   return out;
 }
 

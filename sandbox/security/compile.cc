@@ -149,7 +149,25 @@ std::string notify_variant(const std::string& bpf) {
 }
 
 uint32_t run_filter(const std::string& bpf, const seccomp_data& call) {
-  constexpr uint32_t kRefuse = SECCOMP_RET_ERRNO | EPERM;
+  return try_run_filter(bpf, call).value_or(SECCOMP_RET_ERRNO | EPERM);
+}
+
+std::optional<uint32_t> run_filters(const std::vector<std::string>& programs, const seccomp_data& call) {
+  // As the kernel: every program runs, the most recent first, and the verdict whose action
+  // takes precedence (the lowest SECCOMP_RET_ACTION_FULL value, compared signed) wins; of equal
+  // ones, the most recent.
+  std::optional<uint32_t> verdict;
+  for (auto it = programs.rbegin(); it != programs.rend(); ++it) {
+    auto v = try_run_filter(*it, call);
+    if (!v) return std::nullopt;
+    auto action = [](uint32_t r) { return static_cast<int32_t>(r & SECCOMP_RET_ACTION_FULL); };
+    if (!verdict || action(*v) < action(*verdict)) verdict = v;
+  }
+  return verdict.value_or(SECCOMP_RET_ALLOW);
+}
+
+std::optional<uint32_t> try_run_filter(const std::string& bpf, const seccomp_data& call) {
+  constexpr std::nullopt_t kRefuse = std::nullopt;
   size_t n = bpf.size() / sizeof(sock_filter);
   if (n == 0) return kRefuse;
   std::vector<sock_filter> prog(n);

@@ -203,6 +203,18 @@ std::vector<Case> cases() {
        with_root({"--unshare-pid", "--tmpfs", "/tmp", "--add-seccomp-fd", "5", "--add-seccomp-fd", "6"},
                  {"sh", "-c", "mkdir /tmp/x; echo ran"}),
        {{5, seccomp_deny_mkdir(EXDEV)}, {6, seccomp_deny({SYS_prctl, SYS_seccomp}, EPERM)}}},
+      // An allow-list without wait4, as bubblewrap's own tests load it: with no pid namespace
+      // there is no init, and COMMAND alone carries the program; with one, bubblewrap's init
+      // carries it too, cannot wait, and fails.
+      {"seccomp-allowlist-no-pid-ns", with_root({"--seccomp", "5"}, {syscall_probe_bin(), "64", "chmod", "1", "0"}),
+       {{5, seccomp_allow_only(bwrap_test_allowlist(), ENOSYS)}}},
+      {"seccomp-allowlist-stacked-no-pid-ns",
+       with_root({"--add-seccomp-fd", "5", "--add-seccomp-fd", "6"}, {syscall_probe_bin(), "64", "chroot", "1"}),
+       {{5, seccomp_deny({SYS_chmod}, ECONNREFUSED)}, {6, seccomp_allow_only(bwrap_test_allowlist(), ENOSYS)}}},
+      says("seccomp-allowlist-pid-ns",
+           with_root({"--unshare-pid", "--seccomp", "5"}, {syscall_probe_bin(), "64", "chmod", "1", "0"}),
+           "init wait(): Function not implemented", {{5, seccomp_allow_only(bwrap_test_allowlist(), ENOSYS)}},
+           Compare::status, "bubblewrap's COMMAND may print before its init dies and takes it along; ours never starts"),
       {"seccomp-empty", with_root({"--add-seccomp-fd", "5"}, {"true"}), {{5, ""}}},
       {"seccomp-fd-twice", with_root({"--add-seccomp-fd", "5", "--add-seccomp-fd", "5"}, {"true"}), {{5, ""}}},
       // Values bubblewrap refuses.

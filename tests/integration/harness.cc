@@ -8,6 +8,7 @@
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -339,6 +340,48 @@ std::string seccomp_deny_mkdir(int err) {
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
   };
   return std::string(reinterpret_cast<const char*>(f), sizeof f);
+}
+
+std::string seccomp_allow_only(const std::vector<std::string>& allowed, int err) {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(static_cast<uint32_t>(err)));
+  if (!ctx || seccomp_arch_add(ctx, SCMP_ARCH_X86) < 0) std::abort();
+  for (const auto& name : allowed) {
+    int nr = seccomp_syscall_resolve_name(name.c_str());
+    if (nr != __NR_SCMP_ERROR) (void)seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+  }
+  int fd = memfd_create("allowlist", MFD_CLOEXEC);
+  if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) std::abort();
+  seccomp_release(ctx);
+  std::string out = read_all(fd);
+  close(fd);
+  return out;
+}
+
+std::vector<std::string> bwrap_test_allowlist() {
+  std::vector<std::string> names;
+  std::istringstream words(
+      // @default
+      "brk cacheflush clock_getres clock_getres_time64 clock_gettime clock_gettime64 clock_nanosleep "
+      "clock_nanosleep_time64 execve exit exit_group futex futex_time64 get_robust_list get_thread_area getegid "
+      "getegid32 geteuid geteuid32 getgid getgid32 getgroups getgroups32 getpgid getpgrp getpid getppid getrandom "
+      "getresgid getresgid32 getresuid getresuid32 getrlimit getsid gettid gettimeofday getuid getuid32 membarrier "
+      "mmap mmap2 munmap nanosleep pause prlimit64 restart_syscall rseq rt_sigreturn sched_getaffinity sched_yield "
+      "set_robust_list set_thread_area set_tid_address set_tls sigreturn time ugetrlimit "
+      // @basic-io
+      "_llseek close close_range dup dup2 dup3 lseek pread64 preadv preadv2 pwrite64 pwritev pwritev2 read readv "
+      "write writev "
+      // @filesystem-io
+      "access chdir chmod creat faccessat faccessat2 fallocate fchdir fchmod fchmodat fcntl fcntl64 fgetxattr "
+      "flistxattr fremovexattr fsetxattr fstat fstat64 fstatat64 fstatfs fstatfs64 ftruncate ftruncate64 futimesat "
+      "getcwd getdents getdents64 getxattr inotify_add_watch inotify_init inotify_init1 inotify_rm_watch lgetxattr "
+      "link linkat listxattr llistxattr lremovexattr lsetxattr lstat lstat64 mkdir mkdirat mknod mknodat newfstatat "
+      "oldfstat oldlstat oldstat open openat openat2 readlink readlinkat removexattr rename renameat renameat2 rmdir "
+      "setxattr stat stat64 statfs statfs64 statx symlink symlinkat truncate truncate64 unlink unlinkat utime "
+      "utimensat utimensat_time64 utimes "
+      // a start
+      "arch_prctl ioctl madvise mprotect mremap prctl readdir umask");
+  for (std::string w; words >> w;) names.push_back(w);
+  return names;
 }
 
 std::string seccomp_deny(const std::vector<int>& syscalls, int err) {

@@ -94,6 +94,12 @@ std::string nul_terminated(const std::vector<std::string>& args);
 std::string seccomp_deny_mkdir(int err);
 // The same for the x86-64 system calls `syscalls` (at most a few dozen).
 std::string seccomp_deny(const std::vector<int>& syscalls, int err);
+// A program, compiled by libseccomp for x86-64 and i386, that fails every call but `allowed`
+// with `err`: an allow-list as Flatpak and bubblewrap's own tests make them.
+std::string seccomp_allow_only(const std::vector<std::string>& allowed, int err);
+// bubblewrap's test allow-list (systemd's @default, @basic-io and @filesystem-io sets, and
+// what a program's start needs): no wait4, no rt_sigtimedwait.
+std::vector<std::string> bwrap_test_allowlist();
 // `argv` run with LeakSanitizer's exit check off: a monitor that joined another pid namespace
 // (--pidns) would have its checker born there, unable to stop the monitor, and spin forever.
 // Without sanitizers it changes nothing.

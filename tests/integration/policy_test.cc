@@ -176,6 +176,37 @@ TEST_F(Policy, ProfileFirstCallersProgramsAfter) {
   EXPECT_NE(l[0], "\t0");
 }
 
+// An allow-list without wait4 (as bubblewrap's tests and Flatpak-style callers write them):
+// init could not reap, so the run is refused before anything starts, saying why; as pid 1,
+// COMMAND alone carries it and runs.
+TEST_F(Policy, AnAllowListInitCannotLiveWithIsRefusedBeforeTheStart) {
+  int fd = data_fd(seccomp_allow_only(bwrap_test_allowlist(), ENOSYS));
+  RunOptions o;
+  o.fds = {{5, fd}};
+  auto r = run(probing({"--seccomp", "5"}, {"64", "chmod", "1", "0"}), o);
+  EXPECT_EQ(r.status, 125);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "sandbox: the seccomp programs refuse wait4, with which init reaps COMMAND and its orphans: "
+                   "Function not implemented\n"
+                   "sandbox: hint: let the programs allow wait4 (and rt_sigtimedwait), or run COMMAND as pid 1 with "
+                   "--as-pid-1\n");
+  lseek(fd, 0, SEEK_SET);
+  auto alone = run(probing({"--as-pid-1", "--seccomp", "5"}, {"64", "chmod", "1", "0"}), o);
+  EXPECT_EQ(alone.status, 0) << alone.err;
+  EXPECT_EQ(alone.out, "EFAULT\n");
+  // With wait4 (and nothing else init needs) allowed, init lives under it as COMMAND does.
+  auto names = bwrap_test_allowlist();
+  names.push_back("wait4");
+  int with_wait = data_fd(seccomp_allow_only(names, ENOSYS));
+  o.fds = {{5, with_wait}};
+  auto reaped = run(probing({"--seccomp", "5"}, {"64", "chroot", "1"}), o);
+  EXPECT_EQ(reaped.status, 0) << reaped.err;
+  EXPECT_EQ(reaped.out, "ENOSYS\n");
+  close(fd);
+  close(with_wait);
+  EXPECT_TRUE(leftover_processes().empty());
+}
+
 std::vector<std::string> log_lines(const std::string& text) {
   std::vector<std::string> out;
   for (const auto& l : lines(text))
