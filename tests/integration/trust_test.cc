@@ -67,8 +67,9 @@ const std::vector<Mode>& modes() {
       {"native --cap-add ALL", false, {"--cap-add", "ALL"}},
       {"bwrap --unshare-pid", true, {}},
       {"bwrap --unshare-pid --new-session", true, {"--new-session"}},
-      {"bwrap without a pid namespace", true, {}, true},
-      {"bwrap without a pid namespace, --new-session", true, {"--new-session"}, true},
+      // Without a pid namespace bubblewrap runs an init only to hold a lock or --sync-fd.
+      {"bwrap without a pid namespace", true, {"--lock-file", "/etc/passwd"}, true},
+      {"bwrap without a pid namespace, --new-session", true, {"--lock-file", "/etc/passwd", "--new-session"}, true},
   };
   return m;
 }
@@ -109,6 +110,16 @@ TEST_F(Trust, InitIsAsConfinedAsCommand) {
                o);
   EXPECT_EQ(r.out, "/proc/1/status:Seccomp_filters:\t1\n/proc/self/status:Seccomp_filters:\t1\n") << r.err;
   close(o.fds[0].second);
+}
+
+// Without a pid namespace, a lock or --sync-fd, the drop-in runs no init, as bubblewrap:
+// COMMAND's parent is the monitor outside, and no process inside carries a program COMMAND
+// does not.
+TEST_F(Trust, NoInitWhereBubblewrapRunsNone) {
+  auto r = run(then(bwrap_busybox_sharing_pids(),
+                    {"sh", "-c", "grep '^Name:' /proc/$PPID/status"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "Name:\tbwrap\n") << r.err;
 }
 
 // The attack of the trust issue: ptrace init, which has the caller's terminal, and make it
