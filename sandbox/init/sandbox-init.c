@@ -5,24 +5,34 @@
  * the sandbox's user namespace: the caller outside, who owns that namespace, can still enter
  * it through /proc/1/ns, while COMMAND, without capabilities, can neither ptrace it, read its
  * memory nor take its descriptors. The exec also leaves behind the caller's arguments and
- * environment, and every page of the setup code.
+ * every page of the setup code; the environment it gets is COMMAND's, and its directory
+ * COMMAND's, as bubblewrap's pid 1 has them (flatpak enter reads both from /proc/1).
+ *
+ * Where a Landlock "fence" is given, COMMAND and every joined process are each in a domain
+ * nested inside this process's, and the kernel refuses them ptrace access to it whatever its
+ * dumpability: it makes itself dumpable then, so that its /proc files belong to the caller
+ * (who can read its environment, as bubblewrap's) rather than to a root the sandbox may not
+ * map.
  *
  * It is built without a C library: a few kilobytes, copied into that memory file at every
- * start. It reads two variables:
+ * start. Its arguments, NAME=VALUE each after its own name (hidden from /proc/1/cmdline once
+ * read):
  *   SANDBOX_INIT_TARGET=PID        the process whose exit status it exits with (COMMAND)
  *   SANDBOX_INIT_READY=FD          closed once this process is confined: COMMAND execs then
  *   SANDBOX_INIT_SECCOMP=HEX[,HEX] seccomp programs to load, in order, once nothing else
  *                                  needs doing
  *   SANDBOX_INIT_JOIN=FD           with --name: where the monitor hands on --join requests
+ *   SANDBOX_INIT_FENCE=FS,SCOPED   the Landlock fence: handled filesystem rights and scopes
  * then forwards TERM, INT, HUP, QUIT, USR1 and USR2 to the target and reaps every child.
  *
  * --join: each request on the JOIN socket carries the joiner's connection and its standard
  * streams, and COMMAND's arguments. This process forks the joined COMMAND, which is thus its
  * child, confined exactly as it is (namespaces, root, ids, no capabilities, no_new_privs,
- * Landlock, seccomp, limits) and in COMMAND's directory and environment, which this process
- * was given. It passes on the signal numbers the joiner writes, kills the joined process when
- * the joiner goes, and writes "X" and the exit status when it ends ("E" and errno first when
- * its exec failed). Without arguments it runs $SHELL, or /bin/sh where that is missing.
+ * Landlock, seccomp, limits; behind the fence, as COMMAND is) and in COMMAND's directory and
+ * environment, which this process has. It passes on the signal numbers the joiner writes,
+ * kills the joined process (and its group) when the joiner goes, and writes "X" and the exit
+ * status when it ends ("E" and errno first when its exec failed). Without arguments it runs
+ * $SHELL, or /bin/sh where that is missing.
  * The sockets signal SIGIO when they have something, taken with the rest.
  * The signals arrive blocked (the setup process blocked them), so none sent before it ran is
  * lost. It opens nothing and holds only the descriptors it inherited (lock files, --sync-fd).
@@ -42,6 +52,8 @@
 #define PR_SET_DUMPABLE 4
 #define PR_SET_NAME 15
 #define PR_SET_NO_NEW_PRIVS 38
+#define NR_landlock_create_ruleset 444
+#define NR_landlock_restrict_self 446
 #define WNOHANG 1
 #define EINTR 4
 #define EAGAIN 11
@@ -101,6 +113,9 @@ static long syscall6(long n, long a, long b, long c, long d, long e, long f) {
 #endif
 
 #define SYS(n, a, b, c, d) syscall6(__NR_##n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+/* Landlock's calls have the same numbers on every architecture; older headers lack them. */
+#define __NR_landlock_create_ruleset_ NR_landlock_create_ruleset
+#define __NR_landlock_restrict_self_ NR_landlock_restrict_self
 
 /* The compiler may call these for copies and clears of its own. */
 void *memset(void *d, int c, size_t n) {
@@ -191,6 +206,18 @@ static char *words[MAX_WORDS + 1], *environment[MAX_WORDS + 1];
 static char path_buf[4096];
 static int join_fd = -1;
 static unsigned long forwarded_mask;
+static int fence_wanted;
+static unsigned long long fence_attr[3]; /* struct landlock_ruleset_attr: fs, net, scoped */
+
+/* A Landlock domain nested inside this process's, which restricts nothing the sandbox does
+ * (handled rights and scopes chosen by the setup process so) but ptrace access outward. */
+static long enter_fence(void) {
+  long ruleset = SYS(landlock_create_ruleset_, fence_attr, fence_attr[2] ? 24 : 16, 0, 0);
+  if (ruleset < 0) return ruleset;
+  long r = SYS(landlock_restrict_self_, ruleset, 0, 0, 0);
+  SYS(close, ruleset, 0, 0, 0);
+  return r;
+}
 
 static void tell(int conn, char what, int value) {
   char msg[2] = {what, (char)value};
@@ -201,11 +228,6 @@ static void tell(int conn, char what, int value) {
 static void watch(int fd) {
   SYS(fcntl, fd, F_SETOWN, SYS(getpid, 0, 0, 0, 0), 0);
   SYS(fcntl, fd, F_SETFL, O_ASYNC | O_NONBLOCK, 0);
-}
-
-static int starts_with(const char *s, const char *prefix) {
-  while (*prefix && *s == *prefix) ++s, ++prefix;
-  return !*prefix;
 }
 
 /* execvp without a C library: PATH from the environment, or the usual one. */
@@ -255,9 +277,16 @@ static __attribute__((noreturn)) void run_joined(char **envp, size_t len, int fd
   }
   words[n] = 0;
   size_t m = 0;
-  for (char **e = envp; *e && m < MAX_WORDS; ++e)
-    if (!starts_with(*e, "SANDBOX_INIT_")) environment[m++] = *e;
+  for (char **e = envp; *e && m < MAX_WORDS; ++e) environment[m++] = *e;
   environment[m] = 0;
+  /* Behind the fence, as COMMAND is: it may not trace this process either. */
+  if (fence_wanted) {
+    long err = enter_fence();
+    if (err < 0) {
+      tell(3, 'E', (int)-err);
+      leave(125);
+    }
+  }
   int err = ENOENT;
   if (n == 0) {
     /* $SHELL may name the caller's shell, which the sandbox need not have. */
@@ -368,10 +397,37 @@ static int status_code(int status) {
   return 128 + (status & 0x7f);                           /* killed by a signal */
 }
 
+/* "FS,SCOPED" of SANDBOX_INIT_FENCE into fence_attr; 0 when there is none to read. */
+static int parse_fence(const char *p) {
+  if (!p) return 0;
+  for (int i = 0; i < 3; i += 2) {
+    unsigned long long v = 0;
+    if (*p < '0' || *p > '9') return 0;
+    for (; *p >= '0' && *p <= '9'; ++p) v = v * 10 + (unsigned long long)(*p - '0');
+    fence_attr[i] = v;
+    if (i == 0 && *p++ != ',') return 0;
+  }
+  return *p == 0;
+}
+
+/* /proc/1/cmdline says "sandbox-init" alone once the arguments are read: the kernel shows a
+ * command line whose last byte is no longer NUL only up to its first NUL. */
+static void hide_arguments(long argc, char **argv) {
+  if (argc < 2) return;
+  char *end = argv[argc - 1];
+  while (*end) ++end;
+  for (char *c = argv[1]; c <= end; ++c) *c = '.';
+}
+
 __attribute__((noreturn, used)) void init_main(long *sp) {
-  char **envp = (char **)(sp + 1 + sp[0] + 1);
-  /* Covers fs.suid_dumpable=1, under which even an unreadable image is born dumpable. */
-  SYS(prctl, PR_SET_DUMPABLE, 0, 0, 0);
+  long argc = sp[0];
+  char **argv = (char **)(sp + 1);
+  char **envp = (char **)(sp + 1 + argc + 1);
+  char **params = argv + 1;
+  fence_wanted = parse_fence(getenv_(params, "SANDBOX_INIT_FENCE"));
+  /* Behind a fence, readable by the caller as bubblewrap's pid 1; else closed even where
+   * fs.suid_dumpable=1 makes an unreadable image dumpable. */
+  SYS(prctl, PR_SET_DUMPABLE, fence_wanted ? 1 : 0, 0, 0);
   /* An exec from a descriptor names the process after the descriptor's number. */
   static const char name[16] = "sandbox-init";
   SYS(prctl, PR_SET_NAME, name, 0, 0);
@@ -383,7 +439,7 @@ __attribute__((noreturn, used)) void init_main(long *sp) {
   unsigned caps[6] = {0};
   SYS(capset, &header, caps, 0, 0);
 
-  long target = parse_number(getenv_(envp, "SANDBOX_INIT_TARGET"));
+  long target = parse_number(getenv_(params, "SANDBOX_INIT_TARGET"));
   if (target <= 0) leave(125);
 
   unsigned long mask = 0;
@@ -391,7 +447,7 @@ __attribute__((noreturn, used)) void init_main(long *sp) {
   for (unsigned i = 0; i < sizeof forwarded / sizeof forwarded[0]; ++i) mask |= 1UL << (forwarded[i] - 1);
   unsigned long waited = mask | 1UL << (SIGCHLD - 1);
   forwarded_mask = mask;
-  join_fd = (int)parse_number(getenv_(envp, "SANDBOX_INIT_JOIN"));
+  join_fd = (int)parse_number(getenv_(params, "SANDBOX_INIT_JOIN"));
   if (join_fd >= 0) {
     waited |= 1UL << (SIGIO - 1);
     for (int i = 0; i < MAX_JOINED; ++i) joined[i].conn = -1;
@@ -404,14 +460,16 @@ __attribute__((noreturn, used)) void init_main(long *sp) {
 
   /* Set already where the setup finished; not yet in a --pidns relay, which starts early. */
   SYS(prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0);
-  /* Non-dumpable and without capabilities: COMMAND may exec. Before the programs, since one
+  /* Closed to COMMAND (non-dumpable, or behind the fence COMMAND's process entered before it
+   * waited) and without capabilities: COMMAND may exec. Before the programs, since one
    * of them may forbid close; init's few calls below need no filter to keep them harmless. */
-  long ready = parse_number(getenv_(envp, "SANDBOX_INIT_READY"));
+  long ready = parse_number(getenv_(params, "SANDBOX_INIT_READY"));
   if (ready >= 0) SYS(close, ready, 0, 0, 0);
   /* Last, as bubblewrap's init does: a program may forbid anything done before it. One the
    * kernel refuses here it refuses in COMMAND's process too, which reports that and exits
    * 125 before its exec: this process then exits with that status, as with any other. */
-  (void)load_programs(getenv_(envp, "SANDBOX_INIT_SECCOMP"));
+  (void)load_programs(getenv_(params, "SANDBOX_INIT_SECCOMP"));
+  hide_arguments(argc, argv);
 
   int waiting_on_signals = 1;
   for (;;) {

@@ -28,12 +28,15 @@ struct ChildState {
 Result<void> child_apply_env(const Spec& spec);
 Result<void> child_chdir(const Spec& spec, const std::string& callers_cwd);
 
-// What init holds for --join (launch/join.h): the socket the monitor hands requests on; init
-// takes COMMAND's environment and directory, which joined processes start with.
-struct InitJoin {
-  int fd = -1;
+// What init is given beside its target: COMMAND's environment and directory (taken as
+// bubblewrap's pid 1 has them; joined processes start with them), the socket the monitor
+// hands --join requests on (launch/join.h), and the fence (security/landlock.h). Empty for
+// the relay of a --pidns, which lives among processes that are not the sandbox's.
+struct InitContext {
   const Spec* spec = nullptr;
   const std::string* callers_cwd = nullptr;
+  int join_fd = -1;
+  std::optional<security::InitFence> fence;
 };
 
 // The cloned child: sets up the sandbox in the hardening order, then becomes init (or COMMAND
@@ -67,7 +70,7 @@ Result<void> child_enter_nested_pid_namespace(const Spec& spec, Channel& channel
 // passing signals on to `target` and exiting with its status. `ready` is closed once it is so.
 // The --rlimit limits are set just before the exec.
 [[noreturn]] void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep,
-                                    unique_fd ready, const std::vector<RlimitOp>& rlimits, InitJoin join = {});
+                                    unique_fd ready, const std::vector<RlimitOp>& rlimits, InitContext context = {});
 
 // pid 1: starts COMMAND, forwards signals to it, reaps orphans, exits with COMMAND's status.
 [[noreturn]] void child_run_init(const Spec& spec, Channel& channel, const ChildState& state);

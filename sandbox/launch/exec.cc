@@ -14,6 +14,7 @@
 #include "limits/limits.h"
 #include "security/privileges.h"
 #include "security/compile.h"
+#include "security/landlock.h"
 #include "security/seccomp.h"
 #include "sys/syscalls.h"
 
@@ -72,6 +73,10 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
   if (spec.block_fd) {
     (void)child_wait_on(*spec.block_fd, "--block-fd");
     state.fds->block.reset();
+  }
+  // Behind the fence, init may be readable by the caller and still closed to COMMAND.
+  if (init_ready >= 0 && state.plan->init_fence) {
+    if (auto r = security::enter_init_fence(*state.plan->init_fence); !r) return r.error();
   }
   // Until init is sandbox-init, COMMAND's code does not run beside it.
   if (init_ready >= 0) {

@@ -129,34 +129,42 @@ std::string hex_programs(const std::vector<std::string>& programs) {
 }  // namespace
 
 void child_become_init(pid_t target, const std::vector<std::string>& programs, std::vector<int> keep, unique_fd ready,
-                       const std::vector<RlimitOp>& rlimits, InitJoin join) {
+                       const std::vector<RlimitOp>& rlimits, InitContext context) {
   // Nothing but what it holds for the sandbox's life (locks, --sync-fd); not even the
   // terminal, which COMMAND could otherwise steer it to inject into.
   for (int fd = 0; fd < 3; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   if (ready) keep.push_back(ready.get());
-  if (join.fd >= 0) keep.push_back(join.fd);
+  if (context.join_fd >= 0) keep.push_back(context.join_fd);
   (void)sys::close_fds_except(std::move(keep), CLOSE_RANGE_CLOEXEC);
   unique_fd image = init_image();
   // With no effective capability left, this process cannot read the image either.
   if (image && security::drop_capabilities(0)) {
-    std::string target_var = "SANDBOX_INIT_TARGET=" + std::to_string(target);
-    std::string ready_var = "SANDBOX_INIT_READY=" + std::to_string(ready ? ready.get() : -1);
-    std::string seccomp_var = "SANDBOX_INIT_SECCOMP=" + hex_programs(programs);
-    std::string join_var = "SANDBOX_INIT_JOIN=" + std::to_string(join.fd);
-    char name[] = "sandbox-init";
-    char* argv[] = {name, nullptr};
-    // Its own variables first, so that none of COMMAND's can stand in for them.
-    std::vector<char*> envp = {target_var.data(), ready_var.data(), seccomp_var.data(), join_var.data()};
-    // With --name, COMMAND's environment and directory too, for the processes --join starts;
-    // taken without capabilities, as COMMAND takes them.
-    if (join.fd >= 0 && child_apply_env(*join.spec) && child_chdir(*join.spec, *join.callers_cwd))
-      for (char** e = environ; *e; ++e) envp.push_back(*e);
-    envp.push_back(nullptr);
+    // Its parameters are arguments, which it hides once read; its environment and directory
+    // are COMMAND's, taken without capabilities as COMMAND takes them.
+    std::vector<std::string> params = {
+        "sandbox-init",
+        "SANDBOX_INIT_TARGET=" + std::to_string(target),
+        "SANDBOX_INIT_READY=" + std::to_string(ready ? ready.get() : -1),
+        "SANDBOX_INIT_SECCOMP=" + hex_programs(programs),
+        "SANDBOX_INIT_JOIN=" + std::to_string(context.join_fd),
+    };
+    if (context.fence)
+      params.push_back("SANDBOX_INIT_FENCE=" + std::to_string(context.fence->handled_fs) + "," +
+                       std::to_string(context.fence->scoped));
+    std::vector<char*> argv;
+    for (auto& p : params) argv.push_back(p.data());
+    argv.push_back(nullptr);
+    char* no_environment[] = {nullptr};
+    char** envp = no_environment;
+    if (context.spec && child_apply_env(*context.spec)) {
+      envp = environ;
+      (void)child_chdir(*context.spec, *context.callers_cwd);
+    }
     if (!limits::apply_rlimits(rlimits)) {
       ::kill(target, SIGKILL);
       ::_exit(125);
     }
-    ::syscall(SYS_execveat, image.get(), "", argv, envp.data(), AT_EMPTY_PATH);
+    ::syscall(SYS_execveat, image.get(), "", argv.data(), envp, AT_EMPTY_PATH);
   }
   // No sandbox-init (a kernel that refuses to execute memory files, say): the same
   // confinement in this process. Entering the sandbox's namespaces through /proc/1/ns then
@@ -233,9 +241,8 @@ void child_run_init(const Spec& spec, Channel& channel, const ChildState& state)
   std::vector<int> keep;
   for (const auto& fd : state.locks) keep.push_back(fd.get());
   if (spec.sync_fd) keep.push_back(*spec.sync_fd);
-  InitJoin join;
-  if (state.join) join = {state.join.get(), &spec, &state.plan->host.cwd};
-  child_become_init(*command, state.seccomp_programs, std::move(keep), std::move(ready), spec.rlimits, join);
+  InitContext context{&spec, &state.plan->host.cwd, state.join ? state.join.get() : -1, state.plan->init_fence};
+  child_become_init(*command, state.seccomp_programs, std::move(keep), std::move(ready), spec.rlimits, context);
 }
 
 }  // namespace sb::launch

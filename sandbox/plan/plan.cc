@@ -198,6 +198,7 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
       }
   // Landlock's filesystem rules are derived from the mount steps that remain.
   TRY_ASSIGN(p.landlock, security::plan_landlock(spec, host.landlock_abi, p.outside));
+  p.init_fence = security::plan_init_fence(spec, p.landlock, host.landlock_abi);
   // Landlock's port rules hold for IPPROTO_TCP sockets alone.
   p.tcp_streams_rule = p.landlock && p.landlock->handled_net;
   return p;

@@ -86,6 +86,7 @@ struct Plan {
   bool tcp_streams_rule = false;  // TCP port rules given: other ways to a TCP stream refused (compile_seccomp)
   std::optional<std::string> log_denials;               // builtin_seccomp[0]'s denials go there
   std::optional<security::LandlockPlan> landlock;       // entered before init and COMMAND part
+  std::optional<security::InitFence> init_fence;        // COMMAND's and joined processes' (landlock.h)
 
   // Descriptors: which slot owns each number the options name, closed at its last use.
   Handed<int> handed;

@@ -151,6 +151,25 @@ Result<void> check_denies_kept(const std::optional<LandlockPlan>& plan, const Sp
               EOPNOTSUPP);
 }
 
+std::optional<InitFence> plan_init_fence(const Spec& spec, const std::optional<LandlockPlan>& layer, int abi) {
+  if (!spec.ns.pid || spec.pidns_fd || spec.as_pid_1 || abi <= 0 || spec.landlock_off) return std::nullopt;
+  if (layer && layer->handled_fs) return InitFence{kFsMakeBlock, 0};
+  if (abi < 6) return std::nullopt;
+  return InitFence{0, kLandlockScopeAbstractUnix};
+}
+
+Result<void> enter_init_fence(const InitFence& fence) {
+  RulesetAttr attr;
+  attr.handled_access_fs = fence.handled_fs;
+  attr.scoped = fence.scoped;
+  size_t size = fence.scoped ? sizeof attr : 2 * sizeof(uint64_t);
+  unique_fd ruleset(static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, size, 0)));
+  if (!ruleset) return fail_errno("Can't make the Landlock domain that fences init off");
+  if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) < 0)
+    return fail_errno("Can't enter the Landlock domain that fences init off");
+  return {};
+}
+
 Result<void> apply_landlock(const LandlockPlan& plan, const AssembledRoot& root) {
   RulesetAttr attr;
   attr.handled_access_fs = plan.handled_fs;

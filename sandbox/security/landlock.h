@@ -59,4 +59,28 @@ Result<void> check_denies_kept(const std::optional<LandlockPlan>& plan, const Sp
 // Makes the domain and enters it, in the final root. Needs no_new_privs.
 Result<void> apply_landlock(const LandlockPlan& plan, const AssembledRoot& root = {});
 
+// The fence between init and the rest of the sandbox. COMMAND and each joined process enter a
+// Landlock domain nested inside init's; the kernel then refuses them ptrace access to init
+// (/proc/1/mem, environ, fd, process_vm_readv, pidfd_getfd) whatever init's dumpability, so
+// init may be dumpable and its /proc files the caller's to read, as bubblewrap's pid 1 is
+// (flatpak enter reads its environment and directory). The domain is chosen to restrict
+// little: a filesystem right no unprivileged process has (making block devices) where the
+// sandbox's own layer already handles filesystem rights (and so already refuses mounts, as
+// any such domain does); else (ABI 6) the abstract-socket scope, which leaves mounts and
+// signals alone and, natively, repeats what the layer scopes already. What it does restrict:
+// COMMAND and joined processes, in sibling domains, cannot trace or look into each other's
+// /proc either; under bwrap, COMMAND cannot connect to abstract sockets bound outside it (an
+// X11 client then falls back to the socket's path). nullopt where there is no init of a pid
+// namespace of the sandbox's own to fence, no Landlock, --no-landlock, or an ABI below 6
+// without the filesystem layer: init then stays non-dumpable, as before.
+struct InitFence {
+  uint64_t handled_fs = 0;
+  uint64_t scoped = 0;
+  bool operator==(const InitFence&) const = default;
+};
+std::optional<InitFence> plan_init_fence(const Spec& spec, const std::optional<LandlockPlan>& layer, int abi);
+
+// Makes the fence's domain and enters it. Needs no_new_privs.
+Result<void> enter_init_fence(const InitFence& fence);
+
 }  // namespace sb::security

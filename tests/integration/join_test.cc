@@ -55,6 +55,12 @@ class Join : public SandboxTest {
   std::optional<std::string> saved_;
 };
 
+// The sandbox's init: the monitor's one child once the sandbox runs.
+pid_t box_init(const Background& box) {
+  std::string p = std::to_string(box.pid());
+  return static_cast<pid_t>(std::stol(read_file("/proc/" + p + "/task/" + p + "/children")));
+}
+
 RunOptions with_input(const std::string& input) {
   RunOptions o;
   o.input = input;
@@ -83,9 +89,12 @@ TEST_F(Join, TheJoinedProcessIsInTheSandboxAndConfinedAsItsCommand) {
   EXPECT_EQ(field(self.out, "Uid"), "0\t0\t0\t0");
   // In the sandbox: its files, processes, hostname, namespaces, COMMAND's directory and
   // environment; the joined process is init's child.
+  // (Its namespaces are compared from outside: COMMAND's processes and a joined one are in
+  // sibling Landlock domains, and cannot look into each other's /proc.)
   auto inside = run(sandbox({"--join", "web", "sh", "-c",
                              "cat /tmp/marker; hostname; pwd; echo $GREETING; ps -o pid,ppid,args; "
-                             "P=$(pidof sleep); for ns in pid net mnt user uts ipc; do readlink /proc/self/ns/$ns; readlink /proc/$P/ns/$ns; done"}));
+                             "for ns in pid net mnt user uts ipc; do readlink /proc/self/ns/$ns; done; "
+                             "readlink /proc/$(pidof sleep)/ns/pid || echo sibling-refused"}));
   ASSERT_EQ(inside.status, 0) << inside.err;
   auto l = lines(inside.out);
   ASSERT_GE(l.size(), 16u) << inside.out;
@@ -95,7 +104,12 @@ TEST_F(Join, TheJoinedProcessIsInTheSandboxAndConfinedAsItsCommand) {
   EXPECT_EQ(l[3], "hi");
   EXPECT_NE(inside.out.find("sleep 1000"), std::string::npos) << inside.out;
   EXPECT_TRUE(std::regex_search(inside.out, std::regex("\n +[0-9]+ +1 sh -c cat /tmp/marker"))) << inside.out;
-  for (size_t i = l.size() - 12; i < l.size(); i += 2) EXPECT_EQ(l[i], l[i + 1]) << inside.out;
+  EXPECT_EQ(l.back(), "sibling-refused");
+  const char* kinds[] = {"pid", "net", "mnt", "user", "uts", "ipc"};
+  std::string init = std::to_string(box_init(*box));
+  for (size_t i = 0; i < 6; ++i)
+    EXPECT_EQ(l[l.size() - 7 + i], read_link("/proc/" + init + "/ns/" + kinds[i]))
+        << inside.out;
   // The same Landlock domain: the root's own tmpfs is read-only to both alike.
   auto write = run(sandbox({"--join", "web", "sh", "-c", "{ echo x > /new; } 2>&1; mkdir /tmp/ok && echo made"}));
   EXPECT_NE(write.out.find("Permission denied"), std::string::npos) << write.out;
@@ -402,7 +416,9 @@ TEST_F(Join, ASquattedTmpRegistrySaysHowToGetOne) {
   chmod(dir.c_str(), 0777);
   auto r = run(sandbox({"--list"}));
   rmdir(dir.c_str());
-  if (had) ASSERT_EQ(rename((aside / "kept").c_str(), dir.c_str()), 0);
+  if (had) {
+    ASSERT_EQ(rename((aside / "kept").c_str(), dir.c_str()), 0);
+  }
   EXPECT_EQ(r.status, 125);
   auto l = lines(r.err);
   ASSERT_EQ(l.size(), 2u) << r.err;

@@ -132,10 +132,71 @@ TEST_F(Trust, InitCannotBeSteered) {
     auto r = run(then(in_mode(m, probe_bind()), {probe(), "steer"}));
     EXPECT_EQ(r.out, refused) << m.name << r.err;
   }
+  // On a kernel without Landlock (no fence: init stays non-dumpable), the same.
+  for (bool bwrap : {false, true}) {
+    auto argv = then({old_kernel_bin(), "--deny", "444:38"}, bwrap ? bwrap_busybox({}) : in_busybox({}));
+    auto r = run(then(argv, then(probe_bind(), {probe(), "steer"})));
+    EXPECT_EQ(r.out, refused) << (bwrap ? "bwrap" : "native") << " without Landlock" << r.err;
+  }
   // With some capabilities but not CAP_SYS_PTRACE, still refused.
   auto r = run(then(in_busybox({"--cap-add", "CAP_NET_ADMIN", "--cap-add", "CAP_SYS_ADMIN"}),
                     then(probe_bind(), {probe(), "steer"})));
   EXPECT_EQ(r.out, refused) << r.err;
+}
+
+// As bubblewrap's pid 1, init is readable by the caller outside: its environment is COMMAND's
+// and it sits in COMMAND's directory (flatpak enter reads both, as root does not own them),
+// in both personalities; from inside it stays closed (InitCannotBeSteered), to a joined
+// process too. Where the kernel has no Landlock to fence it with, it stays non-dumpable.
+TEST_F(Trust, InitIsReadableByTheCallerAsBubblewrapsIs) {
+  TempDir d;
+  chmod(d.path().c_str(), 0777);
+  auto fifo = d / "ready";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0666), 0);
+  struct Case {
+    const char* name;
+    std::vector<std::string> argv;
+    bool readable;
+  };
+  const std::vector<std::string> inside = {"--bind", d.path(), "/d", "--setenv", "FLATPAK_ID", "org.example.App",
+                                           "--tmpfs", "/work", "--chdir", "/work", "sh", "-c",
+                                           "echo up > /d/ready; exec sleep 1000"};
+  const std::vector<Case> cases = {
+      {"native", then(in_busybox({}), inside), true},
+      {"bwrap --unshare-pid", then(bwrap_busybox({}), inside), true},
+      {"bwrap --unshare-pid, no Landlock", then(then({old_kernel_bin(), "--deny", "444:38"}, bwrap_busybox({})), inside),
+       false},
+  };
+  for (const auto& c : cases) {
+    Background box(c.argv);
+    int f = open(fifo.c_str(), O_RDONLY | O_CLOEXEC);  // returns once the sandbox writes
+    ASSERT_GE(f, 0);
+    close(f);
+    // pid 1: the sandbox process's child (or, under old-kernel, its grandchild).
+    std::string init;
+    for (std::string at = std::to_string(box.pid());;) {
+      std::string kids = read_file("/proc/" + at + "/task/" + at + "/children");
+      if (kids.empty()) break;
+      at = kids.substr(0, kids.find(' '));
+      if (read_file("/proc/" + at + "/comm") == "sandbox-init\n") {
+        init = at;
+        break;
+      }
+    }
+    ASSERT_FALSE(init.empty()) << c.name;
+    std::string environ = read_file("/proc/" + init + "/environ");
+    if (c.readable) {
+      EXPECT_NE(environ.find(std::string("FLATPAK_ID=org.example.App") + '\0'), std::string::npos) << c.name;
+      EXPECT_EQ(environ.find("SANDBOX_INIT_"), std::string::npos) << c.name;  // its own are not there
+      EXPECT_EQ(read_link("/proc/" + init + "/cwd"), "/work") << c.name;
+      // Its command line says only what it is.
+      EXPECT_EQ(read_file("/proc/" + init + "/cmdline"), std::string("sandbox-init\0", 13)) << c.name;
+    } else if (getuid() != 0) {
+      EXPECT_EQ(environ, "") << c.name;  // root's (unmapped inside), not the caller's
+    }
+    kill(box.pid(), SIGTERM);
+    box.finish();
+  }
 }
 
 // Neither the dropped variables nor the caller's command line can be read anywhere inside.
