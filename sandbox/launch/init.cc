@@ -155,16 +155,15 @@ void child_become_init(pid_t target, const std::vector<std::string>& programs, s
     for (auto& p : params) argv.push_back(p.data());
     argv.push_back(nullptr);
     char* no_environment[] = {nullptr};
-    char** envp = no_environment;
-    if (context.spec && child_apply_env(*context.spec)) {
-      envp = environ;
-      (void)child_chdir(*context.spec, *context.callers_cwd);
-    }
+    bool commands_environment = context.spec && child_apply_env(*context.spec);
+    if (commands_environment) (void)child_chdir(*context.spec, *context.callers_cwd);
     if (!limits::apply_rlimits(rlimits)) {
       ::kill(target, SIGKILL);
       ::_exit(125);
     }
-    ::syscall(SYS_execveat, image.get(), "", argv.data(), envp, AT_EMPTY_PATH);
+    // environ as it is now: setting PWD may have moved it.
+    ::syscall(SYS_execveat, image.get(), "", argv.data(), commands_environment && environ ? environ : no_environment,
+              AT_EMPTY_PATH);
   }
   // No sandbox-init (a kernel that refuses to execute memory files, say): the same
   // confinement in this process. Entering the sandbox's namespaces through /proc/1/ns then

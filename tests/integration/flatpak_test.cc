@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <map>
@@ -87,6 +88,77 @@ TEST_F(Flatpak, LongArgsListWithStatusDescriptors) {
   EXPECT_EQ(read(sync[0], nullptr, 0), 0);
   close(sync[0]);
   unsetenv("SANDBOX_FLATPAK_TEST");
+}
+
+// Flatpak as its users run it, with sandbox as its bwrap: a runtime and an app made offline
+// from busybox, installed for a user whose HOME and XDG folders are this test's own, the app
+// run, and `flatpak enter` into it, which reads the environment and directory of the
+// sandbox's pid 1 from /proc and joins its namespaces.
+TEST_F(Flatpak, EnterReachesTheRunningApp) {
+  TempDir home;
+  chmod(home.path().c_str(), 0700);
+  const std::string h = home.path();
+  for (const char* d : {"/data", "/config", "/cache", "/run"}) mkdir((h + d).c_str(), 0700);
+  write_file(home / "make.sh", R"(set -eu
+W=$HOME/build
+mkdir -p $W/rt/files $W/rt/var $W/rt/usr/bin $W/rt/usr/lib $W/rt/usr/etc
+cd $W
+cp "$BUSYBOX" rt/usr/bin/busybox
+for c in sh echo cat sleep pwd env id; do ln -s busybox rt/usr/bin/$c; done
+# No shared libraries here: an empty cache where flatpak asks for one (-C FILE).
+printf '#!/bin/sh
+while [ $# -gt 0 ]; do [ "$1" = -C ] && : > "$2"; shift; done
+' > rt/usr/bin/ldconfig
+chmod 755 rt/usr/bin/ldconfig
+printf '[Runtime]
+name=org.example.Platform
+runtime=org.example.Platform/x86_64/1
+sdk=org.example.Platform/x86_64/1
+' > rt/metadata
+flatpak build-export --runtime --arch=x86_64 repo rt 1 >/dev/null
+flatpak --user remote-add --no-gpg-verify local "file://$W/repo"
+flatpak --user install -y --noninteractive local org.example.Platform//1 >/dev/null
+flatpak build-init app org.example.App org.example.Platform org.example.Platform 1 >/dev/null
+mkdir -p app/files/bin
+printf '#!/bin/sh
+cd /tmp
+echo started
+exec sleep 1000
+' > app/files/bin/hello
+chmod 755 app/files/bin/hello
+flatpak build-finish app --command=hello >/dev/null
+flatpak build-export --arch=x86_64 repo app >/dev/null
+flatpak --user install -y --noninteractive local org.example.App >/dev/null
+echo installed
+)");
+  std::vector<std::string> env = {"/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "HOME=" + h, "XDG_DATA_HOME=" + h + "/data",
+                                  "XDG_CONFIG_HOME=" + h + "/config", "XDG_CACHE_HOME=" + h + "/cache",
+                                  "XDG_RUNTIME_DIR=" + h + "/run", "FLATPAK_BWRAP=" + bwrap_bin(),
+                                  "BUSYBOX=" + rootfs() + "/bin/busybox"};
+  auto with = [&](std::vector<std::string> argv) {
+    argv.insert(argv.begin(), env.begin(), env.end());
+    return argv;
+  };
+  RunOptions slow;
+  slow.timeout_seconds = 300;
+  auto made = run(with({"sh", h + "/make.sh"}), slow);
+  ASSERT_EQ(made.out, "installed\n") << made.err;
+  Background app(with({"flatpak", "run", "org.example.App"}));
+  if (!app.wait_for_line("started", 120)) {
+    auto r = app.finish();
+    FAIL() << "flatpak run: " << r.status << " " << r.out << r.err;
+  }
+  auto ps = run(with({"flatpak", "ps", "--columns=instance,application"}));
+  auto rows = lines(ps.out);
+  ASSERT_EQ(rows.size(), 1u) << ps.out << ps.err;
+  std::string instance = rows[0].substr(0, rows[0].find_first_of(" \t"));
+  auto entered = run(with({"flatpak", "enter", instance, "sh", "-c", "echo $FLATPAK_ID; pwd; id -u"}));
+  EXPECT_EQ(entered.status, 0) << entered.err;
+  // The app's own environment and directory (where pid 1 is: the app's start), its ids.
+  EXPECT_EQ(entered.out, "org.example.App\n" + h + "\n" + std::to_string(getuid()) + "\n") << entered.err;
+  kill(app.pid(), SIGTERM);
+  app.finish();
+  EXPECT_TRUE(leftover_processes().empty());
 }
 
 }  // namespace
