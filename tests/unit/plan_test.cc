@@ -100,6 +100,30 @@ TEST(Plan, ObservedSetupClonesEverything) {
 // The plan says which slot owns each descriptor an option names; a number named twice is
 // owned by its first slot, so it is closed once. The plan holds numbers only: making it
 // closes nothing of this process.
+TEST(Plan, InitFence) {
+  HostFacts abi7 = host(), abi5 = host(), none = host();
+  abi7.landlock_abi = 7;
+  abi5.landlock_abi = 5;
+  none.landlock_abi = 0;
+  // Natively the layer handles files already: the fence handles one right nobody has.
+  auto native = plan_of({"true"}, "sandbox", abi7).init_fence;
+  ASSERT_TRUE(native);
+  EXPECT_EQ(*native, (security::InitFence{security::kFsMakeBlock, 0}));
+  EXPECT_EQ(plan_of({"true"}, "sandbox", abi5).init_fence, native);
+  // Without file rules of its own (bwrap; CAP_SYS_ADMIN kept), a scope, which leaves mounts be.
+  auto scoped = security::InitFence{0, security::kLandlockScopeAbstractUnix};
+  EXPECT_EQ(plan_of({"--unshare-pid", "--ro-bind", "/", "/", "true"}, "bwrap", abi7).init_fence, scoped);
+  EXPECT_EQ(plan_of({"--cap-add", "CAP_SYS_ADMIN", "true"}, "sandbox", abi7).init_fence, scoped);
+  // None where that would restrict something, where init is not a pid namespace's own, or
+  // where there is no Landlock: init then stays non-dumpable.
+  EXPECT_FALSE(plan_of({"--unshare-pid", "--ro-bind", "/", "/", "true"}, "bwrap", abi5).init_fence);
+  EXPECT_FALSE(plan_of({"--ro-bind", "/", "/", "--lock-file", "/x", "true"}, "bwrap", abi7).init_fence);
+  EXPECT_FALSE(plan_of({"--share-pid", "true"}, "sandbox", abi7).init_fence);
+  EXPECT_FALSE(plan_of({"--as-pid-1", "true"}, "sandbox", abi7).init_fence);
+  EXPECT_FALSE(plan_of({"--no-landlock", "true"}, "sandbox", abi7).init_fence);
+  EXPECT_FALSE(plan_of({"true"}, "sandbox", none).init_fence);
+}
+
 TEST(Plan, DescriptorsHaveOneOwnerEach) {
   int fd[4];
   for (int& f : fd) ASSERT_GE(f = open("/dev/null", O_RDONLY | O_CLOEXEC), 0);

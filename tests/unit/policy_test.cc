@@ -121,6 +121,42 @@ TEST(RunFilter, RefusesWhatItCannotRead) {
   EXPECT_EQ(run_filter(std::string(reinterpret_cast<const char*>(unknown), sizeof unknown), call(AUDIT_ARCH_X86_64, 39)), kEperm);
 }
 
+TEST(RunFilters, StackedAsTheKernelStacksThem) {
+  auto prog = [](std::initializer_list<sock_filter> f) { return std::string(reinterpret_cast<const char*>(f.begin()), f.size() * sizeof(sock_filter)); };
+  std::string allow = prog({{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW}});
+  std::string enosys = prog({{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS}});
+  std::string eperm = prog({{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | EPERM}});
+  std::string kill = prog({{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS}});
+  std::string log = prog({{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_LOG}});
+  auto c = call(AUDIT_ARCH_X86_64, 61);
+  EXPECT_EQ(run_filters({}, c), SECCOMP_RET_ALLOW);
+  EXPECT_EQ(run_filters({allow, log}, c), SECCOMP_RET_LOG);
+  // Of equal actions, the last loaded wins; a stronger action wins whatever the order.
+  EXPECT_EQ(run_filters({enosys, eperm}, c), SECCOMP_RET_ERRNO | EPERM);
+  EXPECT_EQ(run_filters({eperm, enosys}, c), SECCOMP_RET_ERRNO | ENOSYS);
+  EXPECT_EQ(run_filters({kill, enosys}, c), SECCOMP_RET_KILL_PROCESS);
+  // One it cannot read: no verdict rather than a guess.
+  sock_filter unknown[] = {{0xffff, 0, 0, 0}, {BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW}};
+  EXPECT_FALSE(run_filters({allow, std::string(reinterpret_cast<const char*>(unknown), sizeof unknown)}, c));
+}
+
+TEST(TcpStreams, MptcpSocketcallAndIoUringOnEveryAbi) {
+  auto compiled = compile_policy(tcp_streams_policy());
+  ASSERT_TRUE(compiled) << compiled.error().message();
+  const std::string& bpf = compiled->bpf;
+  // socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP): x86-64 41, i386 359, x32 41 | bit 30.
+  EXPECT_EQ(verdict(bpf, AUDIT_ARCH_X86_64, 41, {2, 1, 262}), SECCOMP_RET_ERRNO | EPROTONOSUPPORT);
+  EXPECT_EQ(verdict(bpf, AUDIT_ARCH_X86_64, 41, {2, 1, uint64_t{1} << 32 | 262}), SECCOMP_RET_ERRNO | EPROTONOSUPPORT);
+  EXPECT_EQ(verdict(bpf, AUDIT_ARCH_I386, 359, {2, 1, 262}), SECCOMP_RET_ERRNO | EPROTONOSUPPORT);
+  EXPECT_EQ(verdict(bpf, AUDIT_ARCH_X86_64, 0x40000000 | 41, {2, 1, 262}), SECCOMP_RET_ERRNO | EPROTONOSUPPORT);
+  // TCP itself (protocol 0 or 6) is Landlock's to judge.
+  EXPECT_EQ(verdict(bpf, AUDIT_ARCH_X86_64, 41, {2, 1, 0}), SECCOMP_RET_ALLOW);
+  EXPECT_EQ(verdict(bpf, AUDIT_ARCH_X86_64, 41, {2, 1, 6}), SECCOMP_RET_ALLOW);
+  EXPECT_EQ(verdict(bpf, AUDIT_ARCH_I386, 102, {1}), SECCOMP_RET_ERRNO | ENOSYS);  // socketcall
+  EXPECT_EQ(verdict(bpf, AUDIT_ARCH_X86_64, 425, {}), SECCOMP_RET_ERRNO | EPERM);  // io_uring_setup
+  EXPECT_EQ(verdict(bpf, AUDIT_ARCH_X86_64, 42, {}), SECCOMP_RET_ALLOW);           // connect
+}
+
 TEST(Adjust, DenyAndAllowTakeTheNameOutOfTheProfileFirst) {
   SyscallPolicy p = default_policy();
   auto deny = parse_deny("keyctl:EACCES");
