@@ -410,13 +410,14 @@ static int parse_fence(const char *p) {
   return *p == 0;
 }
 
-/* /proc/1/cmdline says "sandbox-init" alone once the arguments are read: the kernel shows a
- * command line whose last byte is no longer NUL only up to its first NUL. */
+/* /proc/1/cmdline says "sandbox-init" alone from here on: the kernel shows a command line
+ * whose last byte is no longer NUL only up to its first NUL. That byte ends the last
+ * argument, which must have been read already; the others stay as they are. */
 static void hide_arguments(long argc, char **argv) {
   if (argc < 2) return;
   char *end = argv[argc - 1];
   while (*end) ++end;
-  for (char *c = argv[1]; c <= end; ++c) *c = '.';
+  *end = '.';
 }
 
 __attribute__((noreturn, used)) void init_main(long *sp) {
@@ -464,12 +465,14 @@ __attribute__((noreturn, used)) void init_main(long *sp) {
    * waited) and without capabilities: COMMAND may exec. Before the programs, since one
    * of them may forbid close; init's few calls below need no filter to keep them harmless. */
   long ready = parse_number(getenv_(params, "SANDBOX_INIT_READY"));
+  /* The last argument (SANDBOX_INIT_FENCE or _JOIN, read above) loses its end here. */
+  const char *seccomp = getenv_(params, "SANDBOX_INIT_SECCOMP");
+  hide_arguments(argc, argv);
   if (ready >= 0) SYS(close, ready, 0, 0, 0);
   /* Last, as bubblewrap's init does: a program may forbid anything done before it. One the
    * kernel refuses here it refuses in COMMAND's process too, which reports that and exits
    * 125 before its exec: this process then exits with that status, as with any other. */
-  (void)load_programs(getenv_(params, "SANDBOX_INIT_SECCOMP"));
-  hide_arguments(argc, argv);
+  (void)load_programs(seccomp);
 
   int waiting_on_signals = 1;
   for (;;) {

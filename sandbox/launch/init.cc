@@ -141,6 +141,7 @@ void child_become_init(pid_t target, const std::vector<std::string>& programs, s
   if (image && security::drop_capabilities(0)) {
     // Its parameters are arguments, which it hides once read; its environment and directory
     // are COMMAND's, taken without capabilities as COMMAND takes them.
+    // SANDBOX_INIT_SECCOMP is not last: init takes the end of the last argument to hide them.
     std::vector<std::string> params = {
         "sandbox-init",
         "SANDBOX_INIT_TARGET=" + std::to_string(target),
