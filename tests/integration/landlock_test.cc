@@ -104,7 +104,10 @@ TEST_F(Landlock, TcpPortRulesHaveNoWayRound) {
   // listen() without bind takes a port the kernel picks, outside the rules (the man page says so).
   EXPECT_EQ(probe(rules, {"tcp-listen"}), "ok");
   // Every process of the sandbox carries the program: init as COMMAND.
+  // (init loads its programs just after COMMAND may exec: waited for.)
   auto filters = run(in_busybox({"--allow-tcp-connect", "1", "sh", "-c",
+                                 "S=$(grep Seccomp_filters /proc/self/status); "
+                                 "until [ \"$(grep Seccomp_filters /proc/1/status)\" = \"$S\" ]; do sleep 0.01; done; "
                                  "grep Seccomp_filters /proc/1/status /proc/self/status | sed 's/.*://'"}));
   auto l = lines(filters.out);
   ASSERT_EQ(l.size(), 2u) << filters.out << filters.err;

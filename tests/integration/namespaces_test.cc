@@ -129,8 +129,13 @@ TEST_F(Namespaces, NetworkHasOnlyLoopbackUp) {
 }
 
 TEST_F(Namespaces, LoopbackWorks) {
-  // A server and a client on 127.0.0.1 inside the sandbox.
-  auto s = run(in_busybox({"--dev", "/dev", "--tmpfs", "/tmp", "sh", "-c", "nc -l -p 4567 > /tmp/got & for i in 1 2 3 4 5 6 7 8 9 10; do echo hi | nc 127.0.0.1 4567 && break; sleep 0.2; done; wait; cat /tmp/got"}));
+  // A server and a client on 127.0.0.1 inside the sandbox. The server's standard input stays
+  // open (a FIFO held by the shell) until the client is done: at end of input busybox's nc may
+  // quit before what the client sent has arrived. The client tries until the server listens.
+  auto s = run(in_busybox({"--dev", "/dev", "--tmpfs", "/tmp", "sh", "-c",
+                           "mkfifo /tmp/in; nc -l -p 4567 < /tmp/in > /tmp/got & exec 3> /tmp/in; "
+                           "until echo hi | nc 127.0.0.1 4567 2>/dev/null; do sleep 0.05; done; "
+                           "exec 3>&-; wait; cat /tmp/got"}));
   EXPECT_EQ(s.status, 0) << s.err;
   EXPECT_EQ(s.out, "hi\n") << s.err;
 }
