@@ -342,6 +342,16 @@ std::string seccomp_deny_mkdir(int err) {
   return std::string(reinterpret_cast<const char*>(f), sizeof f);
 }
 
+std::vector<std::string> init_and_command_filters(const std::vector<std::string>& options) {
+  std::vector<std::string> argv = in_busybox({});
+  argv.insert(argv.end(), options.begin(), options.end());
+  argv.insert(argv.end(), {"sh", "-c",
+                           "S=$(grep Seccomp_filters /proc/self/status); "
+                           "until [ \"$(grep Seccomp_filters /proc/1/status)\" = \"$S\" ]; do sleep 0.01; done; "
+                           "grep Seccomp_filters /proc/1/status /proc/self/status | sed 's/.*://'"});
+  return lines(run(argv).out);
+}
+
 std::string seccomp_allow_only(const std::vector<std::string>& allowed, int err) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(static_cast<uint32_t>(err)));
   if (!ctx || seccomp_arch_add(ctx, SCMP_ARCH_X86) < 0) std::abort();

@@ -94,6 +94,10 @@ std::string nul_terminated(const std::vector<std::string>& args);
 std::string seccomp_deny_mkdir(int err);
 // The same for the x86-64 system calls `syscalls` (at most a few dozen).
 std::string seccomp_deny(const std::vector<int>& syscalls, int err);
+// The Seccomp_filters counts of init and of COMMAND in a busybox sandbox with `options`, read
+// once init has as many as COMMAND (it loads its programs just after COMMAND may exec); fewer
+// than two lines when it never does within the run's time.
+std::vector<std::string> init_and_command_filters(const std::vector<std::string>& options);
 // A program, compiled by libseccomp for x86-64 and i386, that fails every call but `allowed`
 // with `err`: an allow-list as Flatpak and bubblewrap's own tests make them.
 std::string seccomp_allow_only(const std::vector<std::string>& allowed, int err);

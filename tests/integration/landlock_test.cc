@@ -104,13 +104,8 @@ TEST_F(Landlock, TcpPortRulesHaveNoWayRound) {
   // listen() without bind takes a port the kernel picks, outside the rules (the man page says so).
   EXPECT_EQ(probe(rules, {"tcp-listen"}), "ok");
   // Every process of the sandbox carries the program: init as COMMAND.
-  // (init loads its programs just after COMMAND may exec: waited for.)
-  auto filters = run(in_busybox({"--allow-tcp-connect", "1", "sh", "-c",
-                                 "S=$(grep Seccomp_filters /proc/self/status); "
-                                 "until [ \"$(grep Seccomp_filters /proc/1/status)\" = \"$S\" ]; do sleep 0.01; done; "
-                                 "grep Seccomp_filters /proc/1/status /proc/self/status | sed 's/.*://'"}));
-  auto l = lines(filters.out);
-  ASSERT_EQ(l.size(), 2u) << filters.out << filters.err;
+  auto l = init_and_command_filters({"--allow-tcp-connect", "1"});
+  ASSERT_EQ(l.size(), 2u);
   EXPECT_EQ(l[0], l[1]);
   auto plain = run(in_busybox({"sh", "-c", "grep Seccomp_filters /proc/self/status | sed 's/.*://'"}));
   EXPECT_NE(plain.out, l[1] + "\n");  // one more than without the rules
