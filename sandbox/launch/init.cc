@@ -21,6 +21,7 @@
 #include "security/privileges.h"
 #include "security/seccomp.h"
 #include "sys/io.h"
+#include "sys/numbers.h"
 #include "sys/syscalls.h"
 
 namespace sb::launch {
@@ -114,14 +115,10 @@ unique_fd init_image() {
 }
 
 std::string hex_programs(const std::vector<std::string>& programs) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   for (const auto& p : programs) {
     if (!out.empty()) out += ',';
-    for (unsigned char c : p) {
-      out += kDigits[c >> 4];
-      out += kDigits[c & 15];
-    }
+    out += sys::hex_bytes(p);
   }
   return out;
 }

@@ -104,13 +104,7 @@ std::string random_id() {
     uint64_t v = static_cast<uint64_t>(::getpid()) << 32 ^ static_cast<uint64_t>(boottime_ms());
     std::memcpy(bytes, &v, sizeof bytes);
   }
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
+  return sys::hex_bytes({reinterpret_cast<const char*>(bytes), sizeof bytes});
 }
 
 // Where a registry can be had when the shared /tmp one is taken: the session's runtime

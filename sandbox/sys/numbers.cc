@@ -53,4 +53,15 @@ std::optional<int> parse_fd(std::string_view s) {
   return static_cast<int>(*v);
 }
 
+std::string hex_bytes(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
 }  // namespace sb::sys

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace sb::sys {
@@ -14,5 +15,8 @@ std::optional<uint64_t> parse_octal(std::string_view s, uint64_t max);
 std::optional<uint64_t> parse_c_number(std::string_view s, uint64_t max);
 // A descriptor number: 0 .. INT_MAX.
 std::optional<int> parse_fd(std::string_view s);
+
+// The bytes as lower-case hexadecimal, two digits each.
+std::string hex_bytes(std::string_view bytes);
 
 }  // namespace sb::sys
