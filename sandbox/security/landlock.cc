@@ -158,27 +158,31 @@ std::optional<InitFence> plan_init_fence(const Spec& spec, const std::optional<L
   return InitFence{0, kLandlockScopeAbstractUnix};
 }
 
-Result<void> enter_init_fence(const InitFence& fence) {
-  RulesetAttr attr;
-  attr.handled_access_fs = fence.handled_fs;
-  attr.scoped = fence.scoped;
-  size_t size = fence.scoped ? sizeof attr : 2 * sizeof(uint64_t);
+namespace {
+
+Result<unique_fd> make_ruleset(const RulesetAttr& attr, const char* what) {
+  // The kernel reads as much of the struct as its ABI knows; trailing zeros are fine.
+  size_t size = attr.scoped ? sizeof attr : 2 * sizeof(uint64_t);
   unique_fd ruleset(static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, size, 0)));
-  if (!ruleset) return fail_errno("Can't make the Landlock domain that fences init off");
-  if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) < 0)
-    return fail_errno("Can't enter the Landlock domain that fences init off");
+  if (!ruleset) return fail_errno(std::string("Can't make ") + what);
+  return ruleset;
+}
+
+Result<void> restrict_self(int ruleset, const char* what) {
+  if (::syscall(SYS_landlock_restrict_self, ruleset, 0) < 0) return fail_errno(std::string("Can't enter ") + what);
   return {};
 }
 
+}  // namespace
+
+Result<void> enter_init_fence(const InitFence& fence) {
+  constexpr const char* kWhat = "the Landlock domain that fences init off";
+  TRY_ASSIGN(unique_fd ruleset, make_ruleset({fence.handled_fs, 0, fence.scoped}, kWhat));
+  return restrict_self(ruleset.get(), kWhat);
+}
+
 Result<void> apply_landlock(const LandlockPlan& plan, const AssembledRoot& root) {
-  RulesetAttr attr;
-  attr.handled_access_fs = plan.handled_fs;
-  attr.handled_access_net = plan.handled_net;
-  attr.scoped = plan.scoped;
-  // The kernel reads as much of the struct as its ABI knows; trailing zeros are fine.
-  size_t size = plan.scoped ? sizeof attr : 2 * sizeof(uint64_t);
-  unique_fd ruleset(static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, size, 0)));
-  if (!ruleset) return fail_errno("Can't make the Landlock ruleset");
+  TRY_ASSIGN(unique_fd ruleset, make_ruleset({plan.handled_fs, plan.handled_net, plan.scoped}, "the Landlock ruleset"));
   if (plan.handled_fs) {
     std::vector<std::string> no_create;
     for (const auto& path : root.missing)
@@ -191,8 +195,7 @@ Result<void> apply_landlock(const LandlockPlan& plan, const AssembledRoot& root)
       if (::syscall(SYS_landlock_add_rule, ruleset.get(), kRuleNetPort, &rule, 0) < 0)
         return fail_errno("Can't add the Landlock rule for TCP port " + std::to_string(port));
     }
-  if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) < 0) return fail_errno("Can't enter the Landlock domain");
-  return {};
+  return restrict_self(ruleset.get(), "the Landlock domain");
 }
 
 }  // namespace sb::security
