@@ -133,9 +133,11 @@ Result<bool> monitor_join_netns(const std::string& path) {
   struct statfs fs{};
   if (::fstatfs(seen.get(), &fs) < 0) return fail_errno(what);
   if (fs.f_type != NSFS_MAGIC) return fail(what + ": not a namespace file (such as /proc/PID/ns/net)", EINVAL);
-  unique_fd ns(::open(("/proc/self/fd/" + std::to_string(seen.get())).c_str(), O_RDONLY | O_CLOEXEC));
-  if (!ns && (errno == EACCES || errno == EPERM)) return fail_errno(what + ": you may not enter it");
-  if (!ns) return fail_errno(what);
+  auto opened = sys::reopen(seen.get(), O_RDONLY);
+  if (!opened && (opened.error().err == EACCES || opened.error().err == EPERM))
+    return std::unexpected(std::move(opened).error().wrap(what + ": you may not enter it"));
+  if (!opened) return std::unexpected(std::move(opened).error().wrap(what));
+  unique_fd ns = std::move(*opened);
   if (::ioctl(ns.get(), NS_GET_NSTYPE) != CLONE_NEWNET) return fail(what + ": not a network namespace", EINVAL);
   unique_fd owner(::ioctl(ns.get(), NS_GET_USERNS));
   if (!owner) return fail_errno(what + ": can't find the user namespace that owns it");

@@ -40,6 +40,12 @@ Result<void> write_all(int fd, std::string_view data) {
   return {};
 }
 
+Result<unique_fd> reopen(int fd, int flags) {
+  unique_fd out(::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), flags | O_CLOEXEC));
+  if (!out) return fail("", errno);
+  return out;
+}
+
 Result<unique_fd> open_own_file_for_append(const std::string& path, bool& created) {
   constexpr int kFlags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
   created = false;
@@ -59,8 +65,8 @@ Result<unique_fd> open_own_file_for_append(const std::string& path, bool& create
   if (!S_ISREG(st.st_mode)) return fail(path + " is not a regular file", EINVAL);
   if (st.st_uid != ::geteuid()) return fail(path + " belongs to uid " + std::to_string(st.st_uid) + ", not to you", EPERM);
   if (st.st_nlink != 1) return fail(path + " has other names (hard links)", EPERM);
-  unique_fd out(::open(("/proc/self/fd/" + std::to_string(seen.get())).c_str(), kFlags));
-  if (!out) return fail("Can't open " + path, errno);
+  auto out = reopen(seen.get(), kFlags);
+  if (!out) return std::unexpected(std::move(out).error().wrap("Can't open " + path));
   return out;
 }
 

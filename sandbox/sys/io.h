@@ -23,6 +23,10 @@ std::string read_file_or_empty(const std::string& path);
 // All of data written to fd, across short writes and EINTR; the error (errno only) otherwise.
 Result<void> write_all(int fd, std::string_view data);
 
+// The file an O_PATH descriptor stands for, opened anew with `flags` (through
+// /proc/self/fd): what was looked at is what is opened. errno only, as read_to_end.
+Result<unique_fd> reopen(int fd, int flags);
+
 // A file the caller names for the tool to append to (a log): made 0600 when missing
 // (`created` says so), else opened only if it is a regular file of the caller's own with no
 // other name. Never through a symbolic link in its last component, never a FIFO or a device
