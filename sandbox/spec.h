@@ -219,7 +219,7 @@ struct Spec {
   // --new-session, makes the session itself and leads it, as bubblewrap's COMMAND does.
   bool init_only_where_needed = false;
   bool no_init_needed() const {
-    return init_only_where_needed && !ns.pid && !pidns_fd && !as_pid_1 && lock_files.empty() && !sync_fd && !name;
+    return init_only_where_needed && !ns.pid && !pidns_fd && !as_pid_1 && lock_files.empty() && !sync_fd;
   }
   Wording wording = Wording::own;
   bool host_propagation = false;  // mounts the host makes later appear inside (slave, not private)
