@@ -289,6 +289,15 @@ std::vector<std::string> descendants_of(pid_t pid) {
   return out;
 }
 
+pid_t init_below(pid_t pid) {
+  for (std::string at = std::to_string(pid);;) {
+    std::string kids = read_file("/proc/" + at + "/task/" + at + "/children");
+    if (kids.empty()) return -1;
+    at = kids.substr(0, kids.find(' '));
+    if (read_file("/proc/" + at + "/comm") == "sandbox-init\n") return static_cast<pid_t>(std::stol(at));
+  }
+}
+
 int processes_with(const std::string& marker) {
   int found = 0;
   DIR* d = opendir("/proc");

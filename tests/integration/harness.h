@@ -79,6 +79,10 @@ std::vector<std::string> leftover_processes();
 // /proc/PID/task/*/children: processes this test started, never another program's.
 std::vector<std::string> descendants_of(pid_t pid);
 
+// The sandbox's init (comm "sandbox-init") among the first children down from `pid` (the
+// `sandbox` process, or a wrapper of it); -1 when there is none.
+pid_t init_below(pid_t pid);
+
 // How many live processes have `marker` in their command line; whether one has.
 int processes_with(const std::string& marker);
 bool process_with(const std::string& marker);

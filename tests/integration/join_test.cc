@@ -55,12 +55,6 @@ class Join : public SandboxTest {
   std::optional<std::string> saved_;
 };
 
-// The sandbox's init: the monitor's one child once the sandbox runs.
-pid_t box_init(const Background& box) {
-  std::string p = std::to_string(box.pid());
-  return static_cast<pid_t>(std::stol(read_file("/proc/" + p + "/task/" + p + "/children")));
-}
-
 RunOptions with_input(const std::string& input) {
   RunOptions o;
   o.input = input;
@@ -106,7 +100,9 @@ TEST_F(Join, TheJoinedProcessIsInTheSandboxAndConfinedAsItsCommand) {
   EXPECT_TRUE(std::regex_search(inside.out, std::regex("\n +[0-9]+ +1 sh -c cat /tmp/marker"))) << inside.out;
   EXPECT_EQ(l.back(), "sibling-refused");
   const char* kinds[] = {"pid", "net", "mnt", "user", "uts", "ipc"};
-  std::string init = std::to_string(box_init(*box));
+  pid_t init_pid = init_below(box->pid());
+  ASSERT_GT(init_pid, 0);
+  std::string init = std::to_string(init_pid);
   for (size_t i = 0; i < 6; ++i)
     EXPECT_EQ(l[l.size() - 7 + i], read_link("/proc/" + init + "/ns/" + kinds[i]))
         << inside.out;

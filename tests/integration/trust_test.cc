@@ -173,17 +173,9 @@ TEST_F(Trust, InitIsReadableByTheCallerAsBubblewrapsIs) {
     ASSERT_GE(f, 0);
     close(f);
     // pid 1: the sandbox process's child (or, under old-kernel, its grandchild).
-    std::string init;
-    for (std::string at = std::to_string(box.pid());;) {
-      std::string kids = read_file("/proc/" + at + "/task/" + at + "/children");
-      if (kids.empty()) break;
-      at = kids.substr(0, kids.find(' '));
-      if (read_file("/proc/" + at + "/comm") == "sandbox-init\n") {
-        init = at;
-        break;
-      }
-    }
-    ASSERT_FALSE(init.empty()) << c.name;
+    pid_t init_pid = init_below(box.pid());
+    ASSERT_GT(init_pid, 0) << c.name;
+    std::string init = std::to_string(init_pid);
     std::string environ = read_file("/proc/" + init + "/environ");
     if (c.readable) {
       EXPECT_NE(environ.find(std::string("FLATPAK_ID=org.example.App") + '\0'), std::string::npos) << c.name;
