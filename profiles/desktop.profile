@@ -3,10 +3,35 @@
 #   sandbox --profile desktop xclock
 #   sandbox --profile desktop --home firefox --network pasta firefox
 #
-# The host's /usr read-only, the display (socket, cookies), the sound server and /dev/dri
-# where present, the caller's fonts, themes and icons read-only, and nothing else of HOME:
-# HOME is a fresh tmpfs, or with --home NAME a directory of the application's own, kept
-# between runs. No network unless asked (--share-net, --network pasta).
+# The host's /usr read-only, the display (Wayland where there is one, else X11 as a client that
+# cannot read or drive other windows), the sound server and /dev/dri where present, the
+# caller's fonts, themes and icons read-only, and nothing else of HOME: HOME is a fresh tmpfs,
+# or with --home NAME a directory of the application's own, kept between runs. The app runs
+# as the caller, in a clean environment, and the session bus reaches the desktop portals and
+# nothing else. No network unless asked (--share-net, --network pasta). Launched apps outlive
+# whatever launched them (--die-with-parent turns that off).
+
+--clearenv
+--keep-env PATH
+--keep-env LANG
+--keep-env LANGUAGE
+--keep-env LC_ALL
+--keep-env LC_CTYPE
+--keep-env LC_MESSAGES
+--keep-env LC_NUMERIC
+--keep-env LC_TIME
+--keep-env LC_COLLATE
+--keep-env LC_MONETARY
+--keep-env LC_PAPER
+--keep-env LC_MEASUREMENT
+--keep-env TZ
+--keep-env TERM
+--keep-env USER
+--keep-env LOGNAME
+--keep-env XDG_CURRENT_DESKTOP
+--keep-env XDG_SESSION_TYPE
+--setenv HOME ${HOME}
+--as-user
 
 --ro-bind /usr /usr
 --symlink usr/bin /bin
@@ -48,4 +73,4 @@
 
 --share-display
 --share-sound
---die-with-parent
+--dbus-talk org.freedesktop.portal.*

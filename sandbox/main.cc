@@ -10,6 +10,7 @@
 
 #include "cli/parse.h"
 #include "config/display.h"
+#include "desktop/session.h"
 #include "host.h"
 #include "launch/join.h"
 #include "launch/launch.h"
@@ -79,13 +80,10 @@ int main(int argc, char** argv) {
     if (!json) return report(json.error());
     spec.seccomp_json = std::move(*json);
   }
-  // The display's cookies are the caller's file, read as the caller, as the profile above.
-  if (spec.xauthority) {
-    auto copy = sb::config::read_xauthority(spec.xauthority->path, spec.xauthority->display);
-    if (!copy) return report(copy.error());
-    for (auto& op : spec.mounts)
-      if (auto* d = std::get_if<sb::DataOp>(&op); d && d->fd == sb::kDataPendingXauthority) d->fd = copy->release();
-  }
+  // The display's cookies, the caller's passwd entry, the bus filter: made as the caller, as
+  // the profile above was read; what the session holds ends when the sandbox has.
+  auto session = sb::desktop::prepare_session(spec, *host, spec.dry_run);
+  if (!session) return report(session.error());
   auto plan = sb::plan(spec, *host);
   if (!plan) return report(plan.error());
   auto compiled = sb::compile_seccomp(*plan);

@@ -64,11 +64,15 @@ struct ChmodOp {
   bool operator==(const ChmodOp&) const = default;
 };
 
+// Data that main fills in before plan(), as the caller: the cookies --share-display makes or
+// copies, and the /etc/passwd and /etc/group that --as-user writes (desktop/session.h).
 constexpr int kDataPendingXauthority = -2;
+constexpr int kDataPendingPasswd = -3;
+constexpr int kDataPendingGroup = -4;
 
 // --file (bind = false) and --bind-data / --ro-bind-data: a file made from FD's data.
 struct DataOp {
-  // The descriptor; kDataPendingXauthority until main fills in the copy --share-display makes.
+  // The descriptor; a kDataPending* value until main fills it in.
   int fd = -1;
   std::string dest;
   bool bind = false;
@@ -274,11 +278,36 @@ struct Spec {
   // for it, made (0700) just before the sandbox starts.
   struct Xauthority {
     std::string path, display;
+    // --share-display=trusted: the caller's own cookies; otherwise an untrusted one the X
+    // server makes for this sandbox alone (desktop/x11.h).
+    bool trusted = false;
     bool operator==(const Xauthority&) const = default;
   };
   bool share_display = false;
   std::optional<Xauthority> xauthority;
   std::optional<std::string> home_store;
+  // Sockets of the caller's session (Wayland, sound, the filtered bus), shared into the
+  // XDG_RUNTIME_DIR inside: /run/user/UID, which main makes once UID inside is known.
+  struct RuntimeSocket {
+    std::string host_path;  // "" for the bus proxy's, which exists once the proxy runs
+    std::string name;       // beneath XDG_RUNTIME_DIR inside
+    bool optional = false;
+    std::string option;     // the option that asked for it
+    bool operator==(const RuntimeSocket&) const = default;
+  };
+  std::vector<RuntimeSocket> runtime_sockets;
+  // --dbus-*: a bus filtered by xdg-dbus-proxy, its address outside and the proxy's rules
+  // (--talk=NAME, --call=NAME=RULE, ...) in the order given (desktop/dbus.h).
+  struct Bus {
+    std::string address;
+    std::vector<std::string> rules;
+    bool optional = false;  // asked by profiles only: skipped where the bus's socket is missing
+    bool operator==(const Bus&) const = default;
+  };
+  std::optional<Bus> session_bus, system_bus;
+  // --as-user: COMMAND is the caller, ids mapped 1:1, with the caller and root in the
+  // /etc/passwd and /etc/group inside.
+  bool as_user = false;
 
   // The registry of running sandboxes (launch/registry.h)
   std::optional<std::string> name;  // --name NAME

@@ -68,6 +68,7 @@ complete -c sandbox -n '__sandbox_in_options' -l argv0 -x -d 'argv[0] of COMMAND
 complete -c sandbox -n '__sandbox_in_options' -l die-with-parent -d 'Kill the sandbox when its parent dies'
 complete -c sandbox -n '__sandbox_in_options' -l new-session -d 'Run COMMAND in a new session'
 complete -c sandbox -n '__sandbox_in_options' -l as-pid-1 -d 'Run COMMAND as pid 1'
+complete -c sandbox -n '__sandbox_in_options' -l no-die-with-parent -d 'Turn off an earlier --die-with-parent'
 complete -c sandbox -n '__sandbox_in_options' -l cap-add -x -a '(__sandbox_caps)' -d 'Keep a capability'
 complete -c sandbox -n '__sandbox_in_options' -l cap-drop -x -a '(__sandbox_caps)' -d 'Drop a capability'
 complete -c sandbox -n '__sandbox_in_options' -l keep-fd -x -d 'Pass an inherited descriptor'
@@ -75,7 +76,13 @@ complete -c sandbox -n '__sandbox_in_options' -l args -x -d 'Read NUL-separated 
 complete -c sandbox -n '__sandbox_in_options' -l profile -r -F -d 'Read options from a profile'
 complete -c sandbox -n '__sandbox_in_options' -l keep-env -x -a '(set -xn)' -d "Keep a variable's value from the caller"
 complete -c sandbox -n '__sandbox_in_options' -l home -x -a "tmpfs (ls (set -q XDG_DATA_HOME; and echo \$XDG_DATA_HOME; or echo \$HOME/.local/share)/sandbox/home 2>/dev/null)" -d 'HOME inside: a new tmpfs or a kept directory'
-complete -c sandbox -n '__sandbox_in_options' -l share-display -d "Share the caller's X11 and/or Wayland display"
+complete -c sandbox -n '__sandbox_in_options' -l share-display -d "Share the caller's display: Wayland, else X11 untrusted (=trusted: full access)"
+complete -c sandbox -n '__sandbox_in_options' -l as-user -d 'Run as the caller, with passwd and group entries'
+complete -c sandbox -n '__sandbox_in_options' -l dbus-talk -x -d 'Filtered session bus: talk to NAME'
+complete -c sandbox -n '__sandbox_in_options' -l dbus-own -x -d 'Filtered session bus: own NAME'
+complete -c sandbox -n '__sandbox_in_options' -l dbus-see -x -d 'Filtered session bus: see NAME'
+complete -c sandbox -n '__sandbox_in_options' -l dbus-call -x -d 'Filtered session bus: call NAME=RULE'
+complete -c sandbox -n '__sandbox_in_options' -l dbus-system-talk -x -d 'Filtered system bus: talk to NAME'
 complete -c sandbox -n '__sandbox_in_options' -l share-sound -d "Share the caller's PulseAudio and PipeWire sockets"
 complete -c sandbox -n '__sandbox_in_options' -l level-prefix -d 'Prefix diagnostics with a syslog level'
 complete -c sandbox -n '__sandbox_in_options' -l dry-run -d 'Print what would be done, in order, and exit'

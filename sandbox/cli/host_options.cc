@@ -1,5 +1,6 @@
 #include "cli/host_options.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "config/display.h"
@@ -19,12 +20,6 @@ std::optional<std::string> nonempty(const ParseState& st, const char* name) {
 
 void set_env(ParseState& st, const std::string& name, const std::string& value) {
   st.spec.env.push_back({EnvOp::Kind::set, name, value});
-}
-
-void bind_socket(ParseState& st, const std::string& path, bool optional) {
-  // A socket is reached through a read-only mount all the same: connect() needs no write
-  // access to the filesystem, only to the socket.
-  st.spec.mounts.emplace_back(BindOp{path, path, BindKind::ro, optional, std::nullopt});
 }
 
 bool good_home_name(const std::string& name) {
@@ -53,46 +48,162 @@ Result<void> keep_env(ParseState& st, Values v) {
   return {};
 }
 
-Result<void> share_display(ParseState& st, Values) {
-  if (st.spec.share_display) return {};
+Result<void> share_display(ParseState& st, Values v) {
+  if (!v.empty() && v[0] != "trusted")
+    return fail("--share-display=" + v[0] + ": the only value it takes is =trusted", EINVAL);
+  const bool trusted = !v.empty();
+  const char* option = trusted ? "--share-display=trusted" : "--share-display";
   auto display = nonempty(st, "DISPLAY"), wayland = nonempty(st, "WAYLAND_DISPLAY");
   auto runtime = nonempty(st, "XDG_RUNTIME_DIR");
-  if (!display && !wayland) return fail("--share-display: neither DISPLAY nor WAYLAND_DISPLAY is set", EINVAL);
+  if (!display && !wayland) return fail(std::string(option) + ": neither DISPLAY nor WAYLAND_DISPLAY is set", EINVAL);
   if (display) {
-    TRY_ASSIGN(std::string number, config::x11_display_number(*display));
-    bind_socket(st, config::x11_socket(number), false);
-    // The cookies go to a place of their own, outside HOME (which --home may cover), copied
-    // so that they hold under the sandbox's hostname (config/display.h).
-    std::string auth = nonempty(st, "XAUTHORITY").value_or("");
-    if (auth.empty())
-      if (auto h = nonempty(st, "HOME")) auth = *h + "/.Xauthority";
-    st.spec.mounts.emplace_back(DataOp{kDataPendingXauthority, config::kXauthorityInside, true, true, std::nullopt});
-    st.spec.xauthority = Spec::Xauthority{auth, number};
-    set_env(st, "DISPLAY", *display);
-    set_env(st, "XAUTHORITY", config::kXauthorityInside);
+    auto number = config::x11_display_number(*display);
+    // An X11 display that is not shared (Wayland is) need not be one that could be.
+    if (!number && (trusted || !wayland)) return std::unexpected(std::move(number).error());
   }
-  if (wayland) {
-    if ((*wayland)[0] != '/' && (!runtime || (*runtime)[0] != '/'))
-      return fail("--share-display: WAYLAND_DISPLAY=" + *wayland + " names a socket in XDG_RUNTIME_DIR, which is not set", EINVAL);
-    bind_socket(st, (*wayland)[0] == '/' ? *wayland : *runtime + "/" + *wayland, false);
-    set_env(st, "WAYLAND_DISPLAY", *wayland);
-    if (runtime) set_env(st, "XDG_RUNTIME_DIR", *runtime);
-  }
+  if (wayland && (*wayland)[0] != '/' && (!runtime || (*runtime)[0] != '/'))
+    return fail(std::string(option) + ": WAYLAND_DISPLAY=" + *wayland + " names a socket in XDG_RUNTIME_DIR, which is not set", EINVAL);
+  // What is shared is settled once the whole command line is read (finish_session): a later
+  // =trusted widens an earlier plain one, and what comes after cannot hide the sockets.
   st.spec.share_display = true;
+  st.display_trusted = st.display_trusted || trusted;
+  if (trusted)
+    st.warnings.push_back("--share-display=trusted: COMMAND can read and drive every window on the X11 display (" +
+                          display.value_or("none") + ")");
   return {};
 }
 
 Result<void> share_sound(ParseState& st, Values) {
   auto runtime = nonempty(st, "XDG_RUNTIME_DIR");
   if (!runtime || (*runtime)[0] != '/') {
-    st.warnings.push_back("--share-sound: XDG_RUNTIME_DIR is not set, so there is no sound server to share");
+    // A profile shares sound where there is a server; asked for on the command line, its
+    // absence is worth a line.
+    if (!st.in_profile)
+      st.warnings.push_back("--share-sound: XDG_RUNTIME_DIR is not set, so there is no sound server to share");
     return {};
   }
   // PulseAudio's socket, and PipeWire's (which also serves PulseAudio clients), where present.
-  bind_socket(st, *runtime + "/pulse/native", true);
-  bind_socket(st, *runtime + "/pipewire-0", true);
-  set_env(st, "XDG_RUNTIME_DIR", *runtime);
+  for (const char* name : {"pulse/native", "pipewire-0"}) {
+    Spec::RuntimeSocket socket{*runtime + "/" + name, name, true, "--share-sound"};
+    if (std::find(st.spec.runtime_sockets.begin(), st.spec.runtime_sockets.end(), socket) == st.spec.runtime_sockets.end())
+      st.spec.runtime_sockets.push_back(std::move(socket));
+  }
   return {};
+}
+
+Result<void> as_user(ParseState& st, Values) {
+  st.spec.as_user = true;
+  st.spec.ids_are_callers = true;
+  return {};
+}
+
+namespace {
+
+// A bus name as xdg-dbus-proxy takes it: dot-separated elements of [A-Za-z0-9_-], at least
+// two, optionally ending in ".*" for the name and everything beneath it.
+bool good_bus_name(std::string_view name) {
+  if (name.ends_with(".*")) name.remove_suffix(2);
+  if (name.empty() || name.size() > 255) return false;
+  size_t elements = 1, length = 0;
+  for (char c : name) {
+    if (c == '.') {
+      if (length == 0) return false;
+      ++elements;
+      length = 0;
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+      ++length;
+    } else {
+      return false;
+    }
+  }
+  return length > 0 && elements >= 2;
+}
+
+}  // namespace
+
+Result<void> dbus_rule(ParseState& st, std::string_view option, std::string_view rule, const std::string& value,
+                       bool system) {
+  const std::string what = std::string(option) + " " + value;
+  std::string name = value;
+  if (option == "--dbus-call") {
+    auto eq = value.find('=');
+    if (eq == std::string::npos || eq + 1 == value.size())
+      return fail(what + ": takes NAME=RULE, RULE being [METHOD][@PATH] such as org.example.Iface.Method@/org/example", EINVAL);
+    name = value.substr(0, eq);
+    for (char c : value.substr(eq + 1))
+      if (c <= ' ' || c == 0x7f) return fail(what + ": the rule has a space or a control character", EINVAL);
+  }
+  if (!good_bus_name(name))
+    return fail(what + ": not a bus name (dot-separated letters, digits, '_' and '-', at least two parts, "
+                       "optionally ending in .*)", EINVAL);
+  auto& bus = system ? st.spec.system_bus : st.spec.session_bus;
+  if (!bus) {
+    std::optional<std::string> address = nonempty(st, system ? "DBUS_SYSTEM_BUS_ADDRESS" : "DBUS_SESSION_BUS_ADDRESS");
+    if (!address && system) address = "unix:path=/run/dbus/system_bus_socket";
+    if (!address) {
+      // libdbus's default where the variable is unset: the bus in XDG_RUNTIME_DIR.
+      auto runtime = nonempty(st, "XDG_RUNTIME_DIR");
+      if (runtime && (*runtime)[0] == '/') address = "unix:path=" + *runtime + "/bus";
+    }
+    if (!address) {
+      // A profile filters the bus where there is one; the command line asks for one.
+      if (st.in_profile) return {};
+      return fail(what + ": DBUS_SESSION_BUS_ADDRESS is not set, so there is no session bus to filter", EINVAL);
+    }
+    bus = Spec::Bus{*address, {}};
+    st.bus_from_command_line[system] = false;
+  }
+  st.bus_from_command_line[system] = st.bus_from_command_line[system] || !st.in_profile;
+  bus->rules.push_back("--" + std::string(rule) + "=" + value);
+  return {};
+}
+
+void finish_session(ParseState& st) {
+  Spec& spec = st.spec;
+  auto add_mount = [&](MountOp op, const char* option) {
+    spec.mounts.push_back(std::move(op));
+    if (spec.mount_origins.size() + 1 == spec.mounts.size()) spec.mount_origins.push_back(Origin{option, 0});
+  };
+  if (spec.share_display) {
+    const char* option = st.display_trusted ? "--share-display=trusted" : "--share-display";
+    auto display = nonempty(st, "DISPLAY"), wayland = nonempty(st, "WAYLAND_DISPLAY");
+    if (wayland) {
+      // Wayland clients cannot see or drive each other's windows: where there is a Wayland
+      // display, that is the one shared, and X11 only when asked for with =trusted.
+      std::string name = (*wayland)[0] == '/' ? "wayland-0" : *wayland;
+      std::string host = (*wayland)[0] == '/' ? *wayland : *nonempty(st, "XDG_RUNTIME_DIR") + "/" + *wayland;
+      spec.runtime_sockets.push_back({host, name, false, option});
+      set_env(st, "WAYLAND_DISPLAY", name);
+    }
+    auto number = display ? config::x11_display_number(*display) : Result<std::string>(std::unexpected(Error{}));
+    if (number && (!wayland || st.display_trusted)) {
+      // A socket is reached through a read-only mount all the same: connect() needs no write
+      // access to the filesystem, only to the socket.
+      add_mount(BindOp{config::x11_socket(*number), config::x11_socket(*number), BindKind::ro, false, std::nullopt}, option);
+      // The cookies go to a place of their own, outside HOME (which --home may cover), copied
+      // so that they hold under the sandbox's hostname (config/display.h).
+      std::string auth = nonempty(st, "XAUTHORITY").value_or("");
+      if (auth.empty())
+        if (auto h = nonempty(st, "HOME")) auth = *h + "/.Xauthority";
+      add_mount(DataOp{kDataPendingXauthority, config::kXauthorityInside, true, true, std::nullopt}, option);
+      spec.xauthority = Spec::Xauthority{auth, *number, st.display_trusted};
+      set_env(st, "DISPLAY", *display);
+      set_env(st, "XAUTHORITY", config::kXauthorityInside);
+    } else {
+      spec.env.push_back({EnvOp::Kind::unset, "DISPLAY", {}});
+      spec.env.push_back({EnvOp::Kind::unset, "XAUTHORITY", {}});
+    }
+  }
+  if (spec.as_user) {
+    add_mount(DataOp{kDataPendingPasswd, "/etc/passwd", true, true, std::nullopt}, "--as-user");
+    add_mount(DataOp{kDataPendingGroup, "/etc/group", true, true, std::nullopt}, "--as-user");
+  }
+  for (bool system : {false, true}) {
+    auto& bus = system ? spec.system_bus : spec.session_bus;
+    if (!bus) continue;
+    bus->optional = !st.bus_from_command_line[system];
+    if (!system) spec.runtime_sockets.push_back({"", "bus", false, "--dbus-talk"});
+  }
 }
 
 Result<void> home(ParseState& st, Values v) {

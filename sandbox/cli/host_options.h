@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "cli/options.h"
 
@@ -17,6 +18,12 @@ std::optional<std::string> caller_environment(const std::string& name);
 Result<void> keep_env(ParseState& st, std::span<const std::string> values);
 Result<void> share_display(ParseState& st, std::span<const std::string> values);
 Result<void> share_sound(ParseState& st, std::span<const std::string> values);
+Result<void> as_user(ParseState& st, std::span<const std::string> values);
+// --dbus-talk/-own/-see/-call NAME and --dbus-system-talk NAME: xdg-dbus-proxy's --RULE=VALUE.
+Result<void> dbus_rule(ParseState& st, std::string_view option, std::string_view rule, const std::string& value, bool system);
+// After the whole command line: the display's mounts and variables (after everything, so
+// nothing the command line mounts later hides them), --as-user's files, the bus socket.
+void finish_session(ParseState& st);
 Result<void> home(ParseState& st, std::span<const std::string> values);
 
 }  // namespace sb::cli

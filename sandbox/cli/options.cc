@@ -165,6 +165,25 @@ Result<void> flag(ParseState& st, Values) {
   st.spec.*Field = true;
   return {};
 }
+// The --no- form, which turns off what an earlier option (a profile's, say) turned on.
+template <bool Spec::*Field>
+Result<void> unflag(ParseState& st, Values) {
+  st.spec.*Field = false;
+  return {};
+}
+
+enum class Rule { talk, own, see, call, system_talk };
+template <Rule R>
+Result<void> dbus(ParseState& st, Values v) {
+  switch (R) {
+    case Rule::talk: return dbus_rule(st, "--dbus-talk", "talk", v[0], false);
+    case Rule::own: return dbus_rule(st, "--dbus-own", "own", v[0], false);
+    case Rule::see: return dbus_rule(st, "--dbus-see", "see", v[0], false);
+    case Rule::call: return dbus_rule(st, "--dbus-call", "call", v[0], false);
+    case Rule::system_talk: return dbus_rule(st, "--dbus-system-talk", "talk", v[0], true);
+  }
+  return {};
+}
 
 template <bool Add>
 Result<void> cap(ParseState& st, Values v) {
@@ -511,10 +530,17 @@ const std::array kOptions = {
   OptionDef{"--clearenv", "", 0, G::process, kBoth, 0, "Unset every environment variable but PWD", clearenv},
   OptionDef{"--keep-env", "VAR", 1, G::process, kBoth, 0, "Give VAR the caller's value (or none) here, e.g. after --clearenv", keep_env},
   OptionDef{"--home", "tmpfs|NAME", 1, G::filesystem, kBoth, kSingle, "HOME inside is a new tmpfs, or NAME's own directory, kept across runs", home},
-  OptionDef{"--share-display", "", 0, G::filesystem, kBoth, 0, "Share the caller's X11 and/or Wayland display (socket, cookies, variables)", share_display},
+  OptionDef{"--share-display", "[=trusted]", 0, G::filesystem, kBoth, kEqualsForm, "Share the caller's display: Wayland where there is one, else X11 as a client that cannot read or drive others; =trusted: X11 with full access", share_display},
+  OptionDef{"--as-user", "", 0, G::namespaces, kBoth, 0, "COMMAND is the caller (ids 1:1), with the caller and root in /etc/passwd and /etc/group", as_user},
+  OptionDef{"--dbus-talk", "NAME", 1, G::filesystem, kBoth, 0, "Filtered session bus: talk to NAME (NAME.* for a name and those beneath it)", dbus<Rule::talk>},
+  OptionDef{"--dbus-own", "NAME", 1, G::filesystem, kBoth, 0, "Filtered session bus: own NAME and talk to it", dbus<Rule::own>},
+  OptionDef{"--dbus-see", "NAME", 1, G::filesystem, kBoth, 0, "Filtered session bus: NAME is listed, but not talked to", dbus<Rule::see>},
+  OptionDef{"--dbus-call", "NAME=RULE", 1, G::filesystem, kBoth, 0, "Filtered session bus: call NAME's methods that RULE ([METHOD][@PATH]) matches", dbus<Rule::call>},
+  OptionDef{"--dbus-system-talk", "NAME", 1, G::filesystem, kBoth, 0, "Filtered system bus: talk to NAME", dbus<Rule::system_talk>},
   OptionDef{"--share-sound", "", 0, G::filesystem, kBoth, 0, "Share the caller's PulseAudio and PipeWire sockets, where present", share_sound},
   OptionDef{"--argv0", "VALUE", 1, G::process, kBoth, kSingle, "Pass VALUE as argv[0] of COMMAND", argv0},
   OptionDef{"--die-with-parent", "", 0, G::process, kBoth, 0, "Kill the sandbox when the process that started it dies", flag<&Spec::die_with_parent>},
+  OptionDef{"--no-die-with-parent", "", 0, G::process, kNative, 0, "Turn off an earlier --die-with-parent (a profile's)", unflag<&Spec::die_with_parent>},
   OptionDef{"--new-session", "", 0, G::process, kBoth, 0, "Run COMMAND in a new terminal session", flag<&Spec::new_session>},
   OptionDef{"--as-pid-1", "", 0, G::process, kBoth, 0, "Run COMMAND as pid 1, without an init process", flag<&Spec::as_pid_1>},
   OptionDef{"--cap-add", "CAP", 1, G::process, kBoth, 0, "Keep capability CAP (or ALL) for COMMAND", cap<true>},

@@ -28,6 +28,7 @@ enum : unsigned {
   kTakesOverlay = 1u << 5,   // --overlay, --tmp-overlay, --ro-overlay
   kArgs = 1u << 6,           // --args: handled by the parser itself
   kProfile = 1u << 7,        // --profile: handled by the parser itself
+  kEqualsForm = 1u << 8,     // also written --name=WORD, the handler then given {WORD}
 };
 
 // What a handler sees while the command line is read.
@@ -43,6 +44,9 @@ struct ParseState {
   config::Variables env;
   std::optional<size_t> home_op;        // mounts[] index of the --home mount, which a later --home replaces
   std::optional<size_t> replaced_mount;  // set by a handler that replaced mounts[i] in place
+  bool in_profile = false;  // the option being handled was written in a profile
+  bool display_trusted = false;  // --share-display=trusted was given
+  bool bus_from_command_line[2] = {false, false};  // session, system: a --dbus-* rule not from a profile
 };
 
 using Handler = Result<void> (*)(ParseState&, std::span<const std::string> values);

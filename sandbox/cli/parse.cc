@@ -225,6 +225,12 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     }
     if (!arg.starts_with("-")) break;
     const OptionDef* opt = find_option(arg);
+    std::vector<std::string> equals_value;  // --name=WORD, for the options written so
+    if (auto eq = arg.find('='); !opt && eq != std::string::npos) {
+      opt = find_option(std::string_view(arg).substr(0, eq));
+      if (opt && !(opt->flags & kEqualsForm)) opt = nullptr;
+      equals_value.push_back(arg.substr(eq + 1));
+    }
     if (!opt || !offered(*opt, out.spec.personality)) return fail((at.empty() ? "" : at + ": ") + "Unknown option " + arg);
     TRY(check_pending(st, opt));
     // Under bwrap an option in a stream takes its values from that stream only.
@@ -283,8 +289,10 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     if (first_other.empty() && opt->name != "--list" && opt->name != "--join" && opt->name != "--level-prefix")
       first_other = opt->name;
     const size_t mounts_before = out.spec.mounts.size();
-    if (auto handled = opt->handler(st, std::span<const std::string>(args).subspan(i + 1, static_cast<size_t>(opt->arity)));
-        !handled) {
+    st.in_profile = !at.empty();
+    auto values = equals_value.empty() ? std::span<const std::string>(args).subspan(i + 1, static_cast<size_t>(opt->arity))
+                                       : std::span<const std::string>(equals_value);
+    if (auto handled = opt->handler(st, values); !handled) {
       if (at.empty()) return std::unexpected(std::move(handled).error());
       return std::unexpected(std::move(handled).error().wrap(at));
     }
@@ -308,6 +316,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
   }
   TRY(check_pending(st, nullptr));
   out.spec.command.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  finish_session(st);
   if (out.spec.auto_dev) add_automatic_dev(out.spec);
   // --list and --join act on a running sandbox, whose confinement is its own.
   const bool listing = out.spec.action == Action::list, joining = out.spec.action == Action::join;
@@ -399,7 +408,7 @@ std::string help_text(std::string_view argv0, Personality p) {
     for (const auto& o : option_table()) {
       if (o.group != g || !offered(o, p)) continue;
       std::string left = "  " + std::string(o.name);
-      if (!o.metavar.empty()) left += " " + std::string(o.metavar);
+      if (!o.metavar.empty()) left += ((o.flags & kEqualsForm) ? "" : " ") + std::string(o.metavar);
       if (left.size() < 32) left.resize(32, ' ');
       else left += "  ";
       out += left + std::string(o.help) + "\n";

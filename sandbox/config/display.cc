@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <ftw.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -85,7 +84,15 @@ Result<std::string> filter_xauthority(std::string_view data, const std::string& 
   return out;
 }
 
-Result<unique_fd> read_xauthority(const std::string& path, const std::string& number) {
+std::optional<Cookie> first_cookie(std::string_view data) {
+  size_t at = 2;
+  std::string_view address, display, name, cookie;
+  if (data.size() < 2 || !take(data, at, address) || !take(data, at, display) || !take(data, at, name) || !take(data, at, cookie))
+    return std::nullopt;
+  return Cookie{std::string(name), std::string(cookie)};
+}
+
+Result<std::string> read_xauthority_entries(const std::string& path, const std::string& number) {
   std::string data;
   unique_fd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (!in && errno != ENOENT) return fail_errno("--share-display: " + path);
@@ -98,12 +105,13 @@ Result<unique_fd> read_xauthority(const std::string& path, const std::string& nu
   ::uname(&u);
   auto kept = filter_xauthority(data, number, u.nodename);
   if (!kept) return std::unexpected(std::move(kept).error().wrap("--share-display: " + path));
-  unique_fd copy(::memfd_create("xauthority", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (!copy) return fail_errno("--share-display: memfd_create");
-  if (auto w = sys::write_all(copy.get(), *kept); !w) return fail("--share-display: writing the Xauthority copy", w.error().err);
-  if (::lseek(copy.get(), 0, SEEK_SET) < 0 ||
-      ::fcntl(copy.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
-    return fail_errno("--share-display: sealing the Xauthority copy");
+  return kept;
+}
+
+Result<unique_fd> read_xauthority(const std::string& path, const std::string& number) {
+  TRY_ASSIGN(std::string kept, read_xauthority_entries(path, number));
+  auto copy = sys::sealed_memfd("xauthority", kept);
+  if (!copy) return std::unexpected(std::move(copy).error().wrap("--share-display: the Xauthority copy"));
   return copy;
 }
 

@@ -28,6 +28,15 @@ inline std::string x11_socket(const std::string& number) { return "/tmp/.X11-uni
 // sandbox whose hostname is its own. Anything else (other displays, other hosts) is left out.
 Result<std::string> filter_xauthority(std::string_view data, const std::string& number, const std::string& hostname);
 
+// The first entry's authorization, which a client offers the server.
+struct Cookie {
+  std::string name, data;  // "MIT-MAGIC-COOKIE-1" and its 16 bytes
+};
+std::optional<Cookie> first_cookie(std::string_view entries);
+
+// The caller's Xauthority at `path`, filtered as above ("" when it is missing).
+Result<std::string> read_xauthority_entries(const std::string& path, const std::string& number);
+
 // The caller's Xauthority at `path`, filtered as above, as a sealed memfd. A missing file
 // gives an empty one: a client then offers no cookie, as it would outside.
 Result<unique_fd> read_xauthority(const std::string& path, const std::string& number);

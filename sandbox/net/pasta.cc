@@ -15,6 +15,7 @@
 #include <csignal>
 
 #include "sys/io.h"
+#include "sys/spawn.h"
 #include "sys/syscalls.h"
 
 namespace sb::net {
@@ -30,8 +31,7 @@ std::string forward_spec(const Publish& p) {
 // The last line pasta wrote that says something: it logs to the system log too, and says so
 // on standard error when there is none.
 std::string last_words(int log) {
-  if (::lseek(log, 0, SEEK_SET) < 0) return "";
-  std::string text = sys::read_to_end(log).value_or("");
+  std::string text = sys::helper_log(log);
   std::string last;
   size_t start = 0;
   while (start < text.size()) {
@@ -71,34 +71,11 @@ Result<sys::Process> monitor_start_pasta(const Spec& spec, pid_t pid) {
   int ready[2];
   if (::pipe2(ready, O_CLOEXEC) < 0) return fail_errno("--network pasta: pipe");
   unique_fd ready_read(ready[0]), ready_write(ready[1]);
-  // What pasta says, kept to quote should it fail; a file, so it never blocks on a reader.
-  unique_fd log(::memfd_create("pasta-log", MFD_CLOEXEC));
-  if (!log) return fail_errno("--network pasta: memfd_create");
   std::vector<std::string> args = pasta_argv(spec, pid, ready_write.get(), ::geteuid(), ::getegid());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  pid_t monitor = ::getpid();
-  auto clone = sys::clone3(0, true);
-  if (!clone) return std::unexpected(std::move(clone).error().wrap("--network pasta: can't start pasta"));
-  if (clone->pid == 0) {
-    // It ends with the monitor, as everything of the sandbox does.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (::getppid() != monitor) ::_exit(127);
-    int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) ::dup2(devnull, 0);
-    ::dup2(log.get(), 1);
-    ::dup2(log.get(), 2);
-    ::fcntl(ready_write.get(), F_SETFD, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execvp("pasta", argv.data());
-    ::dprintf(2, "exec: %d\n", errno);
-    ::_exit(127);
-  }
-  sys::Process pasta(clone->pid, std::move(clone->pidfd));
+  auto started = sys::spawn_helper(args, ready_write.get());
+  if (!started) return std::unexpected(std::move(started).error().wrap("--network pasta"));
+  sys::Process pasta = std::move(started->process);
+  unique_fd log = std::move(started->log);
   ready_write.reset();
   // Its pid once the namespace is configured, or end of file when it gave up.
   char buf[32];
@@ -111,8 +88,8 @@ Result<sys::Process> monitor_start_pasta(const Spec& spec, pid_t pid) {
   int status = pasta.wait();
   std::string said = last_words(log.get());
   Error e{0, "--network pasta: pasta failed"};
-  if (said.starts_with("exec: ")) {
-    e.err = std::atoi(said.c_str() + 6);
+  if (int err = sys::exec_errno(said)) {
+    e.err = err;
     e.context = "--network pasta: can't run pasta";
     if (e.err == ENOENT) e.hint = "install pasta (Debian: apt install passt)";
   } else {

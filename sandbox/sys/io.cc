@@ -1,6 +1,7 @@
 #include "sys/io.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,6 +69,16 @@ Result<unique_fd> open_own_file_for_append(const std::string& path, bool& create
   auto out = reopen(seen.get(), kFlags);
   if (!out) return std::unexpected(std::move(out).error().wrap("Can't open " + path));
   return out;
+}
+
+Result<unique_fd> sealed_memfd(const char* name, std::string_view data) {
+  unique_fd fd(::memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!fd) return fail_errno("memfd_create");
+  TRY(write_all(fd.get(), data));
+  if (::lseek(fd.get(), 0, SEEK_SET) < 0 ||
+      ::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+    return fail_errno("sealing");
+  return fd;
 }
 
 }  // namespace sb::sys

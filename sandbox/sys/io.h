@@ -34,4 +34,8 @@ Result<unique_fd> reopen(int fd, int flags);
 // error names the path and why; the caller adds which option it came from.
 Result<unique_fd> open_own_file_for_append(const std::string& path, bool& created);
 
+// A memfd holding `data`, sealed against every change, at offset 0: a file made for the
+// sandbox (cookies, /etc/passwd) that nothing can alter once handed over. errno only.
+Result<unique_fd> sealed_memfd(const char* name, std::string_view data);
+
 }  // namespace sb::sys

@@ -365,7 +365,8 @@ TEST(Help, ListsEveryOptionOfThePersonalityGrouped) {
   std::string native = help_text("./sandbox", Personality::native);
   EXPECT_TRUE(native.starts_with("usage: ./sandbox [OPTIONS...] [--] COMMAND [ARGS...]\n"));
   for (const auto& o : option_table()) {
-    bool listed = native.find("  " + std::string(o.name) + " ") != std::string::npos;
+    bool listed = native.find("  " + std::string(o.name) + " ") != std::string::npos ||
+                  native.find("  " + std::string(o.name) + "[=") != std::string::npos;
     EXPECT_EQ(listed, (o.personalities & kNative) != 0) << o.name;
   }
   for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::syscalls, Group::status})
@@ -380,7 +381,11 @@ TEST(Table, NamesAreUniqueAndArityMatchesMetavar) {
   for (const auto& o : option_table()) {
     EXPECT_TRUE(names.insert(o.name).second) << o.name;
     EXPECT_TRUE(o.name.starts_with("--")) << o.name;
-    int words = o.metavar.empty() ? 0 : 1;
+    // An option also written --name=WORD shows that as its metavar, and takes no separate word.
+    if (o.flags & kEqualsForm) {
+      EXPECT_TRUE(o.metavar.starts_with("[=")) << o.name;
+    }
+    int words = o.metavar.empty() || (o.flags & kEqualsForm) ? 0 : 1;
     for (char c : o.metavar) words += c == ' ';
     EXPECT_EQ(words, o.arity) << o.name;
     EXPECT_FALSE(o.help.empty()) << o.name;

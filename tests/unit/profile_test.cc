@@ -205,9 +205,16 @@ TEST(ShippedProfiles, AreInstalledDocumentedAndSayWhatTheyPromise) {
   // desktop: the display and sound shared, no network, a fresh HOME.
   const Spec& desktop = specs["desktop"];
   EXPECT_TRUE(desktop.share_display && desktop.ns.net && !desktop.pasta);
-  EXPECT_NE(std::find(desktop.mounts.begin(), desktop.mounts.end(),
-                      MountOp(BindOp{"/run/user/1000/pulse/native", "/run/user/1000/pulse/native", BindKind::ro, true, std::nullopt})),
-            desktop.mounts.end());
+  EXPECT_NE(std::find(desktop.runtime_sockets.begin(), desktop.runtime_sockets.end(),
+                      Spec::RuntimeSocket{"/run/user/1000/pulse/native", "pulse/native", true, "--share-sound"}),
+            desktop.runtime_sockets.end());
+  // As the caller, in a clean environment, launched apps outliving their launcher; the bus
+  // filtered down to the portals.
+  EXPECT_TRUE(desktop.as_user && !desktop.die_with_parent);
+  EXPECT_EQ(desktop.env.front(), (EnvOp{EnvOp::Kind::clear, "", ""}));
+  ASSERT_TRUE(desktop.session_bus);
+  EXPECT_EQ(desktop.session_bus->rules, (std::vector<std::string>{"--talk=org.freedesktop.portal.*"}));
+  EXPECT_TRUE(desktop.session_bus->optional);
   EXPECT_NE(std::find(desktop.mounts.begin(), desktop.mounts.end(), MountOp(TmpfsOp{"/home/ann", std::nullopt, 0700})),
             desktop.mounts.end());
   // shell: over a root given before it, a /proc and a /tmp, and a login's environment.
