@@ -21,6 +21,7 @@ enum class MountApi : unsigned char { automatic, new_api, legacy };
 struct HostFacts {
   uid_t uid = 0;
   gid_t gid = 0;
+  pid_t parent = 0;  // the process that started this one, as main first saw it
   std::string cwd;  // empty when unknown
   // The process's own argument strings, which /proc/PID/cmdline shows to anyone: pid 1
   // overwrites its copy before anything runs inside.

@@ -18,6 +18,7 @@
 #include "security/profile_json.h"
 
 int main(int argc, char** argv) {
+  const pid_t parent = ::getppid();  // before anything else: --die-with-parent's parent
   std::string argv0 = argc > 0 && argv[0][0] ? argv[0] : "sandbox";
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   sb::Personality personality = sb::cli::personality_for(argv0);
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
 
   auto host = sb::gather_host_facts(argc, argv, spec.subids);
   if (!host) return report(host.error());
+  host->parent = parent;
   // A JSON syscall profile is the user's intent written in a file: read it as the caller.
   if (spec.seccomp_profile != "default" && spec.seccomp_profile != "none") {
     auto json = sb::security::load_json_profile(spec.seccomp_profile, {spec.caps, host->kernel_release});

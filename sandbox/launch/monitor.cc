@@ -227,10 +227,10 @@ Result<Links> monitor_make_links(const Spec& spec, const Plan& plan) {
   return links;
 }
 
-// --die-with-parent: the monitor too dies with the process that started it.
-void monitor_die_with_parent(const Spec& spec) {
+// --die-with-parent: the monitor too dies with the process that started it, which is the
+// parent main saw first (a launcher may exit while the command line is read).
+void monitor_die_with_parent(const Spec& spec, pid_t parent) {
   if (!spec.die_with_parent) return;
-  pid_t parent = ::getppid();
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (::getppid() != parent) ::raise(SIGKILL);  // it died before the request took effect
 }
@@ -328,7 +328,7 @@ Result<Ended> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& h
 Result<Ended> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
   TRY(monitor_check_fds(spec));
   TRY(limits::check_rlimits(spec));
-  monitor_die_with_parent(spec);
+  monitor_die_with_parent(spec, plan.host.parent);
   // Opened as the caller, before anything starts.
   std::optional<DenialLog> denials;
   if (plan.log_denials && !plan.builtin_seccomp.empty()) {
