@@ -33,13 +33,26 @@ void add_mount(Spec& spec, MountOp op, const std::string& option) {
   if (spec.mount_origins.size() + 1 == spec.mounts.size()) spec.mount_origins.push_back(Origin{option, 0});
 }
 
-// A bus asked for by profiles alone is left out where its socket is missing.
-bool missing(const std::optional<Spec::Bus>& bus) {
-  if (!bus || !bus->optional || !bus->address.starts_with("unix:path=")) return false;
+// The socket a unix:path= address names, where it is missing ("" otherwise): a bus asked
+// for by profiles alone is then left out, one asked for on the command line refused.
+std::string missing_socket(const std::optional<Spec::Bus>& bus) {
+  if (!bus || !bus->address.starts_with("unix:path=")) return "";
   std::string path = bus->address.substr(10);
   path = path.substr(0, path.find(','));
   struct stat st {};
-  return ::stat(path.c_str(), &st) < 0;
+  return ::stat(path.c_str(), &st) < 0 ? path : "";
+}
+
+Result<void> check_bus(std::optional<Spec::Bus>& bus, bool system) {
+  std::string path = missing_socket(bus);
+  if (path.empty()) return {};
+  if (bus->optional) {
+    bus.reset();
+    return {};
+  }
+  return fail(std::string(system ? "--dbus-system-talk: the system bus" : "--dbus-talk: the session bus") + " is not there: " +
+                  path,
+              ENOENT);
 }
 
 }  // namespace
@@ -86,8 +99,16 @@ Result<Session> prepare_session(Spec& spec, const HostFacts& host, bool dry_run)
       session.x11_held = std::move(grant.held);
     }
   }
-  if (missing(spec.session_bus)) spec.session_bus.reset();
-  if (missing(spec.system_bus)) spec.system_bus.reset();
+  TRY(check_bus(spec.session_bus, false));
+  TRY(check_bus(spec.system_bus, true));
+  // A bus knows its clients by the uid the kernel reports for them, which the proxy's is: a
+  // client that says it is another one (root inside) is turned away.
+  if ((spec.session_bus || spec.system_bus) && uid != host.uid) {
+    Error e{0, std::string(spec.session_bus ? "--dbus-talk" : "--dbus-system-talk") + ": a bus takes its clients for the caller (uid " +
+                   std::to_string(host.uid) + "), and COMMAND would be uid " + std::to_string(uid) + " inside"};
+    e.hint = "add --as-user";
+    return std::unexpected(std::move(e));
+  }
   std::string session_bus, system_bus;
   if (spec.session_bus || spec.system_bus) {
     if (dry_run) {

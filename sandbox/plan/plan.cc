@@ -63,7 +63,9 @@ struct Describe {
   PlannedMount operator()(const DataOp& o) const {
     const char* kind = !o.bind ? "file" : o.ro ? "ro-bind-data" : "bind-data";
     mode_t mode = o.perms.value_or(o.bind ? 0600 : 0666);
-    return {o.dest, kind, "fd " + std::to_string(o.fd), "mode=" + octal(mode) + (o.ro ? ",ro" : "")};
+    // --dry-run asks nothing of the X server: the cookie --share-display would get is made at start.
+    std::string source = o.fd == kDataPendingXauthority ? "(the X11 cookie, made at start)" : "fd " + std::to_string(o.fd);
+    return {o.dest, kind, source, "mode=" + octal(mode) + (o.ro ? ",ro" : "")};
   }
   PlannedMount operator()(const MqueueOp& o) const { return {o.dest, "mqueue", "mqueue", "nosuid,nodev,noexec"}; }
   PlannedMount operator()(const OverlayOp& o) const {

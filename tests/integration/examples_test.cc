@@ -18,35 +18,13 @@
 #include <thread>
 #include <vector>
 
+#include "desktop.h"
 #include "harness.h"
 
 namespace sbtest {
 namespace {
 
 class Examples : public SandboxTest {};
-
-std::string example(const std::string& name) { return source_dir() + "/examples/" + name; }
-
-// An XDG_CONFIG_HOME whose sandbox/profiles are the source tree's, as if they were installed.
-class ShippedProfiles {
- public:
-  ShippedProfiles() {
-    mkdir((dir_ / "sandbox").c_str(), 0755);
-    if (symlink((source_dir() + "/profiles").c_str(), (dir_ / "sandbox/profiles").c_str()) < 0) std::abort();
-  }
-  std::string path() const { return dir_.path(); }
-
- private:
-  TempDir dir_;
-};
-
-// {env, VAR=VALUE..., argv...}
-std::vector<std::string> with_env(const std::vector<std::string>& vars, const std::vector<std::string>& argv) {
-  std::vector<std::string> v{"/usr/bin/env"};
-  v.insert(v.end(), vars.begin(), vars.end());
-  v.insert(v.end(), argv.begin(), argv.end());
-  return v;
-}
 
 TEST_F(Examples, TheBusyboxShellIsAContainer) {
   TempDir d;
@@ -134,51 +112,6 @@ TEST_F(Examples, TheUntrustedBuildBuildsThisTreeAndReachesNothingElse) {
   EXPECT_FALSE(exists("/usr/x"));
   EXPECT_EQ(read_file(project + "/made-here"), "here\n");  // and the directory itself writable
   EXPECT_EQ(read_file(home / ".ssh/id_ed25519"), "PRIVATE KEY\n");
-}
-
-// An Xauthority holding one cookie for display `number` of this host, as a display manager
-// writes it (FamilyLocal, by hostname).
-std::string xauthority(const std::string& number, const std::string& cookie) {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  std::string out;
-  auto field = [&](const std::string& f) {
-    out += static_cast<char>(f.size() >> 8);
-    out += static_cast<char>(f.size() & 0xff);
-    out += f;
-  };
-  out += '\x01';
-  out += '\x00';  // FamilyLocal (256)
-  field(host);
-  field(number);
-  field("MIT-MAGIC-COOKIE-1");
-  field(cookie);
-  return out;
-}
-
-// How many bytes of a screenshot's pixels (xwd's format) are not black.
-long lit_bytes(const std::string& xwd) {
-  auto be32 = [&](size_t field) -> uint32_t {
-    if (xwd.size() < (field + 1) * 4) return 0;
-    const auto* p = reinterpret_cast<const unsigned char*>(xwd.data()) + field * 4;
-    return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-  };
-  uint32_t header = be32(0), colors = be32(19), height = be32(5), per_line = be32(12);
-  size_t start = size_t{header} + size_t{colors} * 12;
-  if (height == 0 || xwd.size() < start + size_t{height} * per_line) return -1;
-  long lit = 0;
-  for (size_t i = start; i < xwd.size(); ++i) lit += xwd[i] != 0;
-  return lit;
-}
-
-// A unix socket listening at `path`, as a sound server's.
-int socket_listener(const std::string& path) {
-  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
-  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || listen(s, 4) < 0) std::abort();
-  return s;
 }
 
 bool abstract_connects(const std::string& name) {
