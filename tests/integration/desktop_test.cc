@@ -112,6 +112,16 @@ TEST_F(Desktop, AnX11AppCannotTypeIntoOrReadTheWindowsOfOthers) {
   term.finish();
 }
 
+// The bytes of window `wid`'s pixels that are not black, once it has drawn (1000 or more).
+long lit_window(const VirtualDisplay& x, const std::string& wid) {
+  long lit = 0;
+  for (int i = 0; i < 100 && lit < 1000; ++i) {
+    lit = lit_bytes(x.run({"xwd", "-id", wid, "-silent"}).out);
+    if (lit < 1000) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return lit;
+}
+
 TEST_F(Desktop, TheExampleShowsAGtkWindowAndXeyes) {
   VirtualDisplay x;
   TempDir home;
@@ -127,12 +137,7 @@ TEST_F(Desktop, TheExampleShowsAGtkWindowAndXeyes) {
     ASSERT_TRUE(app.wait_for_line("window shown", 60)) << app.finish().err;
     std::string wid = x.window("sandboxed");
     ASSERT_FALSE(wid.empty()) << x.run({"xwininfo", "-root", "-tree"}).out;
-    long lit = 0;
-    for (int i = 0; i < 100 && lit < 1000; ++i) {
-      lit = lit_bytes(x.run({"xwd", "-id", wid, "-silent"}).out);
-      if (lit < 1000) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    EXPECT_GE(lit, 1000) << "the GTK window is blank";
+    EXPECT_GE(lit_window(x, wid), 1000) << "the GTK window is blank";
     kill(app.pid(), SIGTERM);
     auto ended = app.finish();
     EXPECT_EQ(ended.status, 128 + SIGTERM) << ended.err;
@@ -141,12 +146,7 @@ TEST_F(Desktop, TheExampleShowsAGtkWindowAndXeyes) {
     Background app(with_env(vars, {example("desktop-app.sh"), "xeyes"}));
     std::string wid = x.window("xeyes");
     ASSERT_FALSE(wid.empty());
-    long lit = 0;
-    for (int i = 0; i < 100 && lit < 1000; ++i) {
-      lit = lit_bytes(x.run({"xwd", "-id", wid, "-silent"}).out);
-      if (lit < 1000) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    EXPECT_GE(lit, 1000) << "xeyes is blank";
+    EXPECT_GE(lit_window(x, wid), 1000) << "xeyes is blank";
     kill(app.pid(), SIGTERM);
     app.finish();
   }
@@ -187,6 +187,21 @@ TEST_F(Desktop, TheBusReachesWhatIsAllowedAndNothingElse) {
   EXPECT_TRUE(out[2].starts_with("Error org.freedesktop.DBus.Error.ServiceUnknown")) << out[2];
   EXPECT_TRUE(out[3].starts_with("Error org.freedesktop.DBus.Error.")) << out[3];
   EXPECT_EQ(out[4], "org.example.Allowed org.freedesktop.DBus ");
+  EXPECT_EQ(read_file(t / "allowed"), "touched\n");
+  EXPECT_FALSE(exists(t / "forbidden"));
+  unlink((t / "allowed").c_str());
+
+  // The same filter on the system bus (here the test's bus, named as the system's).
+  auto system = run(with_env({"DBUS_SYSTEM_BUS_ADDRESS=" + bus.address(), "XDG_RUNTIME_DIR=" + runtime.path()},
+                             sandbox({"--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
+                                      "--symlink", "usr/lib64", "/lib64", "--as-user", "--dbus-system-talk", "org.example.Allowed",
+                                      "sh", "-c",
+                                      "echo $DBUS_SYSTEM_BUS_ADDRESS; "
+                                      "dbus-send --system --print-reply=literal --dest=org.example.Allowed /org/example/Test "
+                                      "org.example.Test.Touch; echo; dbus-send --system --print-reply=literal "
+                                      "--dest=org.example.Forbidden /org/example/Test org.example.Test.Touch 2>&1 | cut -d: -f1"})));
+  EXPECT_EQ(system.status, 0) << system.err;
+  EXPECT_EQ(system.out, "unix:path=/run/dbus/system_bus_socket\n   done\nError org.freedesktop.DBus.Error.ServiceUnknown\n");
   EXPECT_EQ(read_file(t / "allowed"), "touched\n");
   EXPECT_FALSE(exists(t / "forbidden"));
   unlink((t / "allowed").c_str());
