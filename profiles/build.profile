@@ -4,7 +4,9 @@
 #
 # The host's /usr and the parts of /etc a compiler needs, read-only; the current directory
 # writable and nothing else; fresh /tmp and HOME; no network; no host processes; an
-# environment cleared but for PATH, LANG and TERM; gone when its parent goes.
+# environment cleared but for PATH, LANG and TERM; gone when its parent goes. It runs as you
+# (--as-user), so tar, install -o and whoami behave as outside; a build that must be root
+# inside (packaging) adds --no-as-user after it.
 
 --ro-bind /usr /usr
 --symlink usr/bin /bin
@@ -29,6 +31,7 @@
 --keep-env LANG
 --keep-env TERM
 --setenv HOME ${HOME}
+--as-user
 
 --network none
 --seccomp-profile default

@@ -10,6 +10,7 @@
 
 #include "cli/parse.h"
 #include "config/display.h"
+#include "config/profile.h"
 #include "desktop/session.h"
 #include "host.h"
 #include "launch/join.h"
@@ -56,6 +57,10 @@ int main(int argc, char** argv) {
         std::printf("bubblewrap %s (sandbox %s)\n", sb::cli::kBwrapVersion, SANDBOX_VERSION);
       else
         std::printf("sandbox %s\n", SANDBOX_VERSION);
+      return 0;
+    case sb::Action::profiles:
+      for (const auto& [name, where] : sb::config::visible_profiles(sb::cli::host_profile_dirs()))
+        std::printf("%-12s  %s\n", name.c_str(), where.c_str());
       return 0;
     case sb::Action::list:
     case sb::Action::join: {

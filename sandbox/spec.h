@@ -114,7 +114,7 @@ struct Namespaces {
 };
 
 // run: a sandbox; list and join: the caller's running sandboxes (launch/registry.h).
-enum class Action : unsigned char { run, help, version, list, join };
+enum class Action : unsigned char { run, help, version, list, join, profiles };
 
 // --allow-tcp-connect / --allow-tcp-bind: PORT or FIRST-LAST, and the option as written.
 struct PortRange {

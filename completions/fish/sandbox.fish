@@ -73,7 +73,9 @@ complete -c sandbox -n '__sandbox_in_options' -l cap-add -x -a '(__sandbox_caps)
 complete -c sandbox -n '__sandbox_in_options' -l cap-drop -x -a '(__sandbox_caps)' -d 'Drop a capability'
 complete -c sandbox -n '__sandbox_in_options' -l keep-fd -x -d 'Pass an inherited descriptor'
 complete -c sandbox -n '__sandbox_in_options' -l args -x -d 'Read NUL-separated arguments from FD'
-complete -c sandbox -n '__sandbox_in_options' -l profile -r -F -d 'Read options from a profile'
+complete -c sandbox -n '__sandbox_in_options' -l profile -r -F -a '(sandbox --profiles 2>/dev/null | string split -f1 " ")' -d 'Read options from a profile'
+complete -c sandbox -n '__sandbox_in_options' -l profiles -d 'List the profiles --profile finds'
+complete -c sandbox -n '__sandbox_in_options' -l no-as-user -d 'Turn off an earlier --as-user'
 complete -c sandbox -n '__sandbox_in_options' -l keep-env -x -a '(set -xn)' -d "Keep a variable's value from the caller"
 complete -c sandbox -n '__sandbox_in_options' -l home -x -a "tmpfs (ls (set -q XDG_DATA_HOME; and echo \$XDG_DATA_HOME; or echo \$HOME/.local/share)/sandbox/home 2>/dev/null)" -d 'HOME inside: a new tmpfs or a kept directory'
 complete -c sandbox -n '__sandbox_in_options' -l share-display -d "Share the caller's display: Wayland, else X11 untrusted (=trusted: full access)"

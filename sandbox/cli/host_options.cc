@@ -97,6 +97,13 @@ Result<void> as_user(ParseState& st, Values) {
   return {};
 }
 
+Result<void> no_as_user(ParseState& st, Values) {
+  // Native only: there, ids default to root inside.
+  st.spec.as_user = false;
+  st.spec.ids_are_callers = false;
+  return {};
+}
+
 namespace {
 
 // A bus name as xdg-dbus-proxy takes it: dot-separated elements of [A-Za-z0-9_-], at least

@@ -19,6 +19,7 @@ Result<void> keep_env(ParseState& st, std::span<const std::string> values);
 Result<void> share_display(ParseState& st, std::span<const std::string> values);
 Result<void> share_sound(ParseState& st, std::span<const std::string> values);
 Result<void> as_user(ParseState& st, std::span<const std::string> values);
+Result<void> no_as_user(ParseState& st, std::span<const std::string> values);
 // --dbus-talk/-own/-see/-call NAME and --dbus-system-talk NAME: xdg-dbus-proxy's --RULE=VALUE.
 Result<void> dbus_rule(ParseState& st, std::string_view option, std::string_view rule, const std::string& value, bool system);
 // After the whole command line: the display's mounts and variables (after everything, so

@@ -373,6 +373,11 @@ Result<void> name(ParseState& st, Values v) {
   return {};
 }
 
+Result<void> profiles(ParseState& st, Values) {
+  st.spec.action = Action::profiles;
+  return {};
+}
+
 Result<void> list(ParseState& st, Values) {
   st.spec.action = Action::list;
   return {};
@@ -473,6 +478,7 @@ const std::array kOptions = {
   OptionDef{"--publish", "[ADDR:]HOSTPORT:PORT[/tcp|/udp]", 1, G::network, kBoth, 0, "With --network pasta: HOSTPORT on the host reaches PORT inside (repeatable)", publish},
   OptionDef{"--netns", "PATH", 1, G::network, kBoth, kSingle, "Join the network namespace PATH (e.g. /proc/PID/ns/net) instead of making one", netns},
   OptionDef{"--name", "NAME", 1, G::network, kBoth, kSingle, "Register the running sandbox as NAME, for --list and --join", name},
+  OptionDef{"--profiles", "", 0, G::general, kNative, 0, "List the profiles --profile NAME finds, and where each is", profiles},
   OptionDef{"--list", "", 0, G::network, kBoth, 0, "List the caller's running sandboxes: NAME PID UPTIME COMMAND", list},
   OptionDef{"--join", "NAME|PID", 1, G::network, kBoth, kSingle, "Run COMMAND (default $SHELL) inside that running sandbox, confined as it is", join},
   OptionDef{"--share-pid", "", 0, G::namespaces, kNative, 0, "Keep the caller's pid namespace", share<&Namespaces::pid>},
@@ -532,6 +538,7 @@ const std::array kOptions = {
   OptionDef{"--home", "tmpfs|NAME", 1, G::filesystem, kBoth, kSingle, "HOME inside is a new tmpfs, or NAME's own directory, kept across runs", home},
   OptionDef{"--share-display", "[=trusted]", 0, G::filesystem, kBoth, kEqualsForm, "Share the caller's display: Wayland where there is one, else X11 as a client that cannot read or drive others; =trusted: X11 with full access", share_display},
   OptionDef{"--as-user", "", 0, G::namespaces, kBoth, 0, "COMMAND is the caller (ids 1:1), with the caller and root in /etc/passwd and /etc/group", as_user},
+  OptionDef{"--no-as-user", "", 0, G::namespaces, kNative, 0, "Turn off an earlier --as-user (a profile's): root inside again", no_as_user},
   OptionDef{"--dbus-talk", "NAME", 1, G::filesystem, kBoth, 0, "Filtered session bus: talk to NAME (NAME.* for a name and those beneath it)", dbus<Rule::talk>},
   OptionDef{"--dbus-own", "NAME", 1, G::filesystem, kBoth, 0, "Filtered session bus: own NAME and talk to it", dbus<Rule::own>},
   OptionDef{"--dbus-see", "NAME", 1, G::filesystem, kBoth, 0, "Filtered session bus: NAME is listed, but not talked to", dbus<Rule::see>},

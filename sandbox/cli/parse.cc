@@ -149,9 +149,10 @@ Personality personality_for(std::string_view argv0) {
   return base == "bwrap" ? Personality::bwrap : Personality::native;
 }
 
+std::vector<std::string> host_profile_dirs() { return config::profile_search_path(config::host_variable, SANDBOX_PROFILE_DIR); }
+
 Result<std::vector<config::Word>> read_host_profile(const std::string& name) {
-  return config::read_profile(name, config::host_variable,
-                              config::profile_search_path(config::host_variable, SANDBOX_PROFILE_DIR));
+  return config::read_profile(name, config::host_variable, host_profile_dirs());
 }
 
 Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
@@ -306,8 +307,8 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       while (out.spec.mount_origins.size() < out.spec.mounts.size()) out.spec.mount_origins.push_back(origin);
     }
     i += 1 + static_cast<size_t>(opt->arity);
-    // --help / --version end parsing
-    if (out.spec.action == Action::help || out.spec.action == Action::version) return out;
+    // --help / --version / --profiles end parsing
+    if (out.spec.action == Action::help || out.spec.action == Action::version || out.spec.action == Action::profiles) return out;
   }
   // bubblewrap forgets a --perms or --size that COMMAND follows; an --overlay-src it refuses.
   if (bwrap) {

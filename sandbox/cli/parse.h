@@ -33,6 +33,8 @@ constexpr const char* kBwrapVersion = "0.11.1";
 
 // Reads a profile's words, for --profile (config/profile.h). Injected so the parser stays pure.
 using ProfileReader = std::function<Result<std::vector<config::Word>>(const std::string& name)>;
+// The usual search path, from the caller's variables.
+std::vector<std::string> host_profile_dirs();
 // The one the binary uses: the caller's variables, the usual search path.
 Result<std::vector<config::Word>> read_host_profile(const std::string& name);
 

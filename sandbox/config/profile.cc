@@ -1,13 +1,16 @@
 #include "config/profile.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <map>
 #include <cstdlib>
 
+#include "config/builtin_profiles.h"
 #include "sys/fd.h"
 #include "sys/io.h"
 
@@ -89,6 +92,19 @@ Result<std::vector<std::string>> split_line(std::string_view line, const std::st
   return words;
 }
 
+// A built-in profile's text, or the file's.
+Result<std::string> profile_text(const std::string& path, const std::string& from) {
+  if (path.starts_with(kBuiltinPrefix))
+    for (const auto& b : builtin_profiles())
+      if (path == std::string(kBuiltinPrefix) + b.name + ".profile") return std::string(b.contents());
+  auto fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail_errno((from.empty() ? "" : from + ": ") + "--profile " + path);
+  unique_fd file(fd);
+  auto text = sys::read_to_end(file.get(), kMaxProfileBytes);
+  if (!text) return fail("--profile " + path + ": larger than 1 MiB, or unreadable", text.error().err);
+  return text;
+}
+
 Result<std::vector<Word>> read_at_depth(const std::string& name, const Variables& vars,
                                         const std::vector<std::string>& dirs, std::vector<std::string>& open,
                                         const std::string& from) {
@@ -101,12 +117,8 @@ Result<std::vector<Word>> read_at_depth(const std::string& name, const Variables
     return fail(from + ": include " + name + ": profiles include each other");
   if (static_cast<int>(open.size()) >= kMaxDepth)
     return fail(from + ": include " + name + ": more than 8 profiles deep");
-  auto fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail_errno((from.empty() ? "" : from + ": ") + "--profile " + *path);
-  unique_fd file(fd);
-  auto text = sys::read_to_end(file.get(), kMaxProfileBytes);
-  if (!text) return fail("--profile " + *path + ": larger than 1 MiB, or unreadable", text.error().err);
-  TRY_ASSIGN(std::vector<Word> words, split_profile(*text, *path, vars));
+  TRY_ASSIGN(std::string text, profile_text(*path, from));
+  TRY_ASSIGN(std::vector<Word> words, split_profile(text, *path, vars));
   open.push_back(*path);
   std::vector<Word> out;
   for (size_t i = 0; i < words.size(); ++i) {
@@ -178,9 +190,29 @@ Result<std::string> find_profile(const std::string& name, const std::vector<std:
     std::string path = d + "/" + name + ".profile";
     if (::access(path.c_str(), F_OK) == 0) return path;
   }
-  std::string looked;
+  for (const auto& b : builtin_profiles())
+    if (name == b.name) return std::string(kBuiltinPrefix) + name + ".profile";
+  std::string looked, builtin;
   for (const auto& d : dirs) looked += (looked.empty() ? "" : ", ") + d;
-  return fail("--profile " + name + ": no " + name + ".profile in " + looked, ENOENT);
+  for (const auto& b : builtin_profiles()) builtin += std::string(builtin.empty() ? "" : ", ") + b.name;
+  return fail("--profile " + name + ": no " + name + ".profile in " + looked + ", nor built in (" + builtin + ")", ENOENT);
+}
+
+std::vector<std::pair<std::string, std::string>> visible_profiles(const std::vector<std::string>& dirs) {
+  std::map<std::string, std::string> seen;
+  for (const auto& d : dirs) {
+    DIR* dir = ::opendir(d.c_str());
+    if (!dir) continue;
+    while (auto* e = ::readdir(dir)) {
+      std::string_view file = e->d_name;
+      if (file.size() <= 8 || !file.ends_with(".profile") || file[0] == '.') continue;
+      std::string name(file.substr(0, file.size() - 8));
+      seen.emplace(name, d + "/" + std::string(file));  // the first directory's wins
+    }
+    ::closedir(dir);
+  }
+  for (const auto& b : builtin_profiles()) seen.emplace(b.name, "built-in");
+  return {seen.begin(), seen.end()};
 }
 
 Result<std::vector<Word>> read_profile(const std::string& name, const Variables& vars,

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sys/error.h"
@@ -38,9 +39,13 @@ std::optional<std::string> host_variable(const std::string& name);
 Result<std::vector<Word>> split_profile(std::string_view text, const std::string& file, const Variables& vars);
 
 // Where a profile is: a PATH (with a slash) as given; a NAME as NAME.profile in
-// $XDG_CONFIG_HOME/sandbox/profiles (else ~/.config/...), /etc/sandbox/profiles, then `installed`.
+// $XDG_CONFIG_HOME/sandbox/profiles (else ~/.config/...), /etc/sandbox/profiles, then
+// `installed`, and last the built-in one of that name ("<built-in>/NAME.profile").
 std::vector<std::string> profile_search_path(const Variables& vars, const std::string& installed);
 Result<std::string> find_profile(const std::string& name, const std::vector<std::string>& dirs);
+
+// Every profile a NAME reaches, by name: {NAME, the file it is, or "built-in"}.
+std::vector<std::pair<std::string, std::string>> visible_profiles(const std::vector<std::string>& dirs);
 
 // Reads NAME|PATH, following includes (at most 8 deep; a profile that includes itself,
 // directly or not, is an error naming the line).

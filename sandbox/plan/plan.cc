@@ -83,9 +83,12 @@ struct Describe {
 // --subids: uid and gid 0 are the caller's, 1..N the caller's subordinate ranges.
 Result<void> plan_subids(const Spec& spec, const HostFacts& host, Plan& p) {
   if (!p.id_maps) return fail("--subids: the user namespace is not this sandbox's to map (--userns, --userns-block-fd)", EINVAL);
-  if (spec.uid.value_or(0) != 0 || spec.gid.value_or(0) != 0 || spec.ids_are_callers)
-    return fail("--subids: COMMAND runs as uid and gid 0, which are the caller's; --uid and --gid cannot be combined "
-                "with it", EINVAL);
+  // Ids that default to the caller's (--as-user, bwrap) are 0 only for root.
+  const bool callers_are_root = host.uid == 0 && host.gid == 0;
+  if (spec.uid.value_or(0) != 0 || spec.gid.value_or(0) != 0 || (spec.ids_are_callers && !callers_are_root))
+    return fail(std::string("--subids: COMMAND runs as uid and gid 0, which are the caller's; ") +
+                    (spec.as_user ? "--as-user" : "--uid and --gid") + " cannot be combined with it",
+                EINVAL);
   if (!host.subids) return fail("--subids: the caller's subordinate ids were not read", EINVAL);
   const auto& ids = *host.subids;
   std::string who = ids.user.empty() ? "uid " + std::to_string(host.uid) : ids.user;

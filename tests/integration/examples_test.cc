@@ -104,7 +104,7 @@ TEST_F(Examples, TheUntrustedBuildBuildsThisTreeAndReachesNothingElse) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_LE(std::stoi(r.err), 6) << r.err;  // init, the shells, ls and grep: none of the host's
   EXPECT_EQ(r.out, "0\nHOME=" + home.path() + "\nLANG=C.UTF-8\nPATH=" + (path ? path : "/usr/bin:/bin") + "\nPWD=" +
-                       project + "\nTERM=dumb\n");
+                       project + "\nTERM=dumb\nXDG_RUNTIME_DIR=/run/user/" + std::to_string(getuid()) + "\n");
   EXPECT_EQ(accept(listener, nullptr, nullptr), -1);  // no connection reached the host's loopback
   close(listener);
   EXPECT_FALSE(exists(elsewhere / "x"));

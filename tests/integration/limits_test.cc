@@ -181,6 +181,14 @@ TEST_F(Limits, SubidsGiveSeveralIdsInside) {
   expect_setup_refusal({"--subids", "--uid", "5"},
                        "--subids: COMMAND runs as uid and gid 0, which are the caller's; --uid and --gid cannot be "
                        "combined with it: Invalid argument");
+  // --as-user is the caller's uid inside: 0 only for root, where the two agree.
+  auto as_user = run(in_busybox({"--as-user", "--subids", "id", "-u"}));
+  if (getuid() == 0) {
+    EXPECT_EQ(as_user.out, "0\n") << as_user.err;
+  } else {
+    EXPECT_EQ(as_user.err, "sandbox: --subids: COMMAND runs as uid and gid 0, which are the caller's; --as-user cannot be "
+                           "combined with it: Invalid argument\n");
+  }
   auto helpers = run({"/usr/bin/env", "PATH=/nonexistent", sandbox_bin(), "--subids", "true"});
   EXPECT_EQ(helpers.status, 125);
   EXPECT_EQ(helpers.err, "sandbox: --subids: newuidmap is not installed (Debian package uidmap): No such file or "

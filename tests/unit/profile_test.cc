@@ -104,7 +104,20 @@ TEST_F(ProfileFiles, IncludesAndTheSearchPath) {
   write("bad.profile", "include\n");
   EXPECT_EQ(read("bad").error().message(), dir_ + "/bad.profile:1: include takes one profile NAME or PATH: Invalid argument");
   EXPECT_EQ(read("none").error().message(),
-            "--profile none: no none.profile in " + dir_ + ": No such file or directory");
+            "--profile none: no none.profile in " + dir_ + ", nor built in (build, desktop, shell): No such file or directory");
+  // A shipped profile is built in, where no file of its name is found first.
+  auto builtin = read("shell");
+  ASSERT_TRUE(builtin) << builtin.error().message();
+  EXPECT_EQ((*builtin)[0].where, "<built-in>/shell.profile:9");
+  write("shell.profile", "--tmpfs /mine\n");
+  EXPECT_EQ(texts(*read("shell")), (std::vector<std::string>{"--tmpfs", "/mine"}));
+  write("app2.profile", "include desktop\n");
+  EXPECT_TRUE(read("app2"));
+  EXPECT_EQ(config::visible_profiles({dir_, dir_ + "/nonexistent"}),
+            (std::vector<std::pair<std::string, std::string>>{
+                {"app", dir_ + "/app.profile"}, {"app2", dir_ + "/app2.profile"}, {"bad", dir_ + "/bad.profile"},
+                {"base", dir_ + "/base.profile"}, {"build", "built-in"}, {"desktop", "built-in"},
+                {"loop", dir_ + "/loop.profile"}, {"loop2", dir_ + "/loop2.profile"}, {"shell", dir_ + "/shell.profile"}}));
   EXPECT_EQ(config::profile_search_path(vars({{"HOME", "/home/ann"}}), "/usr/share/sandbox/profiles"),
             (std::vector<std::string>{"/home/ann/.config/sandbox/profiles", "/etc/sandbox/profiles",
                                       "/usr/share/sandbox/profiles"}));

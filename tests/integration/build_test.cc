@@ -1,0 +1,113 @@
+// The build profile as builds use it: as the caller, so that real builds behave inside as
+// they do outside, straight from the binary (its profiles are built in).
+#include <sys/stat.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "desktop.h"
+#include "harness.h"
+
+namespace sbtest {
+namespace {
+
+class Build : public SandboxTest {};
+
+std::string caller_name() {
+  passwd* pw = getpwuid(getuid());
+  return pw ? pw->pw_name : "";
+}
+
+// A small C project as autotools make them: ./configure writes the Makefile, make builds,
+// make install DESTDIR=... stages (install -o: the files are the caller's).
+void write_c_project(const std::string& dir) {
+  mkdir(dir.c_str(), 0755);
+  write_file(dir + "/hello.c", "#include <stdio.h>\nint main(void) { puts(\"hello, built\"); return 0; }\n");
+  write_file(dir + "/configure",
+             "#!/bin/sh\nprefix=/usr/local\nfor a; do case $a in --prefix=*) prefix=${a#--prefix=};; esac; done\n"
+             "command -v cc >/dev/null || { echo 'no C compiler' >&2; exit 1; }\n"
+             "sed \"s|@prefix@|$prefix|; s|@user@|$(id -un)|\" Makefile.in > Makefile\necho configured\n",
+             0755);
+  write_file(dir + "/Makefile.in",
+             "prefix = @prefix@\nhello: hello.c\n\tcc -O2 -o hello hello.c\n"
+             "install: hello\n\tinstall -d $(DESTDIR)$(prefix)/bin\n"
+             "\tinstall -o @user@ -m 755 hello $(DESTDIR)$(prefix)/bin/hello\n");
+}
+
+TEST_F(Build, RealBuildsBehaveAsOutsideFromTheBuiltInProfile) {
+  TempDir home;
+  // No profile file anywhere the search path looks: the built-in one serves.
+  std::vector<std::string> vars{"HOME=" + home.path(), "XDG_CONFIG_HOME=" + (home / "config"), "LANG=C.UTF-8",
+                                "TERM=dumb", "PATH=/usr/bin:/bin", "USER=" + caller_name()};
+  mkdir((home / "src").c_str(), 0755);
+  const std::string project = home / "src/hello";
+  write_c_project(project);
+  RunOptions in_project;
+  in_project.cwd = project;
+  in_project.timeout_seconds = 120;
+  auto built = run(with_env(vars, sandbox({"--profile", "build", "--", "sh", "-c",
+                                           "./configure --prefix=/usr && make >/dev/null && make install DESTDIR=$PWD/stage "
+                                           ">/dev/null && ./stage/usr/bin/hello"})),
+                   in_project);
+  EXPECT_EQ(built.status, 0) << built.err;
+  EXPECT_EQ(built.out, "configured\nhello, built\n");
+  struct stat st {};
+  ASSERT_EQ(stat((project + "/stage/usr/bin/hello").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, getuid());  // the caller's on the host, as install -o $USER made it inside
+
+  // Who the build is: the caller, by name, to every way of asking.
+  auto who = run(with_env(vars, sandbox({"--profile", "build", "--", "sh", "-c",
+                                         "whoami; id -un; /usr/bin/python3 -c 'import getpass; print(getpass.getuser())'; "
+                                         "ls -ln hello | cut -d' ' -f3; ls -l hello | cut -d' ' -f3"})),
+                 in_project);
+  EXPECT_EQ(who.status, 0) << who.err;
+  const std::string name = caller_name(), uid = std::to_string(getuid());
+  EXPECT_EQ(who.out, name + "\n" + name + "\n" + name + "\n" + uid + "\n" + name + "\n");
+
+  // A tar archive of files owned by others unpacks as it would outside (the caller's files
+  // then), and what it packs is the caller's.
+  write_file(project + "/data", "payload\n");
+  ASSERT_EQ(run({"tar", "--owner=4242", "--group=4242", "-C", project, "-cf", project + "/others.tar", "data"}).status, 0);
+  auto tar = run(with_env(vars, sandbox({"--profile", "build", "--", "sh", "-c",
+                                         "mkdir -p out && tar -C out -xf others.tar && cat out/data && "
+                                         "tar -cf mine.tar out/data && tar -tvf mine.tar | cut -d' ' -f2"})),
+                 in_project);
+  if (getuid() != 0) {
+    EXPECT_EQ(tar.status, 0) << tar.err;
+    EXPECT_EQ(tar.out, "payload\n" + name + "/" + name + "\n");
+  } else {
+    // Root outside is root inside, but without capabilities: restoring others' ownership, which
+    // root outside could, is refused, as it is to any unprivileged user who tries it.
+    EXPECT_EQ(tar.status, 2);
+    EXPECT_NE(tar.err.find("Cannot change ownership to uid 4242"), std::string::npos) << tar.err;
+  }
+  // As root inside (--no-as-user, for packaging), tar restores the owners, which are not mapped.
+  auto as_root = run(with_env(vars, sandbox({"--profile", "build", "--no-as-user", "--", "sh", "-c",
+                                             "id -u; mkdir -p out2 && tar -C out2 -xf others.tar 2>/dev/null || echo REFUSED"})),
+                     in_project);
+  EXPECT_EQ(as_root.out, "0\nREFUSED\n") << as_root.err;
+}
+
+TEST_F(Build, ProfilesListsWhatItCanSee) {
+  TempDir config;
+  mkdir((config / "sandbox").c_str(), 0755);
+  mkdir((config / "sandbox/profiles").c_str(), 0755);
+  write_file(config / "sandbox/profiles/build.profile", "--tmpfs /mine\n");
+  write_file(config / "sandbox/profiles/web.profile", "include desktop\n");
+  auto r = run(with_env({"XDG_CONFIG_HOME=" + config.path()}, sandbox({"--profiles"})));
+  EXPECT_EQ(r.status, 0) << r.err;
+  // Whatever else the machine has installed comes after these in the search path.
+  auto out = lines(r.out);
+  auto has = [&](const std::string& line) { return std::find(out.begin(), out.end(), line) != out.end(); };
+  EXPECT_TRUE(has("build         " + (config / "sandbox/profiles/build.profile"))) << r.out;
+  EXPECT_TRUE(has("web           " + (config / "sandbox/profiles/web.profile"))) << r.out;
+  EXPECT_TRUE(has("shell         built-in") || r.out.find("shell.profile") != std::string::npos) << r.out;
+  auto missing = run(with_env({"XDG_CONFIG_HOME=" + config.path()}, sandbox({"--profile", "nope", "true"})));
+  EXPECT_EQ(missing.status, 125);
+  EXPECT_NE(missing.err.find(", nor built in (build, desktop, shell): No such file or directory\n"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace sbtest
