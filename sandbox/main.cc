@@ -15,6 +15,7 @@
 #include "host.h"
 #include "launch/join.h"
 #include "launch/launch.h"
+#include "mount/assemble.h"
 #include "plan/plan.h"
 #include "security/profile_json.h"
 
@@ -47,9 +48,13 @@ int main(int argc, char** argv) {
   sb::Spec& spec = parsed->spec;
 
   switch (spec.action) {
-    case sb::Action::help:
-      std::fputs(sb::cli::help_text(argv0, personality).c_str(), stdout);
+    case sb::Action::help: {
+      std::vector<std::string> names;
+      if (personality == sb::Personality::native)
+        for (const auto& entry : sb::config::visible_profiles(sb::cli::host_profile_dirs())) names.push_back(entry.first);
+      std::fputs(sb::cli::help_text(argv0, personality, names).c_str(), stdout);
       return 0;
+    }
     case sb::Action::version:
       // Under bwrap, the bubblewrap release whose behaviour is matched, as bubblewrap prints
       // it: callers parse "bubblewrap X.Y.Z" to learn which options exist.
@@ -73,6 +78,12 @@ int main(int argc, char** argv) {
     case sb::Action::run: break;
   }
   if (auto v = sb::cli::validate(spec); !v) {
+    // Natively, nothing at all given is a usage line and where to learn more.
+    if (args.empty() && personality == sb::Personality::native) {
+      std::fprintf(stderr, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n", argv0.c_str());
+      say("<3>", "no COMMAND given; " + argv0 + " --help lists the options with examples, and man sandbox says more");
+      return sb::exit_code_for(sb::Failure::setup, false);
+    }
     if (v.error().kind != sb::Failure::usage) return report(v.error());
     std::fputs(sb::cli::help_text(argv0, personality).c_str(), stderr);
     return sb::exit_code_for(v.error().kind, true);
@@ -97,6 +108,7 @@ int main(int argc, char** argv) {
   if (!compiled) return report(compiled.error());
   for (const auto& w : *compiled) say("<4>", "warning: " + w);
   if (spec.dry_run) {
+    if (auto sources = sb::mount::check_sources(spec); !sources) return report(sources.error());
     std::fputs(sb::describe(*plan, spec).c_str(), stdout);
     return 0;
   }

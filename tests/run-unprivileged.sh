@@ -17,8 +17,11 @@ cp -a "$build/tests/rootfs" "$stage/rootfs"
 # The examples, the shipped profiles, and what building the tree in the build example needs.
 src=$(cd "$(dirname "$0")/.." && pwd)
 mkdir "$stage/source"
-cp -a "$src/meson.build" "$src/meson_options.txt" "$src/LICENSE" "$src/sandbox" "$src/man" "$src/completions" \
-  "$src/profiles" "$src/examples" "$stage/source/"
+cp -a "$src/meson.build" "$src/meson_options.txt" "$src/LICENSE" "$src/README.md" "$src/sandbox" "$src/man" \
+  "$src/completions" "$src/profiles" "$src/examples" "$stage/source/"
+# The README's recipes make a root folder with this script.
+mkdir "$stage/source/tests"
+cp -a "$src/tests/make-rootfs.sh" "$stage/source/tests/"
 chmod -R a+rX "$stage"
 # A set-user-ID program owned by root, for the test that such a program gains nothing inside;
 # only root can make one, so it is made here when this runs as root.

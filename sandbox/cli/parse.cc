@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <map>
 
@@ -134,7 +135,38 @@ void add_automatic_dev(Spec& spec) {
                               Origin{"the automatic --dev /dev", 0});
 }
 
+// The edit distance between a and b (insertions, deletions, substitutions, swaps of two
+// neighbours), for "did you mean".
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
 }  // namespace
+
+std::string nearest_option(std::string_view unknown, Personality p) {
+  if (unknown.size() > 64) return "";
+  std::string best;
+  size_t best_distance = SIZE_MAX;
+  for (const auto& o : option_table()) {
+    if (!offered(o, p)) continue;
+    size_t d = edit_distance(unknown, o.name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = std::string(o.name);
+    }
+  }
+  // Close enough to be a slip: two edits, or fewer for short names.
+  size_t allowed = unknown.size() <= 6 ? 1 : 2;
+  return best_distance <= allowed ? best : "";
+}
 
 Result<std::string> read_whole_fd(int fd) {
   auto data = sys::read_to_end(fd, size_t{64} << 20);
@@ -225,14 +257,19 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       break;
     }
     if (!arg.starts_with("-")) break;
-    const OptionDef* opt = find_option(arg);
+    // -h is --help, as everywhere (natively; bubblewrap has no -h).
+    const OptionDef* opt = find_option(!bwrap && arg == "-h" ? "--help" : std::string_view(arg));
     std::vector<std::string> equals_value;  // --name=WORD, for the options written so
     if (auto eq = arg.find('='); !opt && eq != std::string::npos) {
       opt = find_option(std::string_view(arg).substr(0, eq));
       if (opt && !(opt->flags & kEqualsForm)) opt = nullptr;
       equals_value.push_back(arg.substr(eq + 1));
     }
-    if (!opt || !offered(*opt, out.spec.personality)) return fail((at.empty() ? "" : at + ": ") + "Unknown option " + arg);
+    if (!opt || !offered(*opt, out.spec.personality)) {
+      Error e{0, (at.empty() ? "" : at + ": ") + "Unknown option " + arg};
+      if (auto near = nearest_option(arg, out.spec.personality); !near.empty()) e.hint = "did you mean " + near + "?";
+      return std::unexpected(std::move(e));
+    }
     TRY(check_pending(st, opt));
     // Under bwrap an option in a stream takes its values from that stream only.
     const size_t end = bwrap && in_stream ? file_args_end : args.size();
@@ -399,8 +436,25 @@ Result<void> validate(const Spec& spec) {
   return {};
 }
 
-std::string help_text(std::string_view argv0, Personality p) {
+std::string help_text(std::string_view argv0, Personality p, const std::vector<std::string>& profiles) {
   std::string out = "usage: " + std::string(argv0) + " [OPTIONS...] [--] COMMAND [ARGS...]\n";
+  // Natively, what it is for before what it has: the three uses, and the profiles at hand.
+  if (p == Personality::native) {
+    out += "\nRun COMMAND confined: in new namespaces, on a root holding only what the options put in it,\n"
+           "without capabilities, under a syscall policy and a Landlock layer.\n\n"
+           "Examples:\n"
+           "  sandbox --bind ./busybox / --profile shell sh     a container from a root folder\n"
+           "  sandbox --profile build -- make                   an untrusted build of the current directory\n"
+           "  sandbox --profile desktop xclock                  a desktop app on your display\n"
+           "  sandbox --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \\\n"
+           "          --symlink usr/lib64 /lib64 -- sh          the host's programs and nothing else\n"
+           "  sandbox --dry-run --profile build -- make         what a run would do, without doing it\n";
+    if (!profiles.empty()) {
+      out += "\nProfiles (--profile NAME; --profiles says where each is):";
+      for (const auto& name : profiles) out += " " + name;
+      out += "\n";
+    }
+  }
   for (Group g : {Group::general, Group::namespaces, Group::filesystem, Group::process, Group::syscalls,
                   Group::network, Group::limits, Group::status}) {
     out += "\n";
@@ -415,6 +469,7 @@ std::string help_text(std::string_view argv0, Personality p) {
       out += left + std::string(o.help) + "\n";
     }
   }
+  if (p == Personality::native) out += "\nSee man sandbox for every option in full, the profiles, and what holds against what.\n";
   return out;
 }
 

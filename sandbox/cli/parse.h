@@ -47,6 +47,12 @@ Result<Parsed> parse(std::span<const std::string> args, std::string_view argv0,
 // Checks that need the whole Spec (contradictions, ranges), still without touching the system.
 Result<void> validate(const Spec& spec);
 
-std::string help_text(std::string_view argv0, Personality p);
+// --help: the usage line; natively the uses as examples and the `profiles` at hand (names);
+// the option groups; natively a pointer to the man page.
+std::string help_text(std::string_view argv0, Personality p, const std::vector<std::string>& profiles = {});
+
+// The option of personality p nearest to `unknown` by edit distance, if it is near enough to
+// be a slip of the fingers ("--bnid": "--bind"); "" otherwise.
+std::string nearest_option(std::string_view unknown, Personality p);
 
 }  // namespace sb::cli

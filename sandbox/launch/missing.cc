@@ -80,6 +80,12 @@ std::optional<std::string> interpreter_of(const std::string& file) {
 
 std::string missing_interpreter_hint(const std::string& command, const char* path) {
   auto file = find_in_path(command, path);
+  // Not there at all, in a root without /usr or /bin: most likely a root never given one.
+  struct stat usr {}, bin {};
+  if (!file && ::stat("/usr", &usr) < 0 && ::stat("/bin", &bin) < 0)
+    return "the new root has no /usr, so nothing to run: give it the host's (--ro-bind /usr /usr "
+           "--symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64), a root folder "
+           "(--bind ./busybox /), or a profile (--profile build)";
   if (!file || !regular_file(*file)) return "";
   auto interp = interpreter_of(*file);
   if (!interp || interp->empty() || ::access(interp->c_str(), F_OK) == 0) return "";

@@ -15,7 +15,8 @@ std::optional<std::string> find_in_path(const std::string& command, const char* 
 std::optional<std::string> interpreter_of(const std::string& file);
 
 // "FILE is there, but its ELF interpreter INTERP is not: ..." when that is why the exec of
-// `command` failed with ENOENT; empty otherwise.
+// `command` failed with ENOENT; what to give a root without /usr when the command is not
+// there at all; empty otherwise.
 std::string missing_interpreter_hint(const std::string& command, const char* path);
 
 }  // namespace sb::launch

@@ -17,6 +17,7 @@
 #include "mount/mountinfo.h"
 #include "mount/resolve.h"
 #include "sys/io.h"
+#include "sys/paths.h"
 #include "sys/syscalls.h"
 
 namespace sb::mount {
@@ -93,6 +94,17 @@ struct Sources {
 
 Result<bool> same_object(int a, int b);
 
+// A destination that is the new root itself ("/", "//", "/.").
+bool is_root(const std::string& dest) {
+  for (std::string_view c : sys::path_components(dest))
+    if (c != ".") return false;
+  return true;
+}
+
+std::unexpected<Error> root_not_a_directory(const std::string& src) {
+  return fail("Can't make " + src + " the new root, which must be a directory", ENOTDIR);
+}
+
 Result<unique_fd> open_source(const std::string& path) {
   auto fd = sys::open(path, O_PATH);
   if (!fd) return fail("Can't find source path " + path, fd.error().err);
@@ -133,6 +145,9 @@ Result<void> open_sources_of(Mounter& m, const Spec& spec, size_t i, bool host_p
     auto tree = m.take_source(AT_FDCWD, bind->src);
     if (!tree && tree.error().err == ENOENT && bind->optional) return {};
     if (!tree) return fail("Can't find source path " + bind->src, tree.error().err);
+    struct stat st {};
+    if (is_root(bind->dest) && ::fstat(tree->get(), &st) == 0 && !S_ISDIR(st.st_mode))
+      return root_not_a_directory(bind->src);
     sources.main = std::move(*tree);
   } else if (const auto* overlay = std::get_if<OverlayOp>(&op)) {
     std::vector<std::string> paths = overlay->lower;
@@ -150,6 +165,35 @@ Result<void> open_sources_of(Mounter& m, const Spec& spec, size_t i, bool host_p
 
 // A failure of operation i names the option it came from, in the native wording; the drop-in
 // prints bubblewrap's sentence alone.
+}  // namespace
+
+Result<void> check_sources(const Spec& spec) {
+  for (size_t i = 0; i < spec.mounts.size(); ++i) {
+    auto checked = [&]() -> Result<void> {
+      std::vector<std::string> paths;
+      if (const auto* bind = std::get_if<BindOp>(&spec.mounts[i]); bind && !bind->src_fd) {
+        struct stat st {};
+        if (::stat(bind->src.c_str(), &st) < 0) {
+          if (errno == ENOENT && bind->optional) return {};
+          return fail_errno("Can't find source path " + bind->src);
+        }
+        if (is_root(bind->dest) && !S_ISDIR(st.st_mode)) return root_not_a_directory(bind->src);
+      } else if (const auto* overlay = std::get_if<OverlayOp>(&spec.mounts[i])) {
+        paths = overlay->lower;
+        if (overlay->kind == OverlayKind::rw) paths.insert(paths.end(), {overlay->upper, overlay->work});
+      }
+      for (const auto& p : paths)
+        if (::access(p.c_str(), F_OK) < 0) return fail_errno("Can't find source path " + p);
+      return {};
+    }();
+    if (!checked && spec.wording == Wording::own) checked.error().origin = spec.mount_origin(i).str();
+    if (!checked) return checked;
+  }
+  return {};
+}
+
+namespace {
+
 Result<void> from_origin(Result<void> r, const Spec& spec, size_t i) {
   if (!r && spec.wording == Wording::own) r.error().origin = spec.mount_origin(i).str();
   return r;

@@ -14,4 +14,8 @@ namespace sb::mount {
 // rules need of it.
 Result<security::AssembledRoot> child_assemble_root(const Spec& spec, const Plan& plan);
 
+// For --dry-run, as the caller: the sources the run would open (binds, overlay layers) are
+// there and the new root is a directory, failing with the line the run would print.
+Result<void> check_sources(const Spec& spec);
+
 }  // namespace sb::mount

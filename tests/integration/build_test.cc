@@ -1,5 +1,6 @@
 // The build profile as builds use it: as the caller, so that real builds behave inside as
 // they do outside, straight from the binary (its profiles are built in).
+#include <signal.h>
 #include <sys/stat.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -107,6 +108,93 @@ TEST_F(Build, ProfilesListsWhatItCanSee) {
   auto missing = run(with_env({"XDG_CONFIG_HOME=" + config.path()}, sandbox({"--profile", "nope", "true"})));
   EXPECT_EQ(missing.status, 125);
   EXPECT_NE(missing.err.find(", nor built in (build, desktop, shell): No such file or directory\n"), std::string::npos) << missing.err;
+}
+
+TEST_F(Build, TheMistakesOfTheFirstMinutesAreExplained) {
+  TempDir d;
+  auto nothing = run(sandbox({}));
+  EXPECT_EQ(nothing.status, 125);
+  EXPECT_EQ(nothing.err, "usage: " + sandbox_bin() + " [OPTIONS...] [--] COMMAND [ARGS...]\nsandbox: no COMMAND given; " +
+                             sandbox_bin() + " --help lists the options with examples, and man sandbox says more\n");
+  auto h = run(sandbox({"-h"}));
+  EXPECT_EQ(h.status, 0);
+  EXPECT_TRUE(h.out.starts_with("usage: ")) << h.out;
+  auto typo = run(sandbox({"--bnid", "/", "/", "true"}));
+  EXPECT_EQ(typo.status, 125);
+  EXPECT_EQ(typo.err, "sandbox: Unknown option --bnid\nsandbox: hint: did you mean --bind?\n");
+  auto far = run(sandbox({"--frobnicate", "true"}));
+  EXPECT_EQ(far.err, "sandbox: Unknown option --frobnicate\n");
+  // An empty root: nothing to run, and what to give it.
+  auto empty = run(sandbox({"ls"}));
+  EXPECT_EQ(empty.status, 127);
+  EXPECT_EQ(empty.err, "sandbox: execvp ls: No such file or directory\nsandbox: hint: the new root has no /usr, so nothing to "
+                       "run: give it the host's (--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink "
+                       "usr/lib64 /lib64), a root folder (--bind ./busybox /), or a profile (--profile build)\n");
+  // A file as the root, and a missing source, the same with --dry-run; nothing is made.
+  write_file(d / "file", "x\n");
+  const std::string not_dir = "sandbox: Can't make " + (d / "file") +
+                              " the new root, which must be a directory: Not a directory (from --bind #1)\n";
+  for (bool dry : {false, true}) {
+    std::vector<std::string> argv = sandbox({"--bind", d / "file", "/", "true"});
+    if (dry) argv.insert(argv.begin() + 1, "--dry-run");
+    auto r = run(argv);
+    EXPECT_EQ(r.status, 125);
+    EXPECT_EQ(r.err, not_dir);
+    argv = sandbox({"--bind", d / "none", "/", "true"});
+    if (dry) argv.insert(argv.begin() + 1, "--dry-run");
+    r = run(argv);
+    EXPECT_EQ(r.status, 125);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "sandbox: Can't find source path " + (d / "none") + ": No such file or directory (from --bind #1)\n");
+  }
+  EXPECT_FALSE(exists(d / "none"));
+}
+
+// The README's recipes, each line as printed, from the build tree: in a scratch directory
+// where tests/ and build/ lead to this tree's, holding a small meson project.
+TEST_F(Build, TheReadmeRecipesRunAsPrinted) {
+  std::string readme = read_file(source_dir() + "/README.md");
+  size_t at = readme.find("## Recipes");
+  ASSERT_NE(at, std::string::npos);
+  size_t begin = readme.find("```\n", at) + 4, end = readme.find("```", begin);
+  std::vector<std::string> recipes;
+  for (const auto& line : lines(readme.substr(begin, end - begin))) {
+    std::string command = line.substr(0, line.find("  #"));
+    command.erase(command.find_last_not_of(' ') + 1);
+    recipes.push_back(command);
+  }
+  ASSERT_EQ(recipes.size(), 5u);
+  ASSERT_TRUE(recipes[0].starts_with("export PATH="));
+  TempDir scratch, home, data;
+  ASSERT_EQ(symlink((source_dir() + "/tests").c_str(), (scratch / "tests").c_str()), 0);
+  ASSERT_EQ(symlink(dir_of(sandbox_bin()).c_str(), (scratch / "build").c_str()), 0);
+  write_file(scratch / "meson.build", "project('hello', 'c')\nexecutable('hello', 'hello.c')\n");
+  write_file(scratch / "hello.c", "int main(void) { return 0; }\n");
+  VirtualDisplay x;
+  std::vector<std::string> vars = x.env();
+  vars.insert(vars.end(), {"HOME=" + home.path(), "XDG_DATA_HOME=" + data.path(), "XDG_CONFIG_HOME=" + (home / "config"),
+                           "PATH=/usr/bin:/bin", "TERM=dumb", "LANG=C.UTF-8"});
+  auto as_printed = [&](size_t i) { return with_env(vars, {"sh", "-c", recipes[0] + "; " + recipes[i]}); };
+  RunOptions opts;
+  opts.cwd = scratch.path();
+  opts.timeout_seconds = 300;
+  auto rootfs_made = run(as_printed(1), opts);
+  EXPECT_EQ(rootfs_made.status, 0) << rootfs_made.err;
+  EXPECT_TRUE(exists(scratch / "busybox/bin/sh"));
+  opts.input = "id -u; echo $HOME; pwd\n";
+  auto shell = run(as_printed(2), opts);
+  EXPECT_EQ(shell.status, 0) << shell.err;
+  EXPECT_EQ(shell.out, "0\n/root\n/\n");
+  opts.input.clear();
+  auto built = run(as_printed(3), opts);
+  EXPECT_EQ(built.status, 0) << built.out << built.err;
+  EXPECT_TRUE(exists(scratch / "b/hello"));
+  RunOptions in_scratch;
+  in_scratch.cwd = scratch.path();
+  Background clock(as_printed(4), in_scratch);
+  EXPECT_FALSE(x.window("xclock").empty()) << clock.finish(1).err;
+  kill(-clock.pid(), SIGTERM);  // the shell's process group: the shell, and sandbox, which ends xclock
+  clock.finish();
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST_F(Errors, ParseErrors) {
                   "--size: invalid size '0': takes a non-zero number of bytes", 125);
   expect_one_line(run(sandbox({"--share-uts", "--hostname", "h", "true"})),
                   "--hostname needs a new uts namespace: drop --share-uts", 125);
-  expect_one_line(run(sandbox({})), "No command specified", 125);
+  expect_one_line(run(sandbox({"--chdir", "/"})), "No command specified", 125);
   expect_one_line(run(sandbox({"--cap-add", "CAP_NOPE", "true"})), "--cap-add: unknown capability 'CAP_NOPE'", 125);
 }
 
