@@ -238,6 +238,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
   size_t from_files = 0;     // arguments the --args streams brought, capped at kMaxArgs
   size_t file_args_end = 0;  // args[..end) past the current --args position came from a file
   std::string first_other;  // the first option that is not --list, --join or --level-prefix
+  const OptionDef* previous = nullptr;  // the option just taken, for a hint when the next is unknown
   size_t i = 0;
   while (i < args.size()) {
     const std::string& arg = args[i];
@@ -251,7 +252,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     }
     const std::string at = where[i];  // this option's FILE:LINE, if a profile holds it
     if (!at.empty() && (arg == "--" || !arg.starts_with("-") || !line_start[i]))
-      return fail(at + ": '" + arg + "' is not an option (a profile holds options, one a line)", EINVAL);
+      return fail(at + ": '" + arg + "' is not an option (a profile holds options, one a line)");
     if (arg == "--") {
       ++i;
       break;
@@ -267,13 +268,22 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     }
     if (!opt || !offered(*opt, out.spec.personality)) {
       Error e{0, (at.empty() ? "" : at + ": ") + "Unknown option " + arg};
-      if (auto near = nearest_option(arg, out.spec.personality); !near.empty()) e.hint = "did you mean " + near + "?";
+      if (auto near = nearest_option(arg, out.spec.personality); !near.empty()) {
+        e.hint = "did you mean " + near + "?";
+      } else if (previous && previous->arity > 0 && at.empty() && !arg.starts_with("--")) {
+        // "--setenv FOO sh -c true": a command's own short option, after an option that took
+        // the command as its value.
+        std::string took;
+        for (int k = previous->arity; k > 0; --k) took += " " + args[i - static_cast<size_t>(k)];
+        e.hint = std::string(previous->name) + " before it takes " + count_word(previous->arity) + " (" +
+                 std::string(previous->metavar) + ") and took:" + took;
+      }
       return std::unexpected(std::move(e));
     }
     TRY(check_pending(st, opt));
     // Under bwrap an option in a stream takes its values from that stream only.
     const size_t end = bwrap && in_stream ? file_args_end : args.size();
-    if (!at.empty() && (opt->flags & kArgs)) return fail(at + ": --args cannot be used in a profile", EINVAL);
+    if (!at.empty() && (opt->flags & kArgs)) return fail(at + ": --args cannot be used in a profile");
     if (at.empty() && end - i - 1 < static_cast<size_t>(opt->arity)) return fail(arg + " takes " + count_word(opt->arity));
     if (!at.empty()) {
       // Its values on its own line, and nothing more there.
@@ -282,7 +292,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       for (size_t k = i + 1; k < next; ++k) fits = fits && k < args.size() && where[k] == at && !line_start[k];
       if (!fits || (next < args.size() && where[next] == at && !line_start[next]))
         return fail(at + ": " + arg + " takes " + (opt->arity ? count_word(opt->arity) : "no argument") +
-                        ", on its own line", EINVAL);
+                        ", on its own line");
     }
     // A single-valued option the command line gives again overrides a profile's quietly.
     if ((opt->flags & kSingle) && at.empty() && !st.seen_single.insert(opt->name).second)
@@ -290,7 +300,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
     if ((opt->flags & kSingle) && !at.empty() && !st.seen_in_profiles.insert(opt->name).second)
       out.warnings.push_back(at + ": only the last " + arg + " option will take effect");
     if (opt->flags & kProfile) {
-      if (!at.empty()) return fail(at + ": --profile in a profile: write include " + args[i + 1], EINVAL);
+      if (!at.empty()) return fail(at + ": --profile in a profile: write include " + args[i + 1]);
       TRY_ASSIGN(std::vector<config::Word> words, read_profile(args[i + 1]));
       std::vector<std::string> texts, origins;
       std::vector<bool> starts;
@@ -344,6 +354,7 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
       while (out.spec.mount_origins.size() < out.spec.mounts.size()) out.spec.mount_origins.push_back(origin);
     }
     i += 1 + static_cast<size_t>(opt->arity);
+    previous = equals_value.empty() ? opt : nullptr;
     // --help / --version / --profiles end parsing
     if (out.spec.action == Action::help || out.spec.action == Action::version || out.spec.action == Action::profiles) return out;
   }

@@ -30,14 +30,14 @@ Result<size_t> expand(std::string_view text, size_t at, std::string& out, const 
                       const Variables& vars) {
   size_t close = text.find('}', at);
   if (at + 1 >= text.size() || text[at + 1] != '{' || close == std::string_view::npos)
-    return fail(where + ": a $ not followed by {NAME}: write \\$ for a dollar sign", EINVAL);
+    return fail(where + ": a $ not followed by {NAME}: write \\$ for a dollar sign");
   std::string name(text.substr(at + 2, close - at - 2));
   if (std::find_if(std::begin(kVariables), std::end(kVariables), [&](const char* v) { return name == v; }) ==
       std::end(kVariables))
     return fail(where + ": ${" + name + "} is not a variable a profile can use (HOME USER UID GID PWD "
-                "XDG_RUNTIME_DIR DISPLAY WAYLAND_DISPLAY)", EINVAL);
+                "XDG_RUNTIME_DIR DISPLAY WAYLAND_DISPLAY)");
   auto value = vars(name);
-  if (!value) return fail(where + ": ${" + name + "} is not set", EINVAL);
+  if (!value) return fail(where + ": ${" + name + "} is not set");
   out += *value;
   return close + 1;
 }
@@ -54,13 +54,13 @@ Result<std::vector<std::string>> split_line(std::string_view line, const std::st
       char c = line[i];
       if (c == '\'') {
         size_t close = line.find('\'', i + 1);
-        if (close == std::string_view::npos) return fail(where + ": a ' that is not closed", EINVAL);
+        if (close == std::string_view::npos) return fail(where + ": a ' that is not closed");
         word.append(line.substr(i + 1, close - i - 1));
         i = close + 1;
       } else if (c == '"') {
         ++i;
         for (;;) {
-          if (i >= line.size()) return fail(where + ": a \" that is not closed", EINVAL);
+          if (i >= line.size()) return fail(where + ": a \" that is not closed");
           char d = line[i];
           if (d == '"') {
             ++i;
@@ -77,7 +77,7 @@ Result<std::vector<std::string>> split_line(std::string_view line, const std::st
           }
         }
       } else if (c == '\\') {
-        if (i + 1 >= line.size()) return fail(where + ": a \\ at the end of the line", EINVAL);
+        if (i + 1 >= line.size()) return fail(where + ": a \\ at the end of the line");
         word += line[i + 1];
         i += 2;
       } else if (c == '$') {
@@ -125,7 +125,7 @@ Result<std::vector<Word>> read_at_depth(const std::string& name, const Variables
     const Word& w = words[i];
     if (w.starts_line && w.text == "include") {
       if (i + 1 >= words.size() || words[i + 1].starts_line || (i + 2 < words.size() && !words[i + 2].starts_line))
-        return fail(w.where + ": include takes one profile NAME or PATH", EINVAL);
+        return fail(w.where + ": include takes one profile NAME or PATH");
       TRY_ASSIGN(std::vector<Word> included, read_at_depth(words[i + 1].text, vars, dirs, open, w.where));
       out.insert(out.end(), included.begin(), included.end());
       ++i;
@@ -162,7 +162,7 @@ Result<std::vector<Word>> split_profile(std::string_view text, const std::string
     if (end == std::string_view::npos) end = text.size();
     std::string where = file + ":" + std::to_string(number);
     std::string_view line = text.substr(start, end - start);
-    if (line.find('\0') != std::string_view::npos) return fail(where + ": a NUL byte", EINVAL);
+    if (line.find('\0') != std::string_view::npos) return fail(where + ": a NUL byte");
     TRY_ASSIGN(std::vector<std::string> words, split_line(line, where, vars));
     for (size_t i = 0; i < words.size(); ++i) out.push_back({std::move(words[i]), where, i == 0});
     start = end + 1;

@@ -124,6 +124,15 @@ TEST_F(Build, TheMistakesOfTheFirstMinutesAreExplained) {
   EXPECT_EQ(typo.err, "sandbox: Unknown option --bnid\nsandbox: hint: did you mean --bind?\n");
   auto far = run(sandbox({"--frobnicate", "true"}));
   EXPECT_EQ(far.err, "sandbox: Unknown option --frobnicate\n");
+  // A command's option after an option that took the command as its value.
+  auto swallowed = run(sandbox({"--setenv", "FOO", "sh", "-c", "true"}));
+  EXPECT_EQ(swallowed.err, "sandbox: Unknown option -c\nsandbox: hint: --setenv before it takes two arguments (VAR VALUE) "
+                           "and took: FOO sh\n");
+  // HOME unset, with a profile that needs it: the line says so.
+  auto homeless = run({"/usr/bin/env", "-u", "HOME", sandbox_bin(), "--profile", "build", "true"});
+  EXPECT_EQ(homeless.status, 125);
+  EXPECT_TRUE(homeless.err.starts_with("sandbox: <built-in>/build.profile:")) << homeless.err;
+  EXPECT_TRUE(homeless.err.ends_with(": ${HOME} is not set\n")) << homeless.err;
   // An empty root: nothing to run, and what to give it.
   auto empty = run(sandbox({"ls"}));
   EXPECT_EQ(empty.status, 127);

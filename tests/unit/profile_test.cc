@@ -57,15 +57,15 @@ TEST(Profile, BadLinesNameTheirLine) {
     auto r = config::split_profile(text, "p.profile", v);
     return r ? std::string("") : r.error().message();
   };
-  EXPECT_EQ(error("--dir /x\n--dir ${DISPLAY}\n"), "p.profile:2: ${DISPLAY} is not set: Invalid argument");
+  EXPECT_EQ(error("--dir /x\n--dir ${DISPLAY}\n"), "p.profile:2: ${DISPLAY} is not set");
   EXPECT_EQ(error("--dir ${SHELL}"),
             "p.profile:1: ${SHELL} is not a variable a profile can use (HOME USER UID GID PWD XDG_RUNTIME_DIR DISPLAY "
-            "WAYLAND_DISPLAY): Invalid argument");
-  EXPECT_EQ(error("--dir $HOME"), "p.profile:1: a $ not followed by {NAME}: write \\$ for a dollar sign: Invalid argument");
-  EXPECT_EQ(error("\n\n--dir '/x"), "p.profile:3: a ' that is not closed: Invalid argument");
-  EXPECT_EQ(error("--dir \"/x"), "p.profile:1: a \" that is not closed: Invalid argument");
-  EXPECT_EQ(error("--dir /x\\"), "p.profile:1: a \\ at the end of the line: Invalid argument");
-  EXPECT_EQ(error(std::string("--dir /x\0y", 10)), "p.profile:1: a NUL byte: Invalid argument");
+            "WAYLAND_DISPLAY)");
+  EXPECT_EQ(error("--dir $HOME"), "p.profile:1: a $ not followed by {NAME}: write \\$ for a dollar sign");
+  EXPECT_EQ(error("\n\n--dir '/x"), "p.profile:3: a ' that is not closed");
+  EXPECT_EQ(error("--dir \"/x"), "p.profile:1: a \" that is not closed");
+  EXPECT_EQ(error("--dir /x\\"), "p.profile:1: a \\ at the end of the line");
+  EXPECT_EQ(error(std::string("--dir /x\0y", 10)), "p.profile:1: a NUL byte");
 }
 
 class ProfileFiles : public ::testing::Test {
@@ -102,7 +102,7 @@ TEST_F(ProfileFiles, IncludesAndTheSearchPath) {
   ASSERT_FALSE(loop);
   EXPECT_EQ(loop.error().message(), dir_ + "/loop2.profile:1: include loop: profiles include each other");
   write("bad.profile", "include\n");
-  EXPECT_EQ(read("bad").error().message(), dir_ + "/bad.profile:1: include takes one profile NAME or PATH: Invalid argument");
+  EXPECT_EQ(read("bad").error().message(), dir_ + "/bad.profile:1: include takes one profile NAME or PATH");
   EXPECT_EQ(read("none").error().message(),
             "--profile none: no none.profile in " + dir_ + ", nor built in (build, desktop, shell): No such file or directory");
   // A shipped profile is built in, where no file of its name is found first.
@@ -146,21 +146,21 @@ TEST_F(ProfileFiles, TheParserTakesTheirOptionsWithTheirOrigins) {
     return r ? std::string("") : r.error().message();
   };
   std::string e = dir_ + "/e.profile";
-  EXPECT_EQ(error("--bind /a\n/b\n"), e + ":1: --bind takes two arguments, on its own line: Invalid argument");
-  EXPECT_EQ(error("--dir /a /b\n"), e + ":1: --dir takes one argument, on its own line: Invalid argument");
-  EXPECT_EQ(error("--perms 0700 --dir /a\n"), e + ":1: --perms takes one argument, on its own line: Invalid argument");
-  EXPECT_EQ(error("ls -l\n"), e + ":1: 'ls' is not an option (a profile holds options, one a line): Invalid argument");
+  EXPECT_EQ(error("--bind /a\n/b\n"), e + ":1: --bind takes two arguments, on its own line");
+  EXPECT_EQ(error("--dir /a /b\n"), e + ":1: --dir takes one argument, on its own line");
+  EXPECT_EQ(error("--perms 0700 --dir /a\n"), e + ":1: --perms takes one argument, on its own line");
+  EXPECT_EQ(error("ls -l\n"), e + ":1: 'ls' is not an option (a profile holds options, one a line)");
   EXPECT_EQ(error("--frobnicate\n"), e + ":1: Unknown option --frobnicate");
   EXPECT_EQ(error("\n--perms 999\n--dir /a\n"),
             e + ":2: --perms: invalid mode '999': takes an octal number <= 07777");
-  EXPECT_EQ(error("--profile other\n"), e + ":1: --profile in a profile: write include other: Invalid argument");
+  EXPECT_EQ(error("--profile other\n"), e + ":1: --profile in a profile: write include other");
   EXPECT_EQ(error("--hostname a\n--hostname b\n"), "");
-  EXPECT_EQ(error("--args 3\n"), e + ":1: --args cannot be used in a profile: Invalid argument");
+  EXPECT_EQ(error("--args 3\n"), e + ":1: --args cannot be used in a profile");
   // The profile's last line, with nothing after it on the command line.
   write("end.profile", "--bind /a\n");
   auto end = cli::parse(std::vector<std::string>{"--profile", "end"}, "sandbox", cli::read_whole_fd, reader);
   ASSERT_FALSE(end);
-  EXPECT_EQ(end.error().message(), dir_ + "/end.profile:1: --bind takes two arguments, on its own line: Invalid argument");
+  EXPECT_EQ(end.error().message(), dir_ + "/end.profile:1: --bind takes two arguments, on its own line");
   write("twice.profile", "--hostname a\n--hostname b\n");
   auto twice = cli::parse(std::vector<std::string>{"--profile", "twice", "true"}, "sandbox", cli::read_whole_fd, reader);
   ASSERT_TRUE(twice);
