@@ -109,6 +109,12 @@ Result<X11Grant> grant_untrusted(const std::string& number, const std::string& x
   TRY_ASSIGN(std::string own, config::read_xauthority_entries(xauthority, number));
   auto cookie = config::first_cookie(own).value_or(config::Cookie{});
   auto hold = x11_connect(socket, cookie.name, cookie.data);
+  // A server that is resetting (its last client just left) refuses cookies until it has read
+  // them again: a refusal is asked again, a few times, a moment apart.
+  for (int i = 0; i < 5 && !hold && hold.error().err == EACCES; ++i) {
+    ::usleep(20000);
+    hold = x11_connect(socket, cookie.name, cookie.data);
+  }
   if (!hold) return std::unexpected(std::move(hold).error().wrap("--share-display: the X server on " + display));
   // One that lets a client in without any cookie (xhost +, or +si:localuser:YOU) would let
   // the client inside in so too, with full access, whatever cookie it is given.

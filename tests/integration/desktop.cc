@@ -68,7 +68,7 @@ int socket_listener(const std::string& path) {
   return s;
 }
 
-VirtualDisplay::VirtualDisplay(bool open) {
+VirtualDisplay::VirtualDisplay(bool open, bool resets) {
   for (int n = 100 + getpid() % 400;; ++n)
     if (!exists("/tmp/.X11-unix/X" + std::to_string(n)) && !exists("/tmp/.X" + std::to_string(n) + "-lock")) {
       number_ = std::to_string(n);
@@ -77,6 +77,7 @@ VirtualDisplay::VirtualDisplay(bool open) {
   write_file(dir_ / "Xauthority", xauthority(number_, "0123456789abcdef"), 0600);
   std::vector<std::string> argv{"/usr/bin/Xvfb", ":" + number_, "-nolisten", "tcp", "-br", "-screen", "0", "640x480x24"};
   if (!open) argv.insert(argv.begin() + 2, {"-auth", dir_ / "Xauthority"});
+  if (!resets) argv.push_back("-noreset");
   server_ = std::make_unique<Background>(argv);
   bool up = false;
   for (int i = 0; i < 200 && !up; ++i) {

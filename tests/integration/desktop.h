@@ -37,10 +37,13 @@ long lit_bytes(const std::string& xwd);
 int socket_listener(const std::string& path);
 
 // Xvfb on a free display number, with access control (a cookie in its own Xauthority) unless
-// `open`, a black background, up once constructed.
+// `open`, a black background, up once constructed. It does not reset when its last client
+// leaves unless `resets` (an X server's default): a reset drops the cookies it holds and reads
+// them again, and a client connecting meanwhile is refused, which would make the tests'
+// own clients (xterm, xdotool) fail at random.
 class VirtualDisplay {
  public:
-  explicit VirtualDisplay(bool open = false);
+  explicit VirtualDisplay(bool open = false, bool resets = false);
   ~VirtualDisplay();
   const std::string& number() const { return number_; }
   // DISPLAY and XAUTHORITY for a client of the caller's.
