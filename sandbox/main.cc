@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <optional>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -109,7 +110,17 @@ int main(int argc, char** argv) {
   for (const auto& w : *compiled) say("<4>", "warning: " + w);
   if (spec.dry_run) {
     if (auto sources = sb::mount::check_sources(spec); !sources) return report(sources.error());
-    std::fputs(sb::describe(*plan, spec).c_str(), stdout);
+    // Where COMMAND would start: the caller's directory if it is there inside, else HOME (as
+    // COMMAND's environment has it), else the root.
+    std::optional<std::string> home;
+    if (const char* h = std::getenv("HOME")) home = h;
+    for (const auto& e : spec.env)
+      if (e.kind == sb::EnvOp::Kind::clear || (e.name == "HOME" && e.kind == sb::EnvOp::Kind::unset)) home.reset();
+      else if (e.name == "HOME" && e.kind == sb::EnvOp::Kind::set) home = e.value;
+    std::string directory = "/";
+    if (sb::mount::directory_inside(spec, host->cwd)) directory = host->cwd + " (the caller's)";
+    else if (home && sb::mount::directory_inside(spec, *home)) directory = *home + " ($HOME)";
+    std::fputs(sb::describe(*plan, spec, directory).c_str(), stdout);
     return 0;
   }
 

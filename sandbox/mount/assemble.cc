@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <optional>
 #include <set>
 #include <cstdio>
 #include <vector>
@@ -166,6 +167,39 @@ Result<void> open_sources_of(Mounter& m, const Spec& spec, size_t i, bool host_p
 // A failure of operation i names the option it came from, in the native wording; the drop-in
 // prints bubblewrap's sentence alone.
 }  // namespace
+
+bool directory_inside(const Spec& spec, const std::string& path) {
+  if (path.empty() || path[0] != '/') return false;
+  auto below = [](const std::string& dest, const std::string& p) -> std::optional<std::string> {
+    std::string d = dest;
+    while (d.size() > 1 && d.back() == '/') d.pop_back();
+    if (d == "/" ) return p;
+    if (p == d) return std::string("/");
+    if (p.starts_with(d + "/")) return p.substr(d.size());
+    return std::nullopt;
+  };
+  // The last operation that mounts on or above it decides; a parent of some destination
+  // is made for it.
+  for (size_t i = spec.mounts.size(); i-- > 0;) {
+    const MountOp& op = spec.mounts[i];
+    auto rest = below(destination_of(op), path);
+    if (!rest) continue;
+    if (const auto* bind = std::get_if<BindOp>(&op); bind && !bind->src_fd) {
+      struct stat st {};
+      std::string src = *rest == "/" ? bind->src : bind->src + *rest;
+      if (::stat(src.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return true;
+      break;
+    }
+    if (*rest == "/" && (std::holds_alternative<TmpfsOp>(op) || std::holds_alternative<DirOp>(op) ||
+                         std::holds_alternative<ProcOp>(op) || std::holds_alternative<DevOp>(op) ||
+                         std::holds_alternative<OverlayOp>(op)))
+      return true;
+    break;
+  }
+  for (const auto& op : spec.mounts)
+    if (below(path, destination_of(op)).value_or("/") != "/") return true;
+  return path == "/";
+}
 
 Result<void> check_sources(const Spec& spec) {
   for (size_t i = 0; i < spec.mounts.size(); ++i) {

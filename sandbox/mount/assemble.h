@@ -18,4 +18,9 @@ Result<security::AssembledRoot> child_assemble_root(const Spec& spec, const Plan
 // there and the new root is a directory, failing with the line the run would print.
 Result<void> check_sources(const Spec& spec);
 
+// For --dry-run, as the caller: whether `path` would be a directory inside, judged from the
+// operation that mounts last on or above it (a bind: its source's subdirectory) and from the
+// parents made for destinations.
+bool directory_inside(const Spec& spec, const std::string& path);
+
 }  // namespace sb::mount

@@ -131,7 +131,7 @@ static std::string network_line(const Spec& spec) {
   return line;
 }
 
-std::string describe(const Plan& p, const Spec& spec) {
+std::string describe(const Plan& p, const Spec& spec, const std::string& directory) {
   std::string out;
   for (const auto& m : planned_mounts(p, spec))
     out += m.dest + "  " + m.kind + "  " + m.source + "  " + m.flags + "  (from " + m.origin.str() + ")\n";
@@ -142,7 +142,9 @@ std::string describe(const Plan& p, const Spec& spec) {
          "\n";
   out += "hostname: " + (p.hostname ? *p.hostname : std::string(spec.ns.uts ? "unchanged" : "the caller's")) + "\n";
   out += environment_line(spec) + "\n";
-  out += "directory: " + (spec.chdir ? *spec.chdir : std::string("the caller's, else $HOME, else /")) + "\n";
+  out += "directory: " + (spec.chdir       ? *spec.chdir
+                           : directory.empty() ? std::string("the caller's, else $HOME, else /")
+                                               : directory) + "\n";
   out += capabilities_line(spec) + "\n";
   out += seccomp_line(p, spec) + "\n";
   out += security::describe_landlock(p.landlock, spec, p.host.landlock_abi) + "\n";

@@ -116,6 +116,7 @@ std::vector<PlannedMount> planned_mounts(const Plan& plan, const Spec& spec);
 
 // --dry-run's text: the mounts, one a line (DEST  KIND  SOURCE  FLAGS  (from ORIGIN)), then the
 // namespaces, ids, environment, capabilities, seccomp, Landlock, limits and network.
-std::string describe(const Plan& plan, const Spec& spec);
+// `directory`: where COMMAND would start, as --dry-run resolved it ("" when not resolved).
+std::string describe(const Plan& plan, const Spec& spec, const std::string& directory = "");
 
 }  // namespace sb

@@ -157,6 +157,19 @@ TEST_F(Build, TheMistakesOfTheFirstMinutesAreExplained) {
     EXPECT_EQ(r.err, "sandbox: Can't find source path " + (d / "none") + ": No such file or directory (from --bind #1)\n");
   }
   EXPECT_FALSE(exists(d / "none"));
+  // --dry-run says where COMMAND would start, as the run decides it.
+  auto directory_of = [&](std::vector<std::string> argv) {
+    RunOptions in_d;
+    in_d.cwd = d.path();
+    for (const auto& line : lines(run(argv, in_d).out))
+      if (line.starts_with("directory: ")) return line.substr(11);
+    return std::string("(none)");
+  };
+  EXPECT_EQ(directory_of(sandbox({"--dry-run", "--bind", d.path(), d.path(), "true"})), d.path() + " (the caller's)");
+  EXPECT_EQ(directory_of({"/usr/bin/env", "HOME=/usr/share", sandbox_bin(), "--dry-run", "--ro-bind", "/usr", "/usr", "true"}),
+            "/usr/share ($HOME)");
+  EXPECT_EQ(directory_of({"/usr/bin/env", "HOME=/nonexistent", sandbox_bin(), "--dry-run", "--ro-bind", "/usr", "/usr", "true"}),
+            "/");
 }
 
 // The README's recipes, each line as printed, from the build tree: in a scratch directory
