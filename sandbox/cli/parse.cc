@@ -342,7 +342,10 @@ Result<Parsed> parse(std::span<const std::string> in, std::string_view argv0,
                                        : std::span<const std::string>(equals_value);
     if (auto handled = opt->handler(st, values); !handled) {
       if (at.empty()) return std::unexpected(std::move(handled).error());
-      return std::unexpected(std::move(handled).error().wrap(at));
+      // A profile's line is the user's words: EINVAL adds nothing to what it says is wrong.
+      Error e = std::move(handled).error().wrap(at);
+      if (e.err == EINVAL) e.err = 0;
+      return std::unexpected(std::move(e));
     }
     // Every mount an option made (or replaced) is that option's, numbered where it is one of many.
     if (out.spec.mounts.size() > mounts_before || st.replaced_mount) {
