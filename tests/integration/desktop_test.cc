@@ -231,6 +231,23 @@ TEST_F(Desktop, TheBusReachesWhatIsAllowedAndNothingElse) {
   closedir(d);
   EXPECT_EQ(left, std::vector<std::string>{});
 
+  // Killed outright, the monitor takes the proxy with it (its death signal; its readiness
+  // pipe closes too).
+  {
+    Background held(with_env(vars, sandbox({"--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib",
+                                            "/lib", "--symlink", "usr/lib64", "/lib64", "--as-user", "--dbus-talk",
+                                            "org.example.Allowed", "sh", "-c", "echo ready; exec sleep 1000"})));
+    ASSERT_TRUE(held.wait_for_line("ready"));
+    EXPECT_EQ(processes_with(bus.address()).size(), 1u);
+    kill(held.pid(), SIGKILL);
+    held.finish();
+    bool gone = false;
+    for (int i = 0; i < 200 && !gone; ++i) {
+      gone = processes_with(bus.address()).empty();
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(gone) << "the proxy outlived the monitor";
+  }
   // The bus takes its clients for the caller, so COMMAND must be the caller.
   if (getuid() != 0) {
     auto as_root = run(with_env(vars, sandbox({"--dbus-talk", "org.a.B", "true"})));
