@@ -17,6 +17,7 @@
 #include "launch/join.h"
 #include "launch/launch.h"
 #include "mount/assemble.h"
+#include "oci/runtime.h"
 #include "plan/plan.h"
 #include "security/profile_json.h"
 
@@ -24,6 +25,9 @@ int main(int argc, char** argv) {
   const pid_t parent = ::getppid();  // before anything else: --die-with-parent's parent
   std::string argv0 = argc > 0 && argv[0][0] ? argv[0] : "sandbox";
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  // The OCI runtime personality: runc's command line (oci/runtime.h).
+  if (argv0.ends_with("sandbox-oci")) return sb::oci::runtime_main(args, argc, argv);
+  if (!args.empty() && args[0] == "--oci") return sb::oci::runtime_main({args.begin() + 1, args.end()}, argc, argv);
   sb::Personality personality = sb::cli::personality_for(argv0);
   const char* prefix = personality == sb::Personality::bwrap ? "bwrap" : "sandbox";
   // --level-prefix holds for every diagnostic, even one about an option before it.

@@ -266,6 +266,10 @@ struct Spec {
   std::vector<TimeOffset> time_offsets;      // one per clock
   CgroupLimits cgroup;
   bool subids = false;  // --subids: 1..N inside are the caller's subordinate ids
+  // The OCI personality, for a config without a user namespace, run by the root of its own:
+  // the new namespace maps every id of the caller's 1:1 (uid_map and gid_map lines), so the
+  // container has the ids and the files it would have without one of its own.
+  std::optional<std::pair<std::string, std::string>> identity_id_maps;
 
   // Network (net/): pasta gives the sandbox's own network namespace outbound access; --netns
   // joins an existing one instead of making one (then ns.net is false).

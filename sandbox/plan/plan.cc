@@ -160,6 +160,10 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
   if (!spec.userns_fd && !spec.userns_block_fd)
     p.id_maps = security::IdMaps{security::id_map_line(p.uid, host.uid), security::id_map_line(p.gid, host.gid)};
   if (spec.subids) TRY(plan_subids(spec, host, p));
+  if (spec.identity_id_maps && p.id_maps) {
+    p.id_maps->uid_map = spec.identity_id_maps->first;
+    p.id_maps->gid_map = spec.identity_id_maps->second;
+  }
   if (ns.uts) p.hostname = spec.hostname ? spec.hostname : spec.default_hostname;
   if (p.hostname && p.hostname->empty()) p.hostname.reset();
 

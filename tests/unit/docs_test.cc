@@ -46,6 +46,10 @@ TEST(Docs, HelpListsTheTable) {
 
 TEST(Docs, ManPageListsTheTable) {
   std::string man = source("man/sandbox.1.scd");
+  // The OCI runtime personality has runc's command line, not this table: its section is left out.
+  const auto oci = man.find("\n# THE OCI RUNTIME PERSONALITY\n");
+  ASSERT_NE(oci, std::string::npos);
+  man.erase(oci, man.find("\n# ", oci + 1) - oci);
   // Each option has its own entry: a line starting with *--name*.
   std::set<std::string> entries;
   std::regex re("(^|\n)\\*(--[a-z0-9-]+)\\*");

@@ -1,0 +1,484 @@
+#include "oci/runtime.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "host.h"
+#include "launch/handed.h"
+#include "launch/launch.h"
+#include "oci/config.h"
+#include "plan/plan.h"
+#include "sys/io.h"
+#include "sys/syscalls.h"
+
+namespace sb::oci {
+
+namespace {
+
+using json = nlohmann::json;
+
+struct Globals {
+  std::string root;
+  std::string log;
+  bool json_log = false;
+};
+
+// Root of the host only: uid 0 mapped onto the whole id range.
+bool host_root() {
+  if (::geteuid() != 0) return false;
+  std::string map = sys::read_file_or_empty("/proc/self/uid_map");
+  return map.find("4294967295") != std::string::npos;
+}
+
+// As runc: rootless (also root of a user namespace, as rootless podman runs its runtime),
+// $XDG_RUNTIME_DIR/sandbox-oci; root of the host, /run/sandbox-oci.
+std::string default_root() {
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+  if (!host_root() && runtime && runtime[0] == '/') return std::string(runtime) + "/sandbox-oci";
+  return "/run/sandbox-oci";
+}
+
+// Errors go to stderr, and to --log as runc writes them (text, or one JSON object a line).
+void say_error(const Globals& g, const std::string& text) {
+  std::fprintf(stderr, "sandbox-oci: %s\n", text.c_str());
+  if (g.log.empty()) return;
+  if (FILE* f = std::fopen(g.log.c_str(), "a")) {
+    char when[64];
+    std::time_t now = std::time(nullptr);
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    if (g.json_log) std::fprintf(f, "%s\n", json{{"level", "error"}, {"msg", text}, {"time", when}}.dump().c_str());
+    else std::fprintf(f, "time=\"%s\" level=error msg=\"%s\"\n", when, text.c_str());
+    std::fclose(f);
+  }
+}
+
+bool good_id(const std::string& id) {
+  if (id.empty() || id.size() > 1024 || id[0] == '.') return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '+')) return false;
+  return true;
+}
+
+Result<json> read_json(const std::string& path) {
+  unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return fail_errno(path);
+  TRY_ASSIGN(std::string text, sys::read_to_end(fd.get(), size_t{16} << 20));
+  auto parsed = json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) return fail(path + ": not valid JSON", EINVAL);
+  return parsed;
+}
+
+Result<void> write_json_atomically(const std::string& path, const json& value) {
+  std::string tmp = path + ".tmp";
+  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!fd) return fail_errno(tmp);
+  if (auto w = sys::write_all(fd.get(), value.dump() + "\n"); !w) return fail(tmp, w.error().err);
+  if (::rename(tmp.c_str(), path.c_str()) < 0) return fail_errno(path);
+  return {};
+}
+
+// What a container is now, from its state directory.
+struct Seen {
+  json state;
+  std::string status;  // creating, created, running, stopped
+  pid_t pid = 0;
+};
+
+bool alive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+Result<Seen> look(const Globals& g, const std::string& id) {
+  if (!good_id(id)) return fail("container id '" + id + "' is not valid");
+  std::string dir = g.root + "/" + id;
+  auto state = read_json(dir + "/state.json");
+  if (!state && state.error().err == ENOENT) return fail("container " + id + " does not exist");
+  if (!state) return std::unexpected(std::move(state).error());
+  Seen s{*state, "creating", 0};
+  bool exited = false;
+  std::string status = sys::read_file_or_empty(dir + "/status");
+  size_t at = 0;
+  while (at < status.size()) {
+    size_t end = status.find('\n', at);
+    if (end == std::string::npos) break;
+    auto line = json::parse(status.substr(at, end - at), nullptr, false);
+    if (line.is_object() && line.contains("child-pid")) s.pid = line["child-pid"].get<pid_t>();
+    if (line.is_object() && line.contains("exit-code")) exited = true;
+    at = end + 1;
+  }
+  pid_t monitor = s.state.value("monitor", 0);
+  if (exited || !alive(monitor)) s.status = "stopped";
+  else if (s.pid == 0) s.status = "creating";
+  else if (::access((dir + "/started").c_str(), F_OK) == 0) s.status = "running";
+  else s.status = "created";
+  return s;
+}
+
+json state_json(const Seen& s) {
+  json out = {{"ociVersion", "1.1.0"}, {"id", s.state.value("id", "")}, {"status", s.status},
+              {"bundle", s.state.value("bundle", "")}};
+  if (s.status != "stopped") out["pid"] = s.pid;
+  else out["pid"] = 0;
+  if (s.state.contains("annotations")) out["annotations"] = s.state["annotations"];
+  return out;
+}
+
+void remove_state(const std::string& dir) {
+  for (const char* f : {"/state.json", "/state.json.tmp", "/status", "/exec.fifo", "/started"}) ::unlink((dir + f).c_str());
+  ::rmdir(dir.c_str());
+}
+
+// The container's Spec, its process started as every sandbox's is; returns its exit status.
+Result<int> launch(Spec& spec, int argc, char** argv) {
+  TRY_ASSIGN(HostFacts host, gather_host_facts(argc, argv, spec.subids));
+  host.parent = ::getppid();
+  TRY_ASSIGN(Plan p, plan(spec, host));
+  TRY(compile_seccomp(p));
+  launch::HandedFds handed = launch::hand_over(p.handed);
+  TRY_ASSIGN(launch::Ended ended, launch::monitor_run(spec, p, handed));
+  return ended.status;
+}
+
+struct Prepared {
+  Spec spec;
+  json config;
+  std::string dir;
+};
+
+// create and run: the bundle's config as a Spec, and the container's state directory.
+Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bundle) {
+  if (!good_id(id)) return fail("container id '" + id + "' is not valid");
+  if (bundle.empty()) bundle = ".";
+  char real[PATH_MAX];
+  if (!::realpath(bundle.c_str(), real)) return fail_errno("bundle " + bundle);
+  bundle = real;
+  TRY_ASSIGN(json config, read_json(bundle + "/config.json"));
+  TRY_ASSIGN(Config c, spec_from_config(config, bundle, ConfigHost{}));
+  // Limits above the caller's hard ones cannot be set by a process without privilege over the
+  // host: they are lowered to what can be, as rootless runtimes do.
+  for (auto& r : c.spec.rlimits) {
+    struct rlimit now {};
+    if (::getrlimit(r.resource, &now) == 0 && r.hard > now.rlim_max) {
+      r.hard = now.rlim_max;
+      r.soft = std::min(r.soft, r.hard);
+    }
+  }
+  for (const auto& w : c.warnings) std::fprintf(stderr, "sandbox-oci: warning: %s\n", w.c_str());
+  // Without a user namespace in the config, root (of the host, or of the namespace rootless
+  // podman runs its runtime in) runs the container with the ids it has: every id mapped 1:1.
+  bool asks_user_ns = false;
+  for (const auto& n : config.value("linux", json::object()).value("namespaces", json::array()))
+    asks_user_ns = asks_user_ns || n.value("type", "") == "user";
+  if (!asks_user_ns && ::geteuid() == 0) {
+    auto identity = [](const std::string& map) {
+      std::string out;
+      size_t at = 0;
+      while (at < map.size()) {
+        size_t end = map.find('\n', at);
+        if (end == std::string::npos) end = map.size();
+        unsigned long inside = 0, outside = 0, count = 0;
+        if (std::sscanf(map.substr(at, end - at).c_str(), "%lu %lu %lu", &inside, &outside, &count) == 3)
+          out += std::to_string(inside) + " " + std::to_string(inside) + " " + std::to_string(count) + "\n";
+        at = end + 1;
+      }
+      return out;
+    };
+    c.spec.identity_id_maps = std::pair{identity(sys::read_file_or_empty("/proc/self/uid_map")),
+                                        identity(sys::read_file_or_empty("/proc/self/gid_map"))};
+    c.spec.subids = false;
+  }
+  if (::mkdir(g.root.c_str(), 0700) < 0 && errno != EEXIST) return fail_errno("--root " + g.root);
+  std::string dir = g.root + "/" + id;
+  if (::mkdir(dir.c_str(), 0700) < 0) {
+    if (errno == EEXIST) return fail("container " + id + " exists already");
+    return fail_errno(dir);
+  }
+  json state = {{"id", id}, {"bundle", bundle}, {"monitor", 0}, {"created", std::time(nullptr)}};
+  if (config.contains("annotations")) state["annotations"] = config["annotations"];
+  if (auto w = write_json_atomically(dir + "/state.json", state); !w) {
+    remove_state(dir);
+    return std::unexpected(std::move(w).error());
+  }
+  int status = ::open((dir + "/status").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (status < 0) {
+    remove_state(dir);
+    return fail_errno(dir + "/status");
+  }
+  c.spec.json_status_fd = status;
+  return Prepared{std::move(c.spec), std::move(config), dir};
+}
+
+Result<void> note_monitor(const std::string& dir, pid_t monitor) {
+  TRY_ASSIGN(json state, read_json(dir + "/state.json"));
+  state["monitor"] = monitor;
+  return write_json_atomically(dir + "/state.json", state);
+}
+
+Result<void> write_pid_file(const std::string& path, pid_t pid) {
+  if (path.empty()) return {};
+  std::string tmp = path + ".tmp";
+  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) return fail_errno("--pid-file " + path);
+  if (auto w = sys::write_all(fd.get(), std::to_string(pid)); !w) return fail("--pid-file " + path, w.error().err);
+  if (::rename(tmp.c_str(), path.c_str()) < 0) return fail_errno("--pid-file " + path);
+  return {};
+}
+
+struct Options {
+  std::string bundle, pid_file;
+  bool detach = false, force = false, all = false, rootless = false;
+  std::vector<std::string> rest;
+};
+
+Result<Options> command_options(const std::vector<std::string>& args, size_t from) {
+  Options o;
+  for (size_t i = from; i < args.size(); ++i) {
+    std::string a = args[i];
+    std::string value;
+    auto eq = a.find('=');
+    bool inline_value = a.starts_with("--") && eq != std::string::npos;
+    if (inline_value) {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+    }
+    auto next = [&]() -> Result<std::string> {
+      if (inline_value) return value;
+      if (i + 1 >= args.size()) return fail(a + " takes a value", EINVAL);
+      return args[++i];
+    };
+    if (a == "--bundle" || a == "-b") { TRY_ASSIGN(o.bundle, next()); }
+    else if (a == "--pid-file") { TRY_ASSIGN(o.pid_file, next()); }
+    else if (a == "--detach" || a == "-d") o.detach = true;
+    else if (a == "--force" || a == "-f") o.force = true;
+    else if (a == "--all" || a == "-a") o.all = true;
+    else if (a == "--rootless") o.rootless = true;
+    else if (a == "--no-pivot" || a == "--no-new-keyring") {}
+    else if (a == "--console-socket") return fail("--console-socket: a terminal for the container is not supported yet", ENOTSUP);
+    else if (a == "--preserve-fds") { TRY_ASSIGN(std::string n, next()); if (n != "0") return fail("--preserve-fds: not supported yet", ENOTSUP); }
+    else if (a.starts_with("-") && a != "-") return fail("unknown option " + a, EINVAL);
+    else o.rest.push_back(args[i]);
+  }
+  return o;
+}
+
+int signal_number(const std::string& name) {
+  if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit)) return std::atoi(name.c_str());
+  std::string n = name.starts_with("SIG") ? name.substr(3) : name;
+  for (int s = 1; s < NSIG; ++s)
+    if (const char* abbrev = ::sigabbrev_np(s); abbrev && n == abbrev) return s;
+  return -1;
+}
+
+// Waits (inotify on the status file) until the monitor has written the container's pid, or
+// has gone: the pid, or an error.
+Result<pid_t> await_pid(const Globals& g, const std::string& id, pid_t monitor) {
+  std::string dir = g.root + "/" + id;
+  unique_fd in(::inotify_init1(IN_CLOEXEC));
+  if (in) ::inotify_add_watch(in.get(), (dir + "/status").c_str(), IN_MODIFY);
+  for (int i = 0; i < 600; ++i) {
+    auto s = look(g, id);
+    if (s && s->pid) return s->pid;
+    int status = 0;
+    if (::waitpid(monitor, &status, WNOHANG) == monitor) return fail("the container's process did not start", ECHILD);
+    pollfd p{in.get(), POLLIN, 0};
+    if (::poll(&p, 1, 100) > 0) {
+      char buf[4096];
+      (void)::read(in.get(), buf, sizeof buf);
+    }
+  }
+  return fail("the container's process did not start within a minute", ETIMEDOUT);
+}
+
+int command(const Globals& g, const std::vector<std::string>& args, size_t at, int argc, char** argv) {
+  const std::string cmd = args[at];
+  auto options = command_options(args, at + 1);
+  auto report = [&](const Error& e) {
+    say_error(g, e.message());
+    return 1;
+  };
+  if (!options) return report(options.error());
+  Options& o = *options;
+  auto need_id = [&]() -> Result<std::string> {
+    if (o.rest.empty()) return fail(cmd + " needs a container id", EINVAL);
+    return o.rest[0];
+  };
+
+  if (cmd == "spec") {
+    std::string path = (o.bundle.empty() ? "." : o.bundle) + "/config.json";
+    if (::access(path.c_str(), F_OK) == 0) return report(Error{EEXIST, "File " + path + " exists. Remove it first"});
+    unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (!fd) return report(Error{errno, path});
+    (void)sys::write_all(fd.get(), default_config(o.rootless, ::getuid(), ::getgid()).dump(4) + "\n");
+    return 0;
+  }
+  if (cmd == "features") {
+    json f = {{"ociVersionMin", "1.0.0"},
+              {"ociVersionMax", "1.1.0"},
+              {"hooks", json::array()},
+              {"mountOptions", json::array({"bind", "rbind", "ro", "rw", "nosuid", "nodev", "noexec"})},
+              {"linux",
+               {{"namespaces", json::array({"cgroup", "ipc", "mount", "network", "pid", "user", "uts"})},
+                {"seccomp", {{"enabled", true}}},
+                {"apparmor", {{"enabled", false}}},
+                {"selinux", {{"enabled", false}}}}}};
+    std::printf("%s\n", f.dump(4).c_str());
+    return 0;
+  }
+  if (cmd == "list") {
+    std::printf("%-12s %-8s %-10s %-40s\n", "ID", "PID", "STATUS", "BUNDLE");
+    if (DIR* d = ::opendir(g.root.c_str())) {
+      while (auto* e = ::readdir(d)) {
+        if (e->d_name[0] == '.') continue;
+        auto s = look(g, e->d_name);
+        if (!s) continue;
+        std::printf("%-12s %-8d %-10s %-40s\n", e->d_name, s->status == "stopped" ? 0 : s->pid, s->status.c_str(),
+                    s->state.value("bundle", "").c_str());
+      }
+      ::closedir(d);
+    }
+    return 0;
+  }
+  auto id = need_id();
+  if (!id) return report(id.error());
+  const std::string dir = g.root + "/" + *id;
+
+  if (cmd == "state") {
+    auto s = look(g, *id);
+    if (!s) return report(s.error());
+    std::printf("%s\n", state_json(*s).dump(4).c_str());
+    return 0;
+  }
+  if (cmd == "create" || (cmd == "run" && o.detach)) {
+    auto prepared = prepare(g, *id, o.bundle);
+    if (!prepared) return report(prepared.error());
+    std::string fifo = dir + "/exec.fifo";
+    if (::mkfifo(fifo.c_str(), 0600) < 0) {
+      remove_state(dir);
+      return report(Error{errno, fifo});
+    }
+    // Held open for reading and writing, so the wait before exec never sees end of file.
+    int block = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);
+    prepared->spec.block_fd = block;
+    pid_t monitor = ::fork();
+    if (monitor < 0) return report(Error{errno, "fork"});
+    if (monitor == 0) {
+      ::setsid();
+      auto ended = launch(prepared->spec, argc, argv);
+      if (!ended) {
+        say_error(g, ended.error().message());
+        ::_exit(1);
+      }
+      ::_exit(*ended);
+    }
+    ::close(block);
+    ::close(*prepared->spec.json_status_fd);
+    if (auto n = note_monitor(dir, monitor); !n) return report(n.error());
+    auto pid = await_pid(g, *id, monitor);
+    if (!pid) {
+      remove_state(dir);
+      return report(pid.error());
+    }
+    // The pid file names the process whose exit is the container's: the monitor, which the
+    // engine's supervisor (conmon) inherits when create exits and can wait for, and whose exit
+    // status is the container's. state's pid is the container's first process.
+    if (auto w = write_pid_file(o.pid_file, monitor); !w) return report(w.error());
+    if (cmd == "create") return 0;
+  }
+  if (cmd == "start" || (cmd == "run" && o.detach)) {
+    auto s = look(g, *id);
+    if (!s) return report(s.error());
+    if (s->status != "created") return report(Error{0, "cannot start a container that is " + s->status});
+    unique_fd w(::open((dir + "/exec.fifo").c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!w || ::write(w.get(), "1", 1) != 1) return report(Error{errno, "starting " + *id});
+    ::close(::open((dir + "/started").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+    return 0;
+  }
+  if (cmd == "run") {
+    auto prepared = prepare(g, *id, o.bundle);
+    if (!prepared) return report(prepared.error());
+    (void)note_monitor(dir, ::getpid());
+    ::close(::open((dir + "/started").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+    auto ended = launch(prepared->spec, argc, argv);
+    remove_state(dir);
+    if (!ended) return report(ended.error());
+    return *ended;
+  }
+  if (cmd == "kill") {
+    auto s = look(g, *id);
+    if (!s) return report(s.error());
+    int sig = signal_number(o.rest.size() > 1 ? o.rest[1] : "TERM");
+    if (sig <= 0) return report(Error{0, "unknown signal " + o.rest[1]});
+    if (s->status == "stopped" || s->pid == 0) return report(Error{0, "container " + *id + " is not running"});
+    // The container's first process; with --all the whole pid namespace ends with it for KILL.
+    if (::kill(s->pid, sig) < 0) return report(Error{errno, "kill " + *id});
+    return 0;
+  }
+  if (cmd == "delete") {
+    auto s = look(g, *id);
+    if (!s) return report(s.error());
+    if (s->status != "stopped" && !o.force)
+      return report(Error{0, "cannot delete container " + *id + " that is not stopped: " + s->status});
+    pid_t monitor = s->state.value("monitor", 0);
+    if (s->status != "stopped") {
+      if (s->pid) ::kill(s->pid, SIGKILL);
+      if (monitor > 0) ::kill(monitor, SIGKILL);
+      for (int i = 0; i < 200 && alive(monitor); ++i) ::usleep(10000);
+    }
+    remove_state(dir);
+    return 0;
+  }
+  return report(Error{0, "unknown command " + cmd});
+}
+
+}  // namespace
+
+int runtime_main(const std::vector<std::string>& args, int argc, char** argv) {
+  Globals g;
+  g.root = default_root();
+  size_t i = 0;
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string& out) {
+      if (auto eq = a.find('='); eq != std::string::npos) out = a.substr(eq + 1);
+      else if (i + 1 < args.size()) out = args[++i];
+    };
+    std::string ignored;
+    if (a == "--root" || a.starts_with("--root=")) value(g.root);
+    else if (a == "--log" || a.starts_with("--log=")) value(g.log);
+    else if (a == "--log-format" || a.starts_with("--log-format=")) {
+      std::string f;
+      value(f);
+      g.json_log = f == "json";
+    } else if (a == "--rootless" || a.starts_with("--rootless=") || a == "--criu") value(ignored);
+    else if (a == "--debug" || a == "--systemd-cgroup") {}
+    else if (a == "--version" || a == "-v") {
+      std::printf("sandbox-oci version %s\nspec: 1.1.0\n", SANDBOX_VERSION);
+      return 0;
+    } else if (a == "--help" || a == "-h") {
+      std::printf("usage: sandbox-oci [--root DIR] [--log FILE] [--log-format text|json] COMMAND [ARGS...]\n"
+                  "commands: create start run state kill delete list features spec\n");
+      return 0;
+    } else break;
+  }
+  if (i >= args.size()) {
+    say_error(g, "no command given (create, start, run, state, kill, delete, list, features, spec)");
+    return 1;
+  }
+  return command(g, args, i, argc, argv);
+}
+
+}  // namespace sb::oci

@@ -1,0 +1,167 @@
+// The OCI runtime personality as engines drive it: the lifecycle of a busybox bundle through
+// runc's command line, and podman with sandbox-oci as its runtime.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "desktop.h"
+#include "harness.h"
+
+namespace sbtest {
+namespace {
+
+class Oci : public SandboxTest {};
+
+// A bundle: busybox's root (a copy, writable), and the config `spec` writes, with `args`.
+struct Bundle {
+  TempDir dir, state;
+  std::string runtime;  // sandbox-oci, a link to the binary under test
+  Bundle(const std::vector<std::string>& args) {
+    runtime = dir / "sandbox-oci";
+    if (symlink(sandbox_bin().c_str(), runtime.c_str()) < 0) std::abort();
+    if (run({"cp", "-a", rootfs(), dir / "rootfs"}).status != 0) std::abort();
+    RunOptions in;
+    in.cwd = dir.path();
+    std::vector<std::string> spec{runtime, "spec"};
+    if (getuid() != 0) spec.push_back("--rootless");
+    if (run(spec, in).status != 0) std::abort();
+    // Its arguments, a writable root (so the test can see what ran), no terminal.
+    std::string config = read_file(dir / "config.json");
+    std::string list;
+    for (const auto& a : args) list += (list.empty() ? "" : ", ") + std::string("\"") + a + "\"";
+    auto replace = [&](const std::string& from, const std::string& to) {
+      auto at = config.find(from);
+      if (at == std::string::npos) std::abort();
+      config.replace(at, from.size(), to);
+    };
+    size_t a = config.find("\"args\"");
+    size_t end = config.find(']', a);
+    config.replace(a, end + 1 - a, "\"args\": [" + list + "]");
+    replace("\"terminal\": true", "\"terminal\": false");
+    replace("\"readonly\": true", "\"readonly\": false");
+    write_file(dir / "config.json", config);
+  }
+  std::vector<std::string> oci(std::vector<std::string> args) const {
+    args.insert(args.begin(), {runtime, "--root", state.path()});
+    return args;
+  }
+  // The command through a shell, its output into `log` (a created container's monitor keeps
+  // the runtime's standard streams, as runc's does).
+  RunResult detached(const std::vector<std::string>& args) const {
+    std::string line;
+    for (const auto& a : oci(args)) line += "'" + a + "' ";
+    RunOptions in;
+    in.cwd = dir.path();
+    return run({"sh", "-c", line + ">> " + (dir / "log") + " 2>&1"}, in);
+  }
+  std::string status(const std::string& id) const {
+    auto r = run(oci({"state", id}));
+    auto at = r.out.find("\"status\": \"");
+    if (at == std::string::npos) return r.err;
+    return r.out.substr(at + 11, r.out.find('"', at + 11) - at - 11);
+  }
+};
+
+bool becomes(const std::function<bool()>& done, int timeout_seconds = 30) {
+  for (int i = 0; i < timeout_seconds * 20; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+TEST_F(Oci, TheLifecycleAsTheSpecSaysIt) {
+  Bundle b({"sh", "-c", "echo ran > /ran; exec sleep 1000"});
+  // create: the process waits before the user's program; nothing of it has run.
+  auto created = b.detached({"create", "--bundle", b.dir.path(), "--pid-file", b.dir / "pid", "c1"});
+  ASSERT_EQ(created.status, 0) << read_file(b.dir / "log");
+  EXPECT_EQ(b.status("c1"), "created");
+  EXPECT_GT(std::stoi(read_file(b.dir / "pid")), 0);  // the monitor's, which an engine waits for
+  EXPECT_FALSE(exists(b.dir / "rootfs/ran"));
+  auto state = run(b.oci({"state", "c1"}));
+  auto at = state.out.find("\"pid\": ");
+  ASSERT_NE(at, std::string::npos) << state.out;
+  pid_t pid = std::stoi(state.out.substr(at + 7));
+  EXPECT_TRUE(exists("/proc/" + std::to_string(pid)));
+  EXPECT_NE(state.out.find("\"pid\": " + std::to_string(pid)), std::string::npos) << state.out;
+  EXPECT_NE(state.out.find("\"bundle\": \"" + b.dir.path() + "\""), std::string::npos) << state.out;
+  EXPECT_NE(run(b.oci({"list"})).out.find("c1"), std::string::npos);
+  // start: it runs.
+  ASSERT_EQ(run(b.oci({"start", "c1"})).status, 0);
+  EXPECT_TRUE(becomes([&] { return read_file(b.dir / "rootfs/ran") == "ran\n"; }));
+  EXPECT_EQ(b.status("c1"), "running");
+  // delete of a running container fails without --force.
+  auto busy = run(b.oci({"delete", "c1"}));
+  EXPECT_EQ(busy.status, 1);
+  EXPECT_EQ(busy.err, "sandbox-oci: cannot delete container c1 that is not stopped: running\n");
+  // kill: it stops, and delete leaves nothing.
+  ASSERT_EQ(run(b.oci({"kill", "c1", "KILL"})).status, 0);
+  EXPECT_TRUE(becomes([&] { return b.status("c1") == "stopped"; }));
+  EXPECT_EQ(run(b.oci({"delete", "c1"})).status, 0);
+  EXPECT_FALSE(exists(b.state / "c1"));
+  EXPECT_FALSE(exists("/proc/" + std::to_string(pid)));
+  EXPECT_EQ(run(b.oci({"state", "c1"})).err, "sandbox-oci: container c1 does not exist\n");
+
+  // A created container can be killed before it starts; its program never runs.
+  unlink((b.dir / "rootfs/ran").c_str());
+  ASSERT_EQ(b.detached({"create", "--bundle", b.dir.path(), "c2"}).status, 0) << read_file(b.dir / "log");
+  ASSERT_EQ(run(b.oci({"kill", "c2", "9"})).status, 0);
+  EXPECT_TRUE(becomes([&] { return b.status("c2") == "stopped"; }));
+  EXPECT_EQ(run(b.oci({"delete", "c2"})).status, 0);
+  EXPECT_FALSE(exists(b.dir / "rootfs/ran"));
+}
+
+TEST_F(Oci, RunWaitsAndPassesTheExitOn) {
+  Bundle b({"sh", "-c", "echo hello from $(hostname); exit 3"});
+  RunOptions in;
+  in.cwd = b.dir.path();
+  auto r = run(b.oci({"run", "r1"}), in);
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_EQ(r.out, "hello from sandbox\n");
+  EXPECT_FALSE(exists(b.state / "r1"));
+  auto features = run(b.oci({"features"}));
+  EXPECT_NE(features.out.find("\"ociVersionMax\": \"1.1.0\""), std::string::npos);
+  auto version = run({b.runtime, "--version"});
+  EXPECT_TRUE(version.out.starts_with("sandbox-oci version ")) << version.out;
+  auto bad = run(b.oci({"run", "../x"}), in);
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_EQ(bad.err, "sandbox-oci: container id '../x' is not valid\n");
+}
+
+TEST_F(Oci, PodmanRunsItsContainersWithIt) {
+  Bundle b({"true"});
+  TempDir storage, runroot, home;
+  std::vector<std::string> podman{"podman", "--root", storage.path(), "--runroot", runroot.path(), "--storage-driver", "vfs",
+                                  "--runtime", b.runtime, "--cgroup-manager", "cgroupfs", "--events-backend", "none"};
+  // (A sanitizer build's leak check cannot stop the world inside podman's user namespace.)
+  std::vector<std::string> vars{"HOME=" + home.path(), "XDG_RUNTIME_DIR=" + runroot.path(), "ASAN_OPTIONS=detect_leaks=0"};
+  auto with = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = podman;
+    argv.insert(argv.end(), args.begin(), args.end());
+    return with_env(vars, argv);
+  };
+  RunOptions slow;
+  slow.timeout_seconds = 120;
+  auto imported = run({"sh", "-c", "tar -C '" + (b.dir / "rootfs") + "' -c . | " + [&] {
+                         std::string line;
+                         for (const auto& a : with({"import", "-", "localhost/busybox:test"})) line += "'" + a + "' ";
+                         return line;
+                       }()},
+                      slow);
+  ASSERT_EQ(imported.status, 0) << imported.err;
+  auto hi = run(with({"run", "--rm", "--network", "none", "localhost/busybox:test", "sh", "-c", "echo hi; id -u"}), slow);
+  EXPECT_EQ(hi.status, 0) << hi.err;
+  EXPECT_EQ(hi.out, "hi\n0\n");
+  auto code = run(with({"run", "--rm", "--network", "none", "localhost/busybox:test", "sh", "-c", "exit 7"}), slow);
+  EXPECT_EQ(code.status, 7) << code.err;
+  (void)run(with({"rmi", "-a", "-f"}), slow);
+}
+
+}  // namespace
+}  // namespace sbtest

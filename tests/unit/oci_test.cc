@@ -1,0 +1,93 @@
+// config.json -> Spec (oci/config.h): the OCI front end, without privilege.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "oci/config.h"
+
+namespace sb {
+namespace {
+
+using json = nlohmann::json;
+
+TEST(OciConfig, TheDefaultConfigBecomesASpec) {
+  json config = oci::default_config(false, 1000, 1000);
+  config["process"]["args"] = {"sh", "-c", "true"};
+  config["process"]["env"] = {"PATH=/bin", "A=b=c"};
+  config["process"]["cwd"] = "/tmp";
+  config["process"]["user"] = {{"uid", 5}, {"gid", 6}};
+  auto c = oci::spec_from_config(config, "/b", {});
+  ASSERT_TRUE(c) << c.error().message();
+  const Spec& s = c->spec;
+  EXPECT_EQ(s.command, (std::vector<std::string>{"sh", "-c", "true"}));
+  EXPECT_EQ(s.env, (std::vector<EnvOp>{{EnvOp::Kind::clear, "", ""}, {EnvOp::Kind::set, "PATH", "/bin"}, {EnvOp::Kind::set, "A", "b=c"}}));
+  EXPECT_EQ(s.chdir, "/tmp");
+  EXPECT_EQ(s.uid, 5u);
+  EXPECT_EQ(s.gid, 6u);
+  // The root (read-only, relative to the bundle), /proc, the tool's /dev (the devpts and shm
+  // tmpfs are its own), mqueue, and the host's /sys read-only.
+  EXPECT_EQ(s.mounts, (std::vector<MountOp>{BindOp{"/b/rootfs", "/", BindKind::ro, false, std::nullopt}, ProcOp{"/proc"},
+                                            DevOp{"/dev", false}, MqueueOp{"/dev/mqueue"},
+                                            BindOp{"/sys", "/sys", BindKind::ro, false, std::nullopt}}));
+  EXPECT_EQ(s.mount_origin(1).str(), "config.json mounts[0]");
+  EXPECT_TRUE(s.ns.pid && s.ns.ipc && s.ns.uts && s.ns.net && !s.ns.cgroup);
+  EXPECT_EQ(s.hostname, "sandbox");
+  // Its capabilities, rlimits and masked paths; no syscall profile or Landlock unless asked.
+  EXPECT_EQ(s.caps, (uint64_t{1} << 29) | (uint64_t{1} << 5) | (uint64_t{1} << 10));
+  ASSERT_EQ(s.rlimits.size(), 1u);
+  EXPECT_EQ(s.rlimits[0].hard, 1024u);
+  EXPECT_EQ(s.seccomp_profile, "none");
+  EXPECT_FALSE(s.landlock);
+  EXPECT_EQ(c->warnings, (std::vector<std::string>{"config.json process.terminal: not given a terminal yet"}));
+}
+
+TEST(OciConfig, NamespacesBindsAndSeccomp) {
+  json config = oci::default_config(true, 1000, 1000);
+  config["process"]["terminal"] = false;
+  config["mounts"] = json::array({{{"destination", "/data"}, {"type", "bind"}, {"source", "/srv"}, {"options", {"rbind", "ro"}}},
+                                  {{"destination", "/w"}, {"type", "none"}, {"source", "/var/w"}, {"options", {"bind"}}},
+                                  {{"destination", "/t"}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", {"size=1m", "mode=1777"}}}});
+  config["linux"]["namespaces"] = json::array({{{"type", "pid"}}, {{"type", "network"}, {"path", "/proc/7/ns/net"}}});
+  config["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"},
+                                {"syscalls", json::array({{{"names", {"mkdir"}}, {"action", "SCMP_ACT_ERRNO"}}})}};
+  auto c = oci::spec_from_config(config, "/b", {});
+  ASSERT_TRUE(c) << c.error().message();
+  const Spec& s = c->spec;
+  EXPECT_EQ(s.mounts[1], MountOp(BindOp{"/srv", "/data", BindKind::ro, false, std::nullopt}));
+  EXPECT_EQ(s.mounts[2], MountOp(BindOp{"/var/w", "/w", BindKind::rw, false, std::nullopt}));
+  EXPECT_EQ(s.mounts[3], MountOp(TmpfsOp{"/t", 1024 * 1024, 01777}));
+  EXPECT_TRUE(s.ns.pid && !s.ns.net && !s.ns.ipc);
+  EXPECT_EQ(s.netns_path, "/proc/7/ns/net");
+  EXPECT_FALSE(s.hostname);  // no uts namespace of its own
+  ASSERT_TRUE(s.seccomp_json);
+  EXPECT_EQ(s.seccomp_profile, "config.json linux.seccomp");
+}
+
+TEST(OciConfig, WhatCannotBeDoneIsOneLine) {
+  auto error = [](json config) {
+    auto c = oci::spec_from_config(config, "/b", {});
+    return c ? std::string("(mapped)") : c.error().message();
+  };
+  json good = oci::default_config(false, 0, 0);
+  json v = good;
+  v["ociVersion"] = "2.0.0";
+  EXPECT_EQ(error(v), "config.json: ociVersion '2.0.0' is not 1.x: Invalid argument");
+  json r = good;
+  r.erase("root");
+  EXPECT_EQ(error(r), "config.json: root.path is missing: Invalid argument");
+  json m = good;
+  m["mounts"].push_back({{"destination", "/x"}, {"type", "nfs"}, {"source", "srv:/x"}});
+  EXPECT_EQ(error(m), "config.json: mounts[6]: mount type 'nfs' is not supported: Invalid argument");
+  json a = good;
+  a["process"]["args"] = json::array();
+  EXPECT_EQ(error(a), "config.json: process.args is empty: Invalid argument");
+  json n = good;
+  n["linux"]["namespaces"].push_back({{"type", "ipc"}, {"path", "/proc/1/ns/ipc"}});
+  EXPECT_EQ(error(n), "config.json: linux.namespaces: joining a ipc namespace by path is not supported: Operation not supported");
+  json e = good;
+  e["process"]["env"] = {"NOEQUALS"};
+  EXPECT_EQ(error(e), "config.json: process.env: 'NOEQUALS' is not NAME=VALUE: Invalid argument");
+}
+
+}  // namespace
+}  // namespace sb
