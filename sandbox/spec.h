@@ -172,6 +172,8 @@ struct CgroupLimits {
 struct DenyPath {
   std::string pattern;
   Origin origin;
+  // OCI's maskedPaths: covered where it exists, left alone where not (no Landlock for it).
+  bool if_present = false;
   bool operator==(const DenyPath&) const = default;
 };
 

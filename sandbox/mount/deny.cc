@@ -135,6 +135,8 @@ Result<void> cover_denied(Mounter& m, RootDir root, int scratch, unsigned& scrat
         found.push_back({std::move(rel), &deny});
         if (found.size() > security::kDenyMaxMatches)
           return fail(ex.what() + ": more than " + std::to_string(security::kDenyMaxMatches) + " paths to deny");
+      } else if ((fd.error().err == ENOENT || fd.error().err == ENOTDIR) && deny.if_present) {
+        // Masked where present only.
       } else if ((fd.error().err == ENOENT || fd.error().err == ENOTDIR) && literal) {
         // Missing, or with a non-directory on the way: COMMAND could remove that and make
         // the path, so it is kept from being made just as a missing one is.

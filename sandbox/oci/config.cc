@@ -198,6 +198,9 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
   for (const char* key : {"uidMappings", "gidMappings"})
     for (const auto& m : linux.value(key, json::array()))
       if (m.value("size", 1u) > 1) s.subids = true;
+  // Masked where present (runc does the same): an empty read-only cover, as --deny makes.
+  for (const auto& path : linux.value("maskedPaths", json::array()))
+    s.denies.push_back({path.get<std::string>(), Origin{"config.json linux.maskedPaths", 0}, true});
   if (linux.contains("seccomp")) {
     auto policy = security::read_json_profile(linux["seccomp"].dump(), "config.json linux.seccomp", {s.caps, host.kernel_release});
     if (!policy) return std::unexpected(std::move(policy).error());

@@ -88,14 +88,16 @@ Result<std::optional<LandlockPlan>> plan_landlock(const Spec& spec, int abi, con
   // forbids every mount, so they are left out when COMMAND keeps CAP_SYS_ADMIN to mount with,
   // unless --deny needs them: that capability could unmount the covers of denied paths.
   const bool keeps_sys_admin = spec.caps & (uint64_t{1} << kCapSysAdmin);
+  // Masks (OCI's maskedPaths) are covers alone, as runc's are; --deny may need Landlock.
+  const bool denies = std::any_of(spec.denies.begin(), spec.denies.end(), [](const DenyPath& d) { return !d.if_present; });
   const bool fs_possible = !spec.landlock_off && abi >= 1;
-  if (!spec.denies.empty() && keeps_sys_admin && !fs_possible)
+  if (denies && keeps_sys_admin && !fs_possible)
     return fail("--deny " + spec.denies.front().pattern +
                     ": COMMAND keeps CAP_SYS_ADMIN, with which it could unmount what covers the path; only Landlock "
                     "can forbid that, and " +
                     (spec.landlock_off ? std::string("--no-landlock turns it off") : "this kernel has no Landlock"),
                 EOPNOTSUPP);
-  if (fs_possible && ((spec.landlock && !keeps_sys_admin) || !spec.denies.empty())) {
+  if (fs_possible && ((spec.landlock && !keeps_sys_admin) || denies)) {
     p.handled_fs = fs_rights_of_abi(abi);
     p.fs_steps = plan_fs_steps(spec, outside);
   }

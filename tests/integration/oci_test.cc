@@ -118,6 +118,17 @@ TEST_F(Oci, TheLifecycleAsTheSpecSaysIt) {
   EXPECT_FALSE(exists(b.dir / "rootfs/ran"));
 }
 
+TEST_F(Oci, MaskedPathsAreCoveredWherePresent) {
+  // The default config masks /proc/kcore, /proc/keys, /sys/firmware and more.
+  Bundle b({"sh", "-c", "head -c1 /proc/kcore >/dev/null 2>&1 && echo KCORE; ls /sys/firmware >/dev/null 2>&1 && echo FIRMWARE; "
+                        "echo x > /written && echo wrote"});
+  RunOptions in;
+  in.cwd = b.dir.path();
+  auto r = run(b.oci({"run", "m1"}), in);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "wrote\n");
+}
+
 TEST_F(Oci, RunWaitsAndPassesTheExitOn) {
   Bundle b({"sh", "-c", "echo hello from $(hostname); exit 3"});
   RunOptions in;

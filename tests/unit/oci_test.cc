@@ -36,6 +36,7 @@ TEST(OciConfig, TheDefaultConfigBecomesASpec) {
   EXPECT_EQ(s.caps, (uint64_t{1} << 29) | (uint64_t{1} << 5) | (uint64_t{1} << 10));
   ASSERT_EQ(s.rlimits.size(), 1u);
   EXPECT_EQ(s.rlimits[0].hard, 1024u);
+  EXPECT_EQ(s.denies.front(), (DenyPath{"/proc/acpi", Origin{"config.json linux.maskedPaths", 0}, true}));
   EXPECT_EQ(s.seccomp_profile, "none");
   EXPECT_FALSE(s.landlock);
   EXPECT_EQ(c->warnings, (std::vector<std::string>{"config.json process.terminal: not given a terminal yet"}));
