@@ -272,6 +272,11 @@ struct Spec {
   // the new namespace maps every id of the caller's 1:1 (uid_map and gid_map lines), so the
   // container has the ids and the files it would have without one of its own.
   std::optional<std::pair<std::string, std::string>> identity_id_maps;
+  // The OCI personality's --console-socket: a connected unix socket to which COMMAND's process,
+  // inside, sends the master of a terminal it opens from the sandbox's /dev/ptmx, whose other
+  // end becomes its controlling terminal and standard streams; and the terminal's size.
+  std::optional<int> console_socket_fd;
+  unsigned short console_rows = 0, console_columns = 0;
 
   // Network (net/): pasta gives the sandbox's own network namespace outbound access; --netns
   // joins an existing one instead of making one (then ns.net is false).

@@ -1,6 +1,8 @@
 // The last steps before COMMAND, in its own process.
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <climits>
@@ -16,6 +18,7 @@
 #include "security/compile.h"
 #include "security/landlock.h"
 #include "security/seccomp.h"
+#include "sys/fdpass.h"
 #include "sys/syscalls.h"
 
 namespace sb::launch {
@@ -52,8 +55,38 @@ Result<void> child_chdir(const Spec& spec, const std::string& callers_cwd) {
   return {};
 }
 
+// --console-socket (OCI): a terminal of the sandbox's own devpts, its master sent out, its
+// other end COMMAND's controlling terminal and standard streams, as runc does it.
+Result<void> child_open_console(const Spec& spec) {
+  unique_fd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!master) return fail_errno("--console-socket: /dev/ptmx");
+  int unlock = 0;
+  if (::ioctl(master.get(), TIOCSPTLCK, &unlock) < 0) return fail_errno("--console-socket: unlocking the terminal");
+  unique_fd peer(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!peer) return fail_errno("--console-socket: the terminal's other end");
+  if (spec.console_rows && spec.console_columns) {
+    struct winsize size {};
+    size.ws_row = spec.console_rows;
+    size.ws_col = spec.console_columns;
+    (void)::ioctl(peer.get(), TIOCSWINSZ, &size);
+  }
+  const int fds[] = {master.get()};
+  if (auto sent = sys::send_with_fds(*spec.console_socket_fd, "console", fds); !sent)
+    return std::unexpected(std::move(sent).error().wrap("--console-socket: sending the terminal"));
+  master.reset();
+  ::close(*spec.console_socket_fd);
+  if (::getsid(0) != ::getpid() && ::setsid() < 0) return fail_errno("--console-socket: a session of its own");
+  if (::ioctl(peer.get(), TIOCSCTTY, 0) < 0) return fail_errno("--console-socket: the controlling terminal");
+  for (int n = 0; n <= 2; ++n)
+    if (::dup2(peer.get(), n) < 0) return fail_errno("--console-socket: the standard streams");
+  return {};
+}
+
 Error child_exec_command(const Spec& spec, const ChildState& state, int init_ready) {
   if (child_command_leads_session(spec) && ::setsid() < 0) return fail_errno("Can't start a new session").error();
+  if (spec.console_socket_fd) {
+    if (auto r = child_open_console(spec); !r) return r.error();
+  }
   // Every step below is COMMAND's, with COMMAND's privileges.
   if (auto r = security::drop_capabilities(spec.caps); !r) return r.error();
   if (auto r = child_apply_env(spec); !r) return r.error();

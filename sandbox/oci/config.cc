@@ -170,7 +170,6 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
       s.rlimits.push_back({it->resource, r.value("soft", uint64_t{0}), r.value("hard", uint64_t{0}), "config.json " + type});
     }
   }
-  if (p.value("terminal", false)) c.warnings.push_back("config.json process.terminal: not given a terminal yet");
 
   // Namespaces: each one listed is new; a path joins (the network's only, for now).
   Namespaces& ns = s.ns;

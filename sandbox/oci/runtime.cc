@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -239,7 +241,7 @@ Result<void> write_pid_file(const std::string& path, pid_t pid) {
 }
 
 struct Options {
-  std::string bundle, pid_file;
+  std::string bundle, pid_file, console_socket;
   bool detach = false, force = false, all = false, rootless = false;
   std::vector<std::string> rest;
 };
@@ -267,7 +269,7 @@ Result<Options> command_options(const std::vector<std::string>& args, size_t fro
     else if (a == "--all" || a == "-a") o.all = true;
     else if (a == "--rootless") o.rootless = true;
     else if (a == "--no-pivot" || a == "--no-new-keyring") {}
-    else if (a == "--console-socket") return fail("--console-socket: a terminal for the container is not supported yet", ENOTSUP);
+    else if (a == "--console-socket") { TRY_ASSIGN(o.console_socket, next()); }
     else if (a == "--preserve-fds") { TRY_ASSIGN(std::string n, next()); if (n != "0") return fail("--preserve-fds: not supported yet", ENOTSUP); }
     else if (a.starts_with("-") && a != "-") return fail("unknown option " + a, EINVAL);
     else o.rest.push_back(args[i]);
@@ -365,6 +367,23 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
   if (cmd == "create" || (cmd == "run" && o.detach)) {
     auto prepared = prepare(g, *id, o.bundle);
     if (!prepared) return report(prepared.error());
+    if (!o.console_socket.empty()) {
+      // The terminal's master goes there, sent by the container's process once it has made it.
+      unique_fd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+      sockaddr_un addr{};
+      addr.sun_family = AF_UNIX;
+      if (o.console_socket.size() >= sizeof addr.sun_path) return report(Error{ENAMETOOLONG, "--console-socket " + o.console_socket});
+      std::memcpy(addr.sun_path, o.console_socket.c_str(), o.console_socket.size());
+      if (!sock || ::connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) {
+        remove_state(dir);
+        return report(Error{errno, "--console-socket " + o.console_socket});
+      }
+      prepared->spec.console_socket_fd = sock.release();
+      if (prepared->config.contains("process") && prepared->config["process"].contains("consoleSize")) {
+        prepared->spec.console_rows = prepared->config["process"]["consoleSize"].value("height", 0);
+        prepared->spec.console_columns = prepared->config["process"]["consoleSize"].value("width", 0);
+      }
+    }
     std::string fifo = dir + "/exec.fifo";
     if (::mkfifo(fifo.c_str(), 0600) < 0) {
       remove_state(dir);

@@ -172,6 +172,10 @@ TEST_F(Oci, PodmanRunsItsContainersWithIt) {
   EXPECT_EQ(hi.out, "hi\n0\n");
   auto code = run(with({"run", "--rm", "--network", "none", "localhost/busybox:test", "sh", "-c", "exit 7"}), slow);
   EXPECT_EQ(code.status, 7) << code.err;
+  // run -t: a terminal of the container's own devpts, through podman's console socket.
+  auto tty = run(with({"run", "--rm", "-t", "--network", "none", "localhost/busybox:test", "tty"}), slow);
+  EXPECT_EQ(tty.status, 0) << tty.err;
+  EXPECT_EQ(tty.out, "/dev/pts/0\r\n");
   (void)run(with({"rmi", "-a", "-f"}), slow);
   // Rootless podman leaves a pause process holding its user namespace, which this test, the
   // subreaper of what it starts, inherited: it goes with the test.
