@@ -240,13 +240,33 @@ Result<void> write_pid_file(const std::string& path, pid_t pid) {
   return {};
 }
 
+// The processes in the pid namespace of `first`, the container's first process.
+std::vector<pid_t> container_pids(pid_t first) {
+  std::vector<pid_t> out;
+  struct stat ns {};
+  if (::stat(("/proc/" + std::to_string(first) + "/ns/pid").c_str(), &ns) < 0) return out;
+  DIR* d = ::opendir("/proc");
+  if (!d) return out;
+  while (auto* e = ::readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    struct stat other {};
+    if (::stat((std::string("/proc/") + e->d_name + "/ns/pid").c_str(), &other) == 0 && other.st_ino == ns.st_ino &&
+        other.st_dev == ns.st_dev)
+      out.push_back(std::atoi(e->d_name));
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 struct Options {
-  std::string bundle, pid_file, console_socket;
+  std::string bundle, pid_file, console_socket, format;
   bool detach = false, force = false, all = false, rootless = false;
   std::vector<std::string> rest;
 };
 
-Result<Options> command_options(const std::vector<std::string>& args, size_t from) {
+// `cmd`'s options, runc's: -f is --format to ps and --force to delete.
+Result<Options> command_options(const std::vector<std::string>& args, size_t from, const std::string& cmd) {
   Options o;
   for (size_t i = from; i < args.size(); ++i) {
     std::string a = args[i];
@@ -265,11 +285,12 @@ Result<Options> command_options(const std::vector<std::string>& args, size_t fro
     if (a == "--bundle" || a == "-b") { TRY_ASSIGN(o.bundle, next()); }
     else if (a == "--pid-file") { TRY_ASSIGN(o.pid_file, next()); }
     else if (a == "--detach" || a == "-d") o.detach = true;
-    else if (a == "--force" || a == "-f") o.force = true;
+    else if (a == "--force" || (a == "-f" && cmd != "ps")) o.force = true;
     else if (a == "--all" || a == "-a") o.all = true;
     else if (a == "--rootless") o.rootless = true;
     else if (a == "--no-pivot" || a == "--no-new-keyring") {}
     else if (a == "--console-socket") { TRY_ASSIGN(o.console_socket, next()); }
+    else if (a == "--format" || (a == "-f" && cmd == "ps")) { TRY_ASSIGN(o.format, next()); }
     else if (a == "--preserve-fds") { TRY_ASSIGN(std::string n, next()); if (n != "0") return fail("--preserve-fds: not supported yet", ENOTSUP); }
     else if (a.starts_with("-") && a != "-") return fail("unknown option " + a, EINVAL);
     else o.rest.push_back(args[i]);
@@ -307,7 +328,7 @@ Result<pid_t> await_pid(const Globals& g, const std::string& id, pid_t monitor) 
 
 int command(const Globals& g, const std::vector<std::string>& args, size_t at, int argc, char** argv) {
   const std::string cmd = args[at];
-  auto options = command_options(args, at + 1);
+  auto options = command_options(args, at + 1, cmd);
   auto report = [&](const Error& e) {
     say_error(g, e.message());
     return 1;
@@ -436,14 +457,36 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
     if (!ended) return report(ended.error());
     return *ended;
   }
+  if (cmd == "ps") {
+    // The processes of the container: those in its pid namespace, as the host sees them.
+    auto s = look(g, *id);
+    if (!s) return report(s.error());
+    if (s->status == "stopped" || s->pid == 0) return report(Error{0, "container " + *id + " is not running"});
+    std::vector<pid_t> pids = container_pids(s->pid);
+    if (o.format == "json") {
+      std::printf("%s\n", json(pids).dump().c_str());
+      return 0;
+    }
+    std::printf("%-8s %s\n", "PID", "CMD");
+    for (pid_t p : pids) {
+      std::string cmd = sys::read_file_or_empty("/proc/" + std::to_string(p) + "/cmdline");
+      for (char& c : cmd)
+        if (c == '\0') c = ' ';
+      std::printf("%-8d %s\n", p, cmd.c_str());
+    }
+    return 0;
+  }
   if (cmd == "kill") {
     auto s = look(g, *id);
     if (!s) return report(s.error());
     int sig = signal_number(o.rest.size() > 1 ? o.rest[1] : "TERM");
     if (sig <= 0) return report(Error{0, "unknown signal " + o.rest[1]});
     if (s->status == "stopped" || s->pid == 0) return report(Error{0, "container " + *id + " is not running"});
-    // The container's first process; with --all the whole pid namespace ends with it for KILL.
+    // The container's first process; with --all, every process of it.
     if (::kill(s->pid, sig) < 0) return report(Error{errno, "kill " + *id});
+    if (o.all)
+      for (pid_t p : container_pids(s->pid))
+        if (p != s->pid) (void)::kill(p, sig);
     return 0;
   }
   if (cmd == "delete") {

@@ -97,6 +97,11 @@ TEST_F(Oci, TheLifecycleAsTheSpecSaysIt) {
   ASSERT_EQ(run(b.oci({"start", "c1"})).status, 0);
   EXPECT_TRUE(becomes([&] { return read_file(b.dir / "rootfs/ran") == "ran\n"; }));
   EXPECT_EQ(b.status("c1"), "running");
+  // ps: its processes (one: sleep, behind the tool's init), as runc lists them.
+  auto ps = run(b.oci({"ps", "--format", "json", "c1"}));
+  EXPECT_EQ(ps.status, 0) << ps.err;
+  EXPECT_TRUE(ps.out.starts_with("[" + std::to_string(pid) + ",")) << ps.out;
+  EXPECT_NE(run(b.oci({"ps", "c1"})).out.find("sleep 1000"), std::string::npos);
   // delete of a running container fails without --force.
   auto busy = run(b.oci({"delete", "c1"}));
   EXPECT_EQ(busy.status, 1);
