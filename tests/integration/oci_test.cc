@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -149,6 +150,42 @@ TEST_F(Oci, RunWaitsAndPassesTheExitOn) {
   auto bad = run(b.oci({"run", "../x"}), in);
   EXPECT_EQ(bad.status, 1);
   EXPECT_EQ(bad.err, "sandbox-oci: container id '../x' is not valid\n");
+}
+
+// examples/slurm-oci.conf, each line run through /bin/sh -c as slurmstepd runs it, in its order.
+TEST_F(Oci, SlurmsOciConfDrivesIt) {
+  Bundle b({"sh", "-c", "echo step > /step; exec sleep 1000"});
+  std::map<std::string, std::string> lines;
+  for (const auto& line : sbtest::lines(read_file(source_dir() + "/examples/slurm-oci.conf"))) {
+    if (line.empty() || line[0] == '#') continue;
+    auto eq = line.find('=');
+    std::string pattern = line.substr(eq + 2, line.size() - eq - 3);  // within the quotes
+    auto put = [&](const std::string& what, const std::string& with) {
+      for (size_t at = 0; (at = pattern.find(what, at)) != std::string::npos; at += with.size())
+        pattern.replace(at, what.size(), with);
+    };
+    put("%n.%u.%j.%s.%t", "node1.user.42.0.0");
+    put("%b", b.dir.path());
+    put("/run/user/%U/sandbox-oci", b.state.path());
+    put("sandbox-oci ", b.runtime + " ");
+    lines[line.substr(0, eq)] = pattern;
+  }
+  ASSERT_EQ(lines.size(), 5u);
+  auto sh = [&](const std::string& key) { return run({"/bin/sh", "-c", lines[key] + " >> " + (b.dir / "log") + " 2>&1"}); };
+  auto query = [&] {
+    auto r = run({"/bin/sh", "-c", lines["RunTimeQuery"]});
+    auto at = r.out.find("\"status\": \"");
+    return at == std::string::npos ? std::string() : r.out.substr(at + 11, r.out.find('"', at + 11) - at - 11);
+  };
+  ASSERT_EQ(sh("RunTimeCreate").status, 0) << read_file(b.dir / "log");
+  EXPECT_TRUE(becomes([&] { return query() == "created"; }));
+  ASSERT_EQ(sh("RunTimeStart").status, 0) << read_file(b.dir / "log");
+  EXPECT_TRUE(becomes([&] { return read_file(b.dir / "rootfs/step") == "step\n"; }));
+  EXPECT_EQ(query(), "running");
+  EXPECT_EQ(sh("RunTimeKill").status, 0) << read_file(b.dir / "log");
+  EXPECT_TRUE(becomes([&] { return query() == "stopped"; }));
+  EXPECT_EQ(sh("RunTimeDelete").status, 0) << read_file(b.dir / "log");
+  EXPECT_FALSE(exists(b.state / "node1.user.42.0.0"));
 }
 
 TEST_F(Oci, PodmanRunsItsContainersWithIt) {
