@@ -1,7 +1,10 @@
 // The last steps before COMMAND, in its own process.
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <linux/capability.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -86,6 +89,23 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
   if (child_command_leads_session(spec) && ::setsid() < 0) return fail_errno("Can't start a new session").error();
   if (spec.console_socket_fd) {
     if (auto r = child_open_console(spec); !r) return r.error();
+  }
+  // Ids mapped 1:1 (OCI, config without a user namespace) leave this process root: COMMAND's
+  // ids are taken here, as runc takes them.
+  if (spec.identity_id_maps) {
+    const uid_t uid = state.plan->uid;
+    const gid_t gid = state.plan->gid;
+    // The capabilities are kept across the change (and made effective again) for the step
+    // below to drop them all, the bounding set included.
+    ::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+    if (::setresgid(gid, gid, gid) < 0 || ::setresuid(uid, uid, uid) < 0)
+      return fail_errno("Can't become uid " + std::to_string(uid) + ", gid " + std::to_string(gid)).error();
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (::syscall(SYS_capget, &header, data) == 0) {
+      for (auto& d : data) d.effective = d.permitted;
+      (void)::syscall(SYS_capset, &header, data);
+    }
   }
   // Every step below is COMMAND's, with COMMAND's privileges.
   if (auto r = security::drop_capabilities(spec.caps); !r) return r.error();

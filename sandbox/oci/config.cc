@@ -127,11 +127,17 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
   if (!config.contains("root") || !config["root"].is_object() || !config["root"].contains("path"))
     return fail("config.json: root.path is missing", EINVAL);
   std::string root = absolute(bundle, config["root"]["path"].get<std::string>());
-  s.mounts.push_back(BindOp{root, "/", config["root"].value("readonly", false) ? BindKind::ro : BindKind::rw, false, std::nullopt});
+  s.mounts.push_back(BindOp{root, "/", BindKind::rw, false, std::nullopt});
   s.mount_origins.push_back(Origin{"config.json root.path", 0});
   if (config.contains("mounts")) {
     if (!config["mounts"].is_array()) return fail("config.json: mounts: not an array", EINVAL);
     for (size_t i = 0; i < config["mounts"].size(); ++i) TRY(map_mount(c, config["mounts"][i], i));
+  }
+  // A read-only root is made read-only last, as runc does: the mounts above need their
+  // mount points made in it first.
+  if (config["root"].value("readonly", false)) {
+    s.mounts.push_back(RemountRoOp{"/"});
+    s.mount_origins.push_back(Origin{"config.json root.readonly", 0});
   }
 
   // The process.

@@ -214,6 +214,20 @@ TEST_F(Oci, PodmanRunsItsContainersWithIt) {
   EXPECT_EQ(hi.out, "hi\n0\n");
   auto code = run(with({"run", "--rm", "--network", "none", "localhost/busybox:test", "sh", "-c", "exit 7"}), slow);
   EXPECT_EQ(code.status, 7) << code.err;
+  // --read-only, --user, --cap-add and a seccomp profile of the caller's, as podman puts them
+  // in the config.
+  write_file(home / "deny-mkdir.json",
+             R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]})");
+  auto options = run(with({"run", "--rm", "--network", "none", "--read-only", "--user", "1000:1000", "--cap-add", "NET_ADMIN",
+                           "--security-opt", "seccomp=" + (home / "deny-mkdir.json"), "localhost/busybox:test", "sh", "-c",
+                           "id -u; touch /x 2>/dev/null || echo READ-ONLY; mkdir /tmp/d 2>/dev/null || echo NO-MKDIR; "
+                           "grep CapBnd /proc/self/status"}),
+                      slow);
+  EXPECT_EQ(options.status, 0) << options.err;
+  auto out = lines(options.out);
+  ASSERT_EQ(out.size(), 4u) << options.out;
+  EXPECT_EQ(std::vector<std::string>(out.begin(), out.begin() + 3), (std::vector<std::string>{"1000", "READ-ONLY", "NO-MKDIR"}));
+  EXPECT_NE(out[3], "CapBnd:\t0000000000000000");  // NET_ADMIN (bit 12) among what podman gives
   // run -t: a terminal of the container's own devpts, through podman's console socket.
   auto tty = run(with({"run", "--rm", "-t", "--network", "none", "localhost/busybox:test", "tty"}), slow);
   EXPECT_EQ(tty.status, 0) << tty.err;

@@ -24,11 +24,11 @@ TEST(OciConfig, TheDefaultConfigBecomesASpec) {
   EXPECT_EQ(s.chdir, "/tmp");
   EXPECT_EQ(s.uid, 5u);
   EXPECT_EQ(s.gid, 6u);
-  // The root (read-only, relative to the bundle), /proc, the tool's /dev (the devpts and shm
+  // The root (relative to the bundle, made read-only last), /proc, the tool's /dev (the devpts and shm
   // tmpfs are its own), mqueue, and the host's /sys read-only.
-  EXPECT_EQ(s.mounts, (std::vector<MountOp>{BindOp{"/b/rootfs", "/", BindKind::ro, false, std::nullopt}, ProcOp{"/proc"},
+  EXPECT_EQ(s.mounts, (std::vector<MountOp>{BindOp{"/b/rootfs", "/", BindKind::rw, false, std::nullopt}, ProcOp{"/proc"},
                                             DevOp{"/dev", false}, MqueueOp{"/dev/mqueue"},
-                                            BindOp{"/sys", "/sys", BindKind::ro, false, std::nullopt}}));
+                                            BindOp{"/sys", "/sys", BindKind::ro, false, std::nullopt}, RemountRoOp{"/"}}));
   EXPECT_EQ(s.mount_origin(1).str(), "config.json mounts[0]");
   EXPECT_TRUE(s.ns.pid && s.ns.ipc && s.ns.uts && s.ns.net && !s.ns.cgroup);
   EXPECT_EQ(s.hostname, "sandbox");
