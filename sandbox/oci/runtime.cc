@@ -469,10 +469,10 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
     }
     std::printf("%-8s %s\n", "PID", "CMD");
     for (pid_t p : pids) {
-      std::string cmd = sys::read_file_or_empty("/proc/" + std::to_string(p) + "/cmdline");
-      for (char& c : cmd)
+      std::string line = sys::read_file_or_empty("/proc/" + std::to_string(p) + "/cmdline");
+      for (char& c : line)
         if (c == '\0') c = ' ';
-      std::printf("%-8d %s\n", p, cmd.c_str());
+      std::printf("%-8d %s\n", p, line.c_str());
     }
     return 0;
   }
