@@ -32,7 +32,9 @@
  * environment, which this process has. It passes on the signal numbers the joiner writes,
  * kills the joined process (and its group) when the joiner goes, and writes "X" and the exit
  * status when it ends ("E" and errno first when its exec failed). Without arguments it runs
- * $SHELL, or /bin/sh where that is missing.
+ * $SHELL, or /bin/sh where that is missing. A request of kind "K" (sandbox-oci exec) carries,
+ * before the arguments, its flags ("t": the streams are a terminal, made the controlling
+ * one), a directory, and an environment that replaces COMMAND's, ended by an empty word.
  * The sockets signal SIGIO when they have something, taken with the rest.
  * The signals arrive blocked (the setup process blocked them), so none sent before it ran is
  * lost. It opens nothing and holds only the descriptors it inherited (lock files, --sync-fd).
@@ -54,6 +56,7 @@
 #define PR_SET_NO_NEW_PRIVS 38
 #define NR_landlock_create_ruleset 444
 #define NR_landlock_restrict_self 446
+#define TIOCSCTTY 0x540E
 #define WNOHANG 1
 #define EINTR 4
 #define EAGAIN 11
@@ -78,6 +81,7 @@
 #define ENOENT 2
 #define ENOTDIR 20
 #define EACCES 13
+#define ENOTTY 25
 
 #if defined(__x86_64__)
 __asm__(".text\n.globl _start\n_start:\n"
@@ -269,16 +273,41 @@ static __attribute__((noreturn)) void run_joined(char **envp, size_t len, int fd
   SYS(dup3, high[0], 3, O_CLOEXEC, 0);
   SYS(close_range, 4, ~0U, 0, 0); /* init's locks and --sync-fd are not the joined COMMAND's */
   SYS(setsid, 0, 0, 0, 0);
-  size_t n = 0;
-  for (size_t at = 1; at < len && n < MAX_WORDS;) {
+  size_t at = 1, n = 0, m = 0;
+  if (request[0] == 'K') {
+    /* flags, directory, NAME=VALUE..., "", then the arguments */
+    const char *flags = request + at;
+    while (at < len && request[at]) ++at;
+    const char *dir = request + ++at;
+    while (at < len && request[at]) ++at;
+    ++at;
+    while (at < len && request[at] && m < MAX_WORDS) {
+      environment[m++] = request + at;
+      while (at < len && request[at]) ++at;
+      ++at;
+    }
+    ++at;
+    environment[m] = 0;
+    for (const char *f = flags; *f; ++f)
+      if (*f == 't' && SYS(ioctl, 0, TIOCSCTTY, 0, 0) < 0) {
+        tell(3, 'E', ENOTTY);
+        leave(125);
+      }
+    long err = *dir ? SYS(chdir, dir, 0, 0, 0) : 0;
+    if (err < 0) {
+      tell(3, 'E', (int)-err);
+      leave(125);
+    }
+  } else {
+    for (char **e = envp; *e && m < MAX_WORDS; ++e) environment[m++] = *e;
+    environment[m] = 0;
+  }
+  while (at < len && n < MAX_WORDS) {
     words[n++] = request + at;
     while (at < len && request[at]) ++at;
     ++at;
   }
   words[n] = 0;
-  size_t m = 0;
-  for (char **e = envp; *e && m < MAX_WORDS; ++e) environment[m++] = *e;
-  environment[m] = 0;
   /* Behind the fence, as COMMAND is: it may not trace this process either. */
   if (fence_wanted) {
     long err = enter_fence();
@@ -329,7 +358,7 @@ static void take_requests(char **envp) {
     for (int i = 0; i < MAX_JOINED && slot < 0; ++i)
       if (!joined[i].pid) slot = i;
     long pid = -EAGAIN;
-    if (count == 4 && n >= 1 && request[0] == 'J' && slot >= 0) {
+    if (count == 4 && n >= 1 && (request[0] == 'J' || request[0] == 'K') && slot >= 0) {
       request[n] = 0;
       pid = SYS(clone, SIGCHLD, 0, 0, 0);
       if (pid == 0) run_joined(envp, (size_t)n, fds);

@@ -38,7 +38,7 @@ void JoinService::on_connection() {
   if (::poll(&p, 1, 1000) <= 0) return;
   auto request = sys::receive_with_fds(conn.get(), kMaxRequest + 1, 3, MSG_DONTWAIT);
   if (!request || request->data.empty()) return;  // --list: it had what it came for
-  if (request->data[0] != kAskJoin || request->fds.size() != 3 || request->data.size() > kMaxRequest) {
+  if ((request->data[0] != kAskJoin && request->data[0] != kAskJoinWith) || request->fds.size() != 3 || request->data.size() > kMaxRequest) {
     say(conn.get(), 'E', EPROTO);
     say(conn.get(), 'X', 125);
     return;
@@ -69,26 +69,24 @@ Result<int> run_list(std::vector<std::string>& warnings) {
   return 0;
 }
 
-Result<int> run_join(const Spec& spec) {
-  std::string name;
-  TRY_ASSIGN(unique_fd conn, connect_sandbox(spec.join_target, name));
-  std::string request(1, kAskJoin);
-  for (const auto& a : spec.command) {
-    request += a;
-    request += '\0';
-  }
+namespace {
+
+// Sends `request` with `streams` on `conn`, then passes the caller's signals on until the
+// joined process ends: its exit status.
+Result<int> send_and_wait(int conn, const std::string& label, const std::string& request, const int streams[3],
+                          const std::string& what, const std::function<void()>& connected) {
   if (request.size() > kMaxRequest)
-    return fail("--join " + spec.join_target + ": COMMAND and its arguments are longer than 60000 bytes", E2BIG);
+    return fail(label + ": COMMAND, its arguments and environment are longer than 60000 bytes", E2BIG);
   // Signals for the joined COMMAND are passed on through init, as for a run.
   sigset_t set = forwarded_set();
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
   unique_fd sigfd(::signalfd(-1, &set, SFD_CLOEXEC));
   if (!sigfd) return fail_errno("signalfd");
-  const int streams[3] = {0, 1, 2};
-  TRY(sys::send_with_fds(conn.get(), request, streams));
+  TRY(sys::send_with_fds(conn, request, std::span<const int>(streams, 3)));
+  if (connected) connected();
   std::optional<int> exec_error;
   for (;;) {
-    pollfd fds[2] = {{conn.get(), POLLIN, 0}, {sigfd.get(), POLLIN, 0}};
+    pollfd fds[2] = {{conn, POLLIN, 0}, {sigfd.get(), POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       return fail_errno("poll");
@@ -97,25 +95,57 @@ Result<int> run_join(const Spec& spec) {
       signalfd_siginfo si;
       if (::read(sigfd.get(), &si, sizeof si) == sizeof si) {
         auto sig = static_cast<unsigned char>(si.ssi_signo);
-        (void)::send(conn.get(), &sig, 1, MSG_NOSIGNAL);
+        (void)::send(conn, &sig, 1, MSG_NOSIGNAL);
       }
     }
     if (!fds[0].revents) continue;
     unsigned char msg[2];
-    ssize_t n = ::recv(conn.get(), msg, sizeof msg, 0);
+    ssize_t n = ::recv(conn, msg, sizeof msg, 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return fail("--join " + name + ": the sandbox ended before the joined COMMAND did", ECHILD);
+    if (n <= 0) return fail(label + ": the sandbox ended before the joined COMMAND did", ECHILD);
     if (n != 2) continue;
     if (msg[0] == 'E') exec_error = msg[1];
     if (msg[0] != 'X') continue;
     int status = msg[1];
     if (exec_error) {
-      std::string what = spec.command.empty() ? "the sandbox's shell" : spec.command[0];
       Failure kind = status == 127 ? Failure::not_found : status == 126 ? Failure::not_executable : Failure::setup;
-      return std::unexpected(Error{*exec_error, "--join " + name + ": execvp " + what, kind});
+      std::string step = status == 125 ? "starting " : "execvp ";
+      return std::unexpected(Error{*exec_error, label + ": " + step + what, kind});
     }
     return status;
   }
+}
+
+void append_word(std::string& to, const std::string& word) {
+  to += word;
+  to += '\0';
+}
+
+}  // namespace
+
+Result<int> run_join(const Spec& spec) {
+  std::string name;
+  TRY_ASSIGN(unique_fd conn, connect_sandbox(spec.join_target, name));
+  std::string request(1, kAskJoin);
+  for (const auto& a : spec.command) append_word(request, a);
+  const int streams[3] = {0, 1, 2};
+  return send_and_wait(conn.get(), "--join " + name, request, streams, spec.command.empty() ? "the sandbox's shell" : spec.command[0],
+                       nullptr);
+}
+
+Result<int> join_and_wait(const std::string& target, const JoinRequest& r, const int streams[3],
+                          const std::function<void()>& connected) {
+  std::string name;
+  TRY_ASSIGN(unique_fd conn, connect_sandbox(target, name));
+  std::string request(1, kAskJoinWith);
+  append_word(request, r.terminal ? "t" : "");
+  append_word(request, r.cwd);
+  for (const auto& e : r.env)
+    if (!e.empty()) append_word(request, e);
+  append_word(request, "");
+  for (const auto& a : r.command) append_word(request, a);
+  return send_and_wait(conn.get(), r.label.empty() ? "--join " + name : r.label, request, streams, r.command.empty() ? "the sandbox's shell" : r.command[0],
+                       connected);
 }
 
 }  // namespace sb::launch

@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,21 @@ Result<int> run_list(std::vector<std::string>& warnings);
 
 // `sandbox --join NAME|PID [COMMAND...]`: runs COMMAND in that sandbox; its exit status.
 Result<int> run_join(const Spec& spec);
+
+// A joined process as sandbox-oci exec asks for one: its own directory and environment, and
+// with `terminal`, its streams (one terminal) made its controlling terminal.
+struct JoinRequest {
+  std::vector<std::string> command;
+  std::string cwd;
+  std::vector<std::string> env;  // NAME=VALUE
+  bool terminal = false;
+  std::string label;  // what errors begin with; "--join NAME" where empty
+};
+// Connects to the sandbox `target` (as --join does) and runs `request` there with `streams`
+// as its standard streams; `connected` is called once the request is on its way. The joined
+// process's exit status.
+Result<int> join_and_wait(const std::string& target, const JoinRequest& request, const int streams[3],
+                          const std::function<void()>& connected);
 
 // 1:02:03, 2-03:04:05 or 0:07, as ps(1) shows an elapsed time.
 std::string format_uptime(double seconds);

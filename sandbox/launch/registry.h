@@ -22,6 +22,8 @@ namespace sb::launch {
 // Every connection the monitor accepts is answered at once with its description (which
 // carries the name it claimed and the id it chose then); a --join then sends its request.
 constexpr char kAskJoin = 'J';
+// The same with a directory and an environment of the request's own (sandbox-oci exec).
+constexpr char kAskJoinWith = 'K';
 
 // The directory, made if missing (`create`), checked to be the caller's and 0700.
 Result<std::string> registry_dir(bool create);

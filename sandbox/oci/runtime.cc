@@ -4,7 +4,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <linux/openat2.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <sys/sysmacros.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -19,13 +22,16 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "host.h"
 #include "launch/handed.h"
+#include "launch/join.h"
 #include "launch/launch.h"
 #include "oci/config.h"
 #include "plan/plan.h"
+#include "sys/fdpass.h"
 #include "sys/io.h"
 #include "sys/syscalls.h"
 
@@ -60,15 +66,23 @@ std::string default_root() {
 void say_error(const Globals& g, const std::string& text) {
   std::fprintf(stderr, "sandbox-oci: %s\n", text.c_str());
   if (g.log.empty()) return;
-  if (FILE* f = std::fopen(g.log.c_str(), "a")) {
-    char when[64];
-    std::time_t now = std::time(nullptr);
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    if (g.json_log) std::fprintf(f, "%s\n", json{{"level", "error"}, {"msg", text}, {"time", when}}.dump().c_str());
-    else std::fprintf(f, "time=\"%s\" level=error msg=\"%s\"\n", when, text.c_str());
-    std::fclose(f);
+  // A regular file of the caller's, never through a link, never blocking (sys/io.h).
+  bool created = false;
+  auto log = sys::open_own_file_for_append(g.log, created);
+  if (!log) {
+    std::fprintf(stderr, "sandbox-oci: --log %s\n", log.error().message().c_str());
+    return;
   }
+  char when[64];
+  std::time_t now = std::time(nullptr);
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  std::string line = g.json_log ? json{{"level", "error"}, {"msg", text}, {"time", when}}.dump()
+                                : "time=\"" + std::string(when) + "\" level=error msg=" + json(text).dump();
+  (void)sys::write_all(log->get(), line + "\n");
 }
+
+// The container's name in the caller's registry of running sandboxes (launch/registry.h).
+std::string registry_name(const std::string& id) { return "oci-" + id; }
 
 bool good_id(const std::string& id) {
   if (id.empty() || id.size() > 1024 || id[0] == '.') return false;
@@ -88,7 +102,8 @@ Result<json> read_json(const std::string& path) {
 
 Result<void> write_json_atomically(const std::string& path, const json& value) {
   std::string tmp = path + ".tmp";
-  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (::unlink(tmp.c_str()) < 0 && errno != ENOENT) return fail_errno(tmp);
+  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) return fail_errno(tmp);
   if (auto w = sys::write_all(fd.get(), value.dump() + "\n"); !w) return fail(tmp, w.error().err);
   if (::rename(tmp.c_str(), path.c_str()) < 0) return fail_errno(path);
@@ -204,12 +219,23 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
     c.spec.subids = false;
   }
   if (::mkdir(g.root.c_str(), 0700) < 0 && errno != EEXIST) return fail_errno("--root " + g.root);
+  // What state is kept in must be the caller's alone: another user's folder could hold a
+  // state.json that sends kill and delete elsewhere.
+  struct stat root {};
+  if (::lstat(g.root.c_str(), &root) < 0) return fail_errno("--root " + g.root);
+  if (!S_ISDIR(root.st_mode) || root.st_uid != ::geteuid() || (root.st_mode & 022))
+    return fail("--root " + g.root + ": not a directory of the caller's that only it can write");
+  // exec reaches the container as --join reaches a sandbox: through its monitor, by a name
+  // of its own in the caller's registry. Joined processes end with the container only where
+  // it has a pid namespace of its own, so only then.
+  if (c.spec.ns.pid) c.spec.name = registry_name(id);
   std::string dir = g.root + "/" + id;
   if (::mkdir(dir.c_str(), 0700) < 0) {
     if (errno == EEXIST) return fail("container " + id + " exists already");
     return fail_errno(dir);
   }
   json state = {{"id", id}, {"bundle", bundle}, {"monitor", 0}, {"created", std::time(nullptr)}};
+  if (c.spec.name) state["name"] = *c.spec.name;
   if (config.contains("annotations")) state["annotations"] = config["annotations"];
   if (auto w = write_json_atomically(dir + "/state.json", state); !w) {
     remove_state(dir);
@@ -232,8 +258,11 @@ Result<void> note_monitor(const std::string& dir, pid_t monitor) {
 
 Result<void> write_pid_file(const std::string& path, pid_t pid) {
   if (path.empty()) return {};
+  // Made anew under a temporary name (O_EXCL: never through a link planted there) and renamed
+  // over PATH, which replaces whatever PATH was, a link included, rather than writing through it.
   std::string tmp = path + ".tmp";
-  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (::unlink(tmp.c_str()) < 0 && errno != ENOENT) return fail_errno("--pid-file " + tmp);
+  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!fd) return fail_errno("--pid-file " + path);
   if (auto w = sys::write_all(fd.get(), std::to_string(pid)); !w) return fail("--pid-file " + path, w.error().err);
   if (::rename(tmp.c_str(), path.c_str()) < 0) return fail_errno("--pid-file " + path);
@@ -262,6 +291,10 @@ std::vector<pid_t> container_pids(pid_t first) {
 struct Options {
   std::string bundle, pid_file, console_socket, format;
   bool detach = false, force = false, all = false, rootless = false;
+  // exec's
+  std::string process, cwd, user;
+  std::vector<std::string> env;
+  bool tty = false;
   std::vector<std::string> rest;
 };
 
@@ -270,6 +303,11 @@ Result<Options> command_options(const std::vector<std::string>& args, size_t fro
   Options o;
   for (size_t i = from; i < args.size(); ++i) {
     std::string a = args[i];
+    // exec's command follows its id, options and all: `exec ID ls -l`.
+    if (cmd == "exec" && !o.rest.empty()) {
+      o.rest.push_back(a);
+      continue;
+    }
     std::string value;
     auto eq = a.find('=');
     bool inline_value = a.starts_with("--") && eq != std::string::npos;
@@ -285,6 +323,17 @@ Result<Options> command_options(const std::vector<std::string>& args, size_t fro
     if (a == "--bundle" || a == "-b") { TRY_ASSIGN(o.bundle, next()); }
     else if (a == "--pid-file") { TRY_ASSIGN(o.pid_file, next()); }
     else if (a == "--detach" || a == "-d") o.detach = true;
+    else if (cmd == "exec" && (a == "--process" || a == "-p")) { TRY_ASSIGN(o.process, next()); }
+    else if (cmd == "exec" && a == "--cwd") { TRY_ASSIGN(o.cwd, next()); }
+    else if (cmd == "exec" && (a == "--env" || a == "-e")) { TRY_ASSIGN(std::string e, next()); o.env.push_back(e); }
+    else if (cmd == "exec" && (a == "--user" || a == "-u")) { TRY_ASSIGN(o.user, next()); }
+    else if (cmd == "exec" && (a == "--tty" || a == "-t")) o.tty = true;
+    else if (cmd == "exec" && (a == "--no-new-privs" || a == "--ignore-paused")) {}
+    else if (cmd == "exec" && (a == "--cap" || a == "-c" || a == "--additional-gids" || a == "-g" ||
+                               a == "--process-label" || a == "--apparmor" || a == "--cgroup")) {
+      TRY_ASSIGN(std::string v, next());
+      return fail(a + " " + v + ": not supported by exec here (a joined process has no capabilities and the container's ids)", ENOTSUP);
+    }
     else if (a == "--force" || (a == "-f" && cmd != "ps")) o.force = true;
     else if (a == "--all" || a == "-a") o.all = true;
     else if (a == "--rootless") o.rootless = true;
@@ -324,6 +373,189 @@ Result<pid_t> await_pid(const Globals& g, const std::string& id, pid_t monitor) 
     }
   }
   return fail("the container's process did not start within a minute", ETIMEDOUT);
+}
+
+// The effective ids `pid` runs with inside its own user namespace: /proc/PID/status shows
+// them as this process's namespace sees them, and the process's id maps take them back.
+std::optional<std::pair<uint32_t, uint32_t>> ids_inside(pid_t pid) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::string status = sys::read_file_or_empty(proc + "/status");
+  auto effective = [&](const char* key) -> std::optional<uint32_t> {
+    size_t at = status.find(key);
+    if (at == std::string::npos) return std::nullopt;
+    unsigned long real = 0, eff = 0;
+    if (std::sscanf(status.c_str() + at + std::strlen(key), "%lu %lu", &real, &eff) != 2) return std::nullopt;
+    return static_cast<uint32_t>(eff);
+  };
+  auto back = [](const std::string& map, uint32_t outside) -> std::optional<uint32_t> {
+    std::istringstream lines(map);
+    unsigned long in = 0, out = 0, count = 0;
+    while (lines >> in >> out >> count)
+      if (outside >= out && outside - out < count) return static_cast<uint32_t>(in + (outside - out));
+    return std::nullopt;
+  };
+  auto uid = effective("\nUid:"), gid = effective("\nGid:");
+  if (!uid || !gid) return std::nullopt;
+  auto u = back(sys::read_file_or_empty(proc + "/uid_map"), *uid);
+  auto g = back(sys::read_file_or_empty(proc + "/gid_map"), *gid);
+  if (!u || !g) return std::nullopt;
+  return std::pair{*u, *g};
+}
+
+// A connection to the engine's --console-socket, where a terminal's master is sent.
+Result<unique_fd> connect_console(const std::string& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return fail("--console-socket " + path, ENAMETOOLONG);
+  std::memcpy(addr.sun_path, path.c_str(), path.size());
+  unique_fd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!sock || ::connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+    return fail_errno("--console-socket " + path);
+  return sock;
+}
+
+// A terminal of the container's own devpts, opened from outside through its root (every link
+// in it resolved inside, as the container made them), its master sent to `console_socket`:
+// the other end, for the joined process's streams.
+Result<unique_fd> container_terminal(pid_t pid, const std::string& console_socket, const json& size) {
+  unique_fd root(::open(("/proc/" + std::to_string(pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) return fail_errno("exec: the container's root");
+  TRY_ASSIGN(unique_fd master, sys::openat2(root.get(), "dev/ptmx", O_RDWR | O_NOCTTY | O_NONBLOCK, 0,
+                                            RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS));
+  struct stat st {};
+  if (::fstat(master.get(), &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 || minor(st.st_rdev) != 2)
+    return fail("exec: the container's /dev/ptmx is not a terminal multiplexer", ENOTTY);
+  int unlock = 0;
+  if (::ioctl(master.get(), TIOCSPTLCK, &unlock) < 0) return fail_errno("exec: unlocking the terminal");
+  unique_fd peer(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!peer) return fail_errno("exec: the terminal's other end");
+  if (size.is_object() && size.value("height", 0) && size.value("width", 0)) {
+    struct winsize ws {};
+    ws.ws_row = static_cast<unsigned short>(size.value("height", 0));
+    ws.ws_col = static_cast<unsigned short>(size.value("width", 0));
+    (void)::ioctl(peer.get(), TIOCSWINSZ, &ws);
+  }
+  int flags = ::fcntl(master.get(), F_GETFL);
+  (void)::fcntl(master.get(), F_SETFL, flags & ~O_NONBLOCK);
+  TRY_ASSIGN(unique_fd sock, connect_console(console_socket));
+  const int fds[] = {master.get()};
+  TRY(sys::send_with_fds(sock.get(), "console", fds));
+  return peer;
+}
+
+// `exec`: a process joined to the running container (launch/join.h), as --process FILE or
+// the arguments after ID describe it. Detached, a process of this one's stays behind to pass
+// signals on and exit with the joined process's status: the pid file names it.
+int exec_command(const Globals& g, const Options& o, const std::string& id) {
+  auto report = [&](const Error& e) {
+    say_error(g, e.message());
+    return 1;
+  };
+  auto s = look(g, id);
+  if (!s) return report(s.error());
+  if (s->status != "running" && s->status != "created")
+    return report(Error{0, "cannot exec in a container that is " + s->status});
+  if (!s->state.contains("name"))
+    return report(Error{0, "exec: container " + id + " has no pid namespace of its own, which exec needs"});
+  json process;
+  if (!o.process.empty()) {
+    auto p = read_json(o.process);
+    if (!p) return report(p.error());
+    process = *p;
+  } else {
+    if (o.rest.size() < 2) return report(Error{0, "exec needs a command after the container id, or --process FILE"});
+    auto config = read_json(s->state.value("bundle", "") + "/config.json");
+    if (!config) return report(config.error());
+    process = config->value("process", json::object());
+    process["args"] = std::vector<std::string>(o.rest.begin() + 1, o.rest.end());
+    process["terminal"] = o.tty;
+    if (!o.cwd.empty()) process["cwd"] = o.cwd;
+    std::vector<std::string> env = process.value("env", std::vector<std::string>{});
+    env.insert(env.end(), o.env.begin(), o.env.end());
+    process["env"] = env;
+    if (!o.user.empty()) {
+      unsigned long uid = 0, gid = 0;
+      int n = std::sscanf(o.user.c_str(), "%lu:%lu", &uid, &gid);
+      if (n < 1) return report(Error{0, "--user " + o.user + ": not UID[:GID]"});
+      process["user"] = {{"uid", uid}, {"gid", n == 2 ? gid : 0}};
+    }
+  }
+  if (!process.is_object()) return report(Error{0, "--process " + o.process + ": not a JSON object"});
+  launch::JoinRequest request;
+  try {
+    request.command = process.value("args", std::vector<std::string>{});
+    request.env = process.value("env", std::vector<std::string>{});
+    request.cwd = process.value("cwd", "/");
+    request.terminal = process.value("terminal", false);
+  } catch (const json::exception&) {
+    return report(Error{0, "exec: process: args and env must be arrays of strings, cwd a string"});
+  }
+  if (request.command.empty()) return report(Error{0, "exec: process.args is empty"});
+  request.label = "exec " + id;
+  // Joined processes are children of the container's init and run with its ids: another
+  // user is refused rather than run as the wrong one.
+  uint32_t uid = 0, gid = 0;
+  if (process.contains("user") && process["user"].is_object()) {
+    uid = process["user"].value("uid", 0u);
+    gid = process["user"].value("gid", 0u);
+  }
+  auto ids = ids_inside(s->pid);
+  if (!ids) return report(Error{0, "exec: cannot read the ids of the container's process " + std::to_string(s->pid)});
+  if (ids->first != uid || ids->second != gid)
+    return report(Error{0, "exec: as " + std::to_string(uid) + ":" + std::to_string(gid) +
+                                     ": a joined process runs with the ids of the container's init, " +
+                                     std::to_string(ids->first) + ":" + std::to_string(ids->second)});
+  unique_fd terminal;
+  int streams[3] = {0, 1, 2};
+  if (request.terminal) {
+    if (o.console_socket.empty()) return report(Error{0, "exec: process.terminal needs --console-socket"});
+    auto t = container_terminal(s->pid, o.console_socket, process.value("consoleSize", json()));
+    if (!t) return report(t.error());
+    terminal = std::move(*t);
+    streams[0] = streams[1] = streams[2] = terminal.get();
+  }
+  const std::string name = s->state["name"].get<std::string>();
+  auto exit_code = [](const Error& e) { return e.kind == Failure::not_found ? 127 : e.kind == Failure::not_executable ? 126 : 255; };
+  if (!o.detach) {
+    if (auto w = write_pid_file(o.pid_file, ::getpid()); !w) return report(w.error());
+    auto ended = launch::join_and_wait(name, request, streams, [&] { terminal.reset(); });
+    if (!ended) {
+      say_error(g, ended.error().message());
+      return exit_code(ended.error());
+    }
+    return *ended;
+  }
+  int ready[2];
+  if (::pipe2(ready, O_CLOEXEC) < 0) return report(Error{errno, "pipe"});
+  pid_t helper = ::fork();
+  if (helper < 0) return report(Error{errno, "fork"});
+  if (helper == 0) {
+    ::close(ready[0]);
+    auto ended = launch::join_and_wait(name, request, streams, [&] {
+      terminal.reset();
+      (void)!::write(ready[1], "1", 1);
+      ::close(ready[1]);
+    });
+    if (!ended) {
+      say_error(g, ended.error().message());
+      ::_exit(exit_code(ended.error()));
+    }
+    ::_exit(*ended);
+  }
+  ::close(ready[1]);
+  terminal.reset();
+  char byte = 0;
+  ssize_t n;
+  do n = ::read(ready[0], &byte, 1);
+  while (n < 0 && errno == EINTR);
+  ::close(ready[0]);
+  if (n != 1) {
+    int status = 0;
+    (void)::waitpid(helper, &status, 0);
+    return 1;  // the helper said why
+  }
+  if (auto w = write_pid_file(o.pid_file, helper); !w) return report(w.error());
+  return 0;
 }
 
 int command(const Globals& g, const std::vector<std::string>& args, size_t at, int argc, char** argv) {
@@ -390,16 +622,12 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
     if (!prepared) return report(prepared.error());
     if (!o.console_socket.empty()) {
       // The terminal's master goes there, sent by the container's process once it has made it.
-      unique_fd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-      sockaddr_un addr{};
-      addr.sun_family = AF_UNIX;
-      if (o.console_socket.size() >= sizeof addr.sun_path) return report(Error{ENAMETOOLONG, "--console-socket " + o.console_socket});
-      std::memcpy(addr.sun_path, o.console_socket.c_str(), o.console_socket.size());
-      if (!sock || ::connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) {
+      auto sock = connect_console(o.console_socket);
+      if (!sock) {
         remove_state(dir);
-        return report(Error{errno, "--console-socket " + o.console_socket});
+        return report(sock.error());
       }
-      prepared->spec.console_socket_fd = sock.release();
+      prepared->spec.console_socket_fd = sock->release();
       if (prepared->config.contains("process") && prepared->config["process"].contains("consoleSize")) {
         prepared->spec.console_rows = prepared->config["process"]["consoleSize"].value("height", 0);
         prepared->spec.console_columns = prepared->config["process"]["consoleSize"].value("width", 0);
@@ -457,6 +685,7 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
     if (!ended) return report(ended.error());
     return *ended;
   }
+  if (cmd == "exec") return exec_command(g, o, *id);
   if (cmd == "ps") {
     // The processes of the container: those in its pid namespace, as the host sees them.
     auto s = look(g, *id);
@@ -532,12 +761,12 @@ int runtime_main(const std::vector<std::string>& args, int argc, char** argv) {
       return 0;
     } else if (a == "--help" || a == "-h") {
       std::printf("usage: sandbox-oci [--root DIR] [--log FILE] [--log-format text|json] COMMAND [ARGS...]\n"
-                  "commands: create start run state kill delete list features spec\n");
+                  "commands: create start run exec state kill delete list ps features spec\n");
       return 0;
     } else break;
   }
   if (i >= args.size()) {
-    say_error(g, "no command given (create, start, run, state, kill, delete, list, features, spec)");
+    say_error(g, "no command given (create, start, run, exec, state, kill, delete, list, ps, features, spec)");
     return 1;
   }
   return command(g, args, i, argc, argv);

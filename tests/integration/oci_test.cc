@@ -1,6 +1,9 @@
 // The OCI runtime personality as engines drive it: the lifecycle of a busybox bundle through
 // runc's command line, and podman with sandbox-oci as its runtime.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,6 +73,20 @@ struct Bundle {
   }
 };
 
+// A loopback port nothing listens on now, for podman to publish.
+int free_loopback_port() {
+  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
+      getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) < 0)
+    std::abort();
+  close(s);
+  return ntohs(addr.sin_port);
+}
+
 bool becomes(const std::function<bool()>& done, int timeout_seconds = 30) {
   for (int i = 0; i < timeout_seconds * 20; ++i) {
     if (done()) return true;
@@ -122,6 +139,93 @@ TEST_F(Oci, TheLifecycleAsTheSpecSaysIt) {
   EXPECT_TRUE(becomes([&] { return b.status("c2") == "stopped"; }));
   EXPECT_EQ(run(b.oci({"delete", "c2"})).status, 0);
   EXPECT_FALSE(exists(b.dir / "rootfs/ran"));
+}
+
+// exec: a process joined to the running container, as runc's command line and a process.json
+// describe it; what it may not be is refused in one line.
+TEST_F(Oci, ExecJoinsTheRunningContainer) {
+  Bundle b({"sh", "-c", "echo up > /up; exec sleep 1000"});
+  ASSERT_EQ(b.detached({"create", "--bundle", b.dir.path(), "e1"}).status, 0) << read_file(b.dir / "log");
+  ASSERT_EQ(run(b.oci({"start", "e1"})).status, 0);
+  ASSERT_TRUE(becomes([&] { return read_file(b.dir / "rootfs/up") == "up\n"; }));
+  // Arguments after the id are the command's own, options included; --cwd and --env as runc's.
+  auto r = run(b.oci({"exec", "--cwd", "/tmp", "--env", "FOO=bar", "e1", "sh", "-c", "pwd; echo $FOO $PATH; exit 7"}));
+  EXPECT_EQ(r.status, 7) << r.err;
+  EXPECT_EQ(r.out, "/tmp\nbar /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n");
+  // It is in the container: its pid namespace (sleep is there), its root, no capabilities.
+  r = run(b.oci({"exec", "e1", "sh", "-c", "ps -o comm | grep -c sleep; cat /up; grep CapEff /proc/self/status"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "1\nup\nCapEff:\t0000000000000000\n");
+  // --process FILE, and --detach: the pid file names a process that ends with the joined one.
+  write_file(b.dir / "process.json",
+             R"({"args":["sh","-c","echo detached $X > /detached; read line"],"env":["X=y"],"cwd":"/","user":{"uid":0,"gid":0}})");
+  r = run(b.oci({"exec", "--process", b.dir / "process.json", "--detach", "--pid-file", b.dir / "exec.pid", "e1"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(becomes([&] { return read_file(b.dir / "rootfs/detached") == "detached y\n"; }));
+  pid_t helper = std::stoi(read_file(b.dir / "exec.pid"));
+  EXPECT_TRUE(exists("/proc/" + std::to_string(helper)));
+  kill(helper, SIGTERM);  // passed on to the joined shell, which ends, and the helper with it
+  EXPECT_TRUE(becomes([&] {
+    std::string stat = read_file("/proc/" + std::to_string(helper) + "/stat");
+    return stat.empty() || stat.find(") Z") != std::string::npos;
+  }));
+  // What a joined process cannot be, and a command that is not there.
+  r = run(b.oci({"exec", "--user", "1000", "e1", "id"}));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "sandbox-oci: exec: as 1000:0: a joined process runs with the ids of the container's init, 0:0\n");
+  r = run(b.oci({"exec", "e1", "no-such-command"}));
+  EXPECT_EQ(r.status, 127);
+  EXPECT_EQ(r.err, "sandbox-oci: exec e1: execvp no-such-command: No such file or directory\n");
+  r = run(b.oci({"exec", "-t", "e1", "tty"}));
+  EXPECT_EQ(r.err, "sandbox-oci: exec: process.terminal needs --console-socket\n");
+  // A terminal is opened through the container's root with every link resolved inside it: a
+  // /dev/ptmx the container points at a host path finds nothing there.
+  TempDir host;
+  write_file(host / "not-a-terminal", "");
+  ASSERT_EQ(run(b.oci({"exec", "e1", "sh", "-c", "rm -f /dev/ptmx && ln -s " + (host / "not-a-terminal") + " /dev/ptmx"})).status, 0);
+  r = run(b.oci({"exec", "-t", "--console-socket", host / "console", "e1", "tty"}));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "sandbox-oci: dev/ptmx: No such file or directory\n");
+  // A stopped container takes no exec.
+  ASSERT_EQ(run(b.oci({"kill", "e1", "KILL"})).status, 0);
+  EXPECT_TRUE(becomes([&] { return b.status("e1") == "stopped"; }));
+  r = run(b.oci({"exec", "e1", "true"}));
+  EXPECT_EQ(r.err, "sandbox-oci: cannot exec in a container that is stopped\n");
+  EXPECT_EQ(run(b.oci({"delete", "e1"})).status, 0);
+}
+
+// The files the engine names are written as the caller's own: a link planted at --log or
+// --pid-file is never written through, and a state folder others can write is refused.
+TEST_F(Oci, ItsFilesAreNeverWrittenThroughLinks) {
+  Bundle b({"true"});
+  TempDir scratch;
+  write_file(scratch / "target", "untouched");
+  ASSERT_EQ(symlink((scratch / "target").c_str(), (scratch / "log").c_str()), 0);
+  auto r = run({b.runtime, "--root", b.state.path(), "--log", scratch / "log", "state", "nothing"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("sandbox-oci: --log " + (scratch / "log")), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(scratch / "target"), "untouched");
+  // A regular log takes the error as runc writes it.
+  r = run({b.runtime, "--root", b.state.path(), "--log", scratch / "real.log", "--log-format", "json", "state", "nothing"});
+  EXPECT_NE(read_file(scratch / "real.log").find(R"("msg":"container nothing does not exist")"), std::string::npos);
+  // The pid file replaces a link at its path instead of following it, as does its temporary.
+  ASSERT_EQ(symlink((scratch / "target").c_str(), (scratch / "pid").c_str()), 0);
+  ASSERT_EQ(symlink((scratch / "target").c_str(), (scratch / "pid.tmp").c_str()), 0);
+  ASSERT_EQ(b.detached({"create", "--bundle", b.dir.path(), "--pid-file", scratch / "pid", "p1"}).status, 0)
+      << read_file(b.dir / "log");
+  struct stat st {};
+  ASSERT_EQ(lstat((scratch / "pid").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_GT(std::stoi(read_file(scratch / "pid")), 0);
+  EXPECT_EQ(read_file(scratch / "target"), "untouched");
+  EXPECT_EQ(run(b.oci({"delete", "--force", "p1"})).status, 0);
+  // A state folder that others can write could hold what sends kill and delete elsewhere.
+  TempDir shared;
+  chmod(shared.path().c_str(), 0777);
+  r = run({b.runtime, "--root", shared.path(), "run", "--bundle", b.dir.path(), "s1"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "sandbox-oci: --root " + shared.path() + ": not a directory of the caller's that only it can write\n");
+  EXPECT_FALSE(exists(shared / "s1"));
 }
 
 TEST_F(Oci, MaskedPathsAreCoveredWherePresent) {
@@ -232,6 +336,27 @@ TEST_F(Oci, PodmanRunsItsContainersWithIt) {
   auto tty = run(with({"run", "--rm", "-t", "--network", "none", "localhost/busybox:test", "tty"}), slow);
   EXPECT_EQ(tty.status, 0) << tty.err;
   EXPECT_EQ(tty.out, "/dev/pts/0\r\n");
+  // run -d with podman's own user-mode network and a published port, reached over loopback;
+  // logs, exec (-t too), stop and rm, each through conmon as podman makes them.
+  int port = free_loopback_port();
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/index.html";
+  auto web = run(with({"run", "-d", "--name", "web", "--network", "slirp4netns", "-p",
+                       "127.0.0.1:" + std::to_string(port) + ":8080", "localhost/busybox:test", "sh", "-c",
+                       "mkdir /www; echo served > /www/index.html; echo up; exec httpd -f -p 8080 -h /www"}),
+                 slow);
+  ASSERT_EQ(web.status, 0) << web.err;
+  EXPECT_TRUE(becomes([&] { return run({rootfs() + "/bin/busybox", "wget", "-q", "-O-", url}).out == "served\n"; }, 60));
+  EXPECT_EQ(run(with({"logs", "web"}), slow).out, "up\n");
+  auto exec = run(with({"exec", "-w", "/www", "-e", "A=b", "web", "sh", "-c", "pwd; echo $A; ps -o comm | grep -c httpd; exit 4"}),
+                  slow);
+  EXPECT_EQ(exec.status, 4) << exec.err;
+  EXPECT_EQ(exec.out, "/www\nb\n1\n");
+  auto exec_tty = run(with({"exec", "-t", "web", "tty"}), slow);
+  EXPECT_EQ(exec_tty.status, 0) << exec_tty.err;
+  EXPECT_EQ(exec_tty.out, "/dev/pts/0\r\n");
+  EXPECT_EQ(run(with({"stop", "-t", "10", "web"}), slow).status, 0);
+  EXPECT_EQ(run(with({"rm", "web"}), slow).status, 0);
+  EXPECT_NE(run({rootfs() + "/bin/busybox", "wget", "-q", "-O-", url}).status, 0);
   (void)run(with({"rmi", "-a", "-f"}), slow);
   // Rootless podman leaves a pause process holding its user namespace, which this test, the
   // subreaper of what it starts, inherited: it goes with the test.
