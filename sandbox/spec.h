@@ -56,6 +56,9 @@ struct SymlinkOp {
 };
 struct RemountRoOp {
   std::string dest;
+  // OCI's readonlyPaths: DEST is first bound onto itself, so that it need not be a mount of
+  // its own, and skipped where it does not exist.
+  bool bind_self = false;
   bool operator==(const RemountRoOp&) const = default;
 };
 struct ChmodOp {

@@ -458,6 +458,13 @@ struct Apply {
   Result<void> operator()(const RemountRoOp& op) {
     std::string what = "Can't remount readonly on " + shown(op.dest);
     auto fd = resolve(root.dir(), relative_dest(op.dest));
+    if (op.bind_self) {
+      if (!fd && fd.error().err == ENOENT) return {};
+      if (!fd) return fail(what, fd.error().err);
+      TRY_ASSIGN(unique_fd self, m.take_source(fd->get(), ""));
+      if (auto r = m.bind(self.get(), fd->get(), "", MOUNT_ATTR_RDONLY); !r) return fail(what, r.error().err);
+      return {};
+    }
     if (!fd) return fail(what, fd.error().err);
     if (auto r = m.add_attrs(fd->get(), MOUNT_ATTR_RDONLY); !r)
       return fail(what + (r.error().err == EINVAL ? ": Unable to find destination in mount table" : ""),

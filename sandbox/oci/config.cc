@@ -133,6 +133,25 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
     if (!config["mounts"].is_array()) return fail("config.json: mounts: not an array", EINVAL);
     for (size_t i = 0; i < config["mounts"].size(); ++i) TRY(map_mount(c, config["mounts"][i], i));
   }
+  const json linux = config.value("linux", json::object());
+  // Devices: without privilege over the host none can be made, so each is the host's own node
+  // bound there, as rootless runtimes do (the runtime checks that it is the one asked for).
+  size_t d = 0;
+  for (const auto& dev : linux.value("devices", json::array())) {
+    const std::string where = "linux.devices[" + std::to_string(d++) + "]";
+    if (!dev.is_object() || !dev.contains("path") || !dev["path"].is_string())
+      return fail("config.json: " + where + ": needs a path", EINVAL);
+    std::string path = dev["path"].get<std::string>();
+    s.mounts.push_back(BindOp{path, path, BindKind::dev, false, std::nullopt});
+    s.mount_origins.push_back(Origin{"config.json " + where, 0});
+  }
+  // Read-only paths, once everything is mounted: each bound onto itself read-only where it
+  // exists, as runc does.
+  for (const auto& path : linux.value("readonlyPaths", json::array())) {
+    if (!path.is_string()) return fail("config.json: linux.readonlyPaths: not an array of strings", EINVAL);
+    s.mounts.push_back(RemountRoOp{path.get<std::string>(), true});
+    s.mount_origins.push_back(Origin{"config.json linux.readonlyPaths", 0});
+  }
   // A read-only root is made read-only last, as runc does: the mounts above need their
   // mount points made in it first.
   if (config["root"].value("readonly", false)) {
@@ -180,7 +199,6 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
   // Namespaces: each one listed is new; a path joins (the network's only, for now).
   Namespaces& ns = s.ns;
   ns.pid = ns.ipc = ns.uts = ns.net = ns.cgroup = false;
-  const json linux = config.value("linux", json::object());
   for (const auto& n : linux.value("namespaces", json::array())) {
     std::string type = n.value("type", "");
     std::string path = n.value("path", "");

@@ -96,7 +96,7 @@ Result<json> read_json(const std::string& path) {
   if (!fd) return fail_errno(path);
   TRY_ASSIGN(std::string text, sys::read_to_end(fd.get(), size_t{16} << 20));
   auto parsed = json::parse(text, nullptr, false);
-  if (parsed.is_discarded()) return fail(path + ": not valid JSON", EINVAL);
+  if (parsed.is_discarded()) return fail(path + ": not valid JSON");
   return parsed;
 }
 
@@ -195,6 +195,21 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
     }
   }
   for (const auto& w : c.warnings) std::fprintf(stderr, "sandbox-oci: warning: %s\n", w.c_str());
+  // A device is bound from the host: it must be there, and be the one the config names.
+  size_t d = 0;
+  for (const auto& dev : config.value("linux", json::object()).value("devices", json::array())) {
+    const std::string where = "config.json: linux.devices[" + std::to_string(d++) + "]: ";
+    const std::string path = dev.value("path", "");
+    const std::string type = dev.value("type", "c");
+    struct stat st {};
+    if (::stat(path.c_str(), &st) < 0) return fail_errno(where + path + " (bound from the host, which has none)");
+    bool same_type = (type == "c" || type == "u") ? S_ISCHR(st.st_mode) : type == "b" ? S_ISBLK(st.st_mode) : S_ISFIFO(st.st_mode);
+    bool same_number = type == "p" || (dev.contains("major") && major(st.st_rdev) == dev.value("major", 0u) &&
+                                       minor(st.st_rdev) == dev.value("minor", 0u));
+    if (!same_type || !same_number)
+      return fail(where + path + ": the host's is not " + type + " " + std::to_string(dev.value("major", 0u)) + ":" +
+                  std::to_string(dev.value("minor", 0u)) + ", and none can be made without privilege");
+  }
   // Without a user namespace in the config, root (of the host, or of the namespace rootless
   // podman runs its runtime in) runs the container with the ids it has: every id mapped 1:1.
   bool asks_user_ns = false;

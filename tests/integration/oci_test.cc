@@ -228,6 +228,43 @@ TEST_F(Oci, ItsFilesAreNeverWrittenThroughLinks) {
   EXPECT_FALSE(exists(shared / "s1"));
 }
 
+// linux.devices are the host's nodes bound in (none can be made without privilege), checked
+// to be the ones asked for; linux.readonlyPaths are read-only where they exist.
+TEST_F(Oci, DevicesAndReadOnlyPaths) {
+  Bundle b({"sh", "-c", "ls -l /dev/net/tun | awk '{print substr($1, 1, 1), $5, $6}'; touch /etc/x 2>/dev/null || echo etc-read-only; "
+                        "touch /tmp/y && echo tmp-writable"});
+  std::string config = read_file(b.dir / "config.json");
+  std::string linux = "\"linux\": {";
+  config.replace(config.find(linux), linux.size(),
+                 linux + R"("devices": [{"path": "/dev/net/tun", "type": "c", "major": 10, "minor": 200}],)");
+  auto ro = config.find("\"readonlyPaths\": [");
+  config.replace(ro, 18, R"("readonlyPaths": ["/etc", "/no/such/path", )");
+  write_file(b.dir / "config.json", config);
+  RunOptions in;
+  in.cwd = b.dir.path();
+  auto r = run(b.oci({"run", "d1"}), in);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "c 10, 200\netc-read-only\ntmp-writable\n");
+  // Another number than the host's node has, and a node the host has not: one line each.
+  std::string wrong = config;
+  const std::string minor = "\"minor\": 200";
+  wrong.replace(wrong.find(minor), minor.size(), "\"minor\": 201");
+  write_file(b.dir / "config.json", wrong);
+  r = run(b.oci({"run", "d2"}), in);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "sandbox-oci: config.json: linux.devices[0]: /dev/net/tun: the host's is not c 10:201, and none can be made "
+                   "without privilege\n");
+  std::string missing = config;
+  missing.replace(missing.find("/dev/net/tun"), 12, "/dev/no-such");
+  write_file(b.dir / "config.json", missing);
+  r = run(b.oci({"run", "d3"}), in);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "sandbox-oci: config.json: linux.devices[0]: /dev/no-such (bound from the host, which has none): No such file "
+                   "or directory\n");
+  EXPECT_FALSE(exists(b.state / "d2"));
+  EXPECT_FALSE(exists(b.state / "d3"));
+}
+
 TEST_F(Oci, MaskedPathsAreCoveredWherePresent) {
   // The default config masks /proc/kcore, /proc/keys, /sys/firmware and more.
   Bundle b({"sh", "-c", "head -c1 /proc/kcore >/dev/null 2>&1 && echo KCORE; ls /sys/firmware >/dev/null 2>&1 && echo FIRMWARE; "
