@@ -109,9 +109,11 @@ Result<X11Grant> grant_untrusted(const std::string& number, const std::string& x
   TRY_ASSIGN(std::string own, config::read_xauthority_entries(xauthority, number));
   auto cookie = config::first_cookie(own).value_or(config::Cookie{});
   auto hold = x11_connect(socket, cookie.name, cookie.data);
-  // A server that is resetting (its last client just left) refuses cookies until it has read
-  // them again: a refusal is asked again, a few times, a moment apart.
-  for (int i = 0; i < 5 && !hold && hold.error().err == EACCES; ++i) {
+  // A server that is resetting (its last client just left) drops the connections it has,
+  // and refuses cookies until it has read them again: a refused or dropped connection is
+  // tried again, a moment apart, for up to two seconds (a busy machine makes a reset slow).
+  auto resetting = [](int err) { return err == EACCES || err == ECONNRESET || err == EPIPE; };
+  for (int i = 0; i < 100 && !hold && resetting(hold.error().err); ++i) {
     ::usleep(20000);
     hold = x11_connect(socket, cookie.name, cookie.data);
   }
