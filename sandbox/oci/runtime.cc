@@ -23,6 +23,7 @@
 #include <cstring>
 #include <ctime>
 #include <sstream>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "host.h"
@@ -30,6 +31,7 @@
 #include "launch/join.h"
 #include "launch/launch.h"
 #include "oci/config.h"
+#include "oci/hooks.h"
 #include "plan/plan.h"
 #include "sys/fdpass.h"
 #include "sys/io.h"
@@ -159,6 +161,34 @@ void remove_state(const std::string& dir) {
   ::rmdir(dir.c_str());
 }
 
+// What a hook reads on its standard input: the state, as `state` would print it, with the
+// status the lifecycle has reached.
+json hook_state(const Globals& g, const std::string& id, const std::string& status) {
+  auto s = look(g, id);
+  if (!s) return json{{"ociVersion", "1.1.0"}, {"id", id}, {"status", status}, {"pid", 0}};
+  json out = state_json(*s);
+  out["status"] = status;
+  if (status != "stopped") out["pid"] = s->pid;
+  return out;
+}
+
+// The hooks kept in the state at create.
+Hooks kept_hooks(const Seen& s) {
+  auto hooks = read_hooks(s.state);
+  return hooks ? std::move(*hooks) : Hooks{};
+}
+
+// Ends a container that will not run: its processes, then its monitor, then its state.
+void destroy(const std::string& dir, pid_t pid, pid_t monitor) {
+  if (pid > 0) ::kill(pid, SIGKILL);
+  if (monitor > 0) {
+    ::kill(monitor, SIGKILL);
+    (void)::waitpid(monitor, nullptr, 0);
+  }
+  remove_state(dir);
+}
+
+
 // The container's Spec, its process started as every sandbox's is; returns its exit status.
 Result<int> launch(Spec& spec, int argc, char** argv) {
   TRY_ASSIGN(HostFacts host, gather_host_facts(argc, argv, spec.subids));
@@ -174,6 +204,7 @@ struct Prepared {
   Spec spec;
   json config;
   std::string dir;
+  Hooks hooks;
 };
 
 // create and run: the bundle's config as a Spec, and the container's state directory.
@@ -185,6 +216,7 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
   bundle = real;
   TRY_ASSIGN(json config, read_json(bundle + "/config.json"));
   TRY_ASSIGN(Config c, spec_from_config(config, bundle, ConfigHost{}));
+  TRY_ASSIGN(Hooks hooks, read_hooks(config));
   // Limits above the caller's hard ones cannot be set by a process without privilege over the
   // host: they are lowered to what can be, as rootless runtimes do.
   for (auto& r : c.spec.rlimits) {
@@ -252,6 +284,8 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
   json state = {{"id", id}, {"bundle", bundle}, {"monitor", 0}, {"created", std::time(nullptr)}};
   if (c.spec.name) state["name"] = *c.spec.name;
   if (config.contains("annotations")) state["annotations"] = config["annotations"];
+  // The hooks as they were at create: start and delete run theirs from here.
+  if (config.contains("hooks")) state["hooks"] = config["hooks"];
   if (auto w = write_json_atomically(dir + "/state.json", state); !w) {
     remove_state(dir);
     return std::unexpected(std::move(w).error());
@@ -262,7 +296,7 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
     return fail_errno(dir + "/status");
   }
   c.spec.json_status_fd = status;
-  return Prepared{std::move(c.spec), std::move(config), dir};
+  return Prepared{std::move(c.spec), std::move(config), dir, std::move(hooks)};
 }
 
 Result<void> note_monitor(const std::string& dir, pid_t monitor) {
@@ -573,6 +607,35 @@ int exec_command(const Globals& g, const Options& o, const std::string& id) {
   return 0;
 }
 
+// `start`: startContainer hooks in the container, the user's program let run, then the
+// poststart hooks here. A startContainer hook that fails stops the container.
+int start(const Globals& g, const std::string& id) {
+  auto report = [&](const Error& e) {
+    say_error(g, e.message());
+    return 1;
+  };
+  const std::string dir = g.root + "/" + id;
+  auto s = look(g, id);
+  if (!s) return report(s.error());
+  if (s->status != "created") return report(Error{0, "cannot start a container that is " + s->status});
+  Hooks hooks = kept_hooks(*s);
+  if (!hooks.start_container.empty()) {
+    std::string name = s->state.value("name", "");
+    auto r = name.empty() ? fail("hooks.startContainer: the container has no pid namespace of its own, which hooks in it need")
+                          : run_hooks(hooks.start_container, "startContainer", hook_state(g, id, "created"), name);
+    if (!r) {
+      ::kill(s->pid, SIGKILL);
+      return report(r.error());
+    }
+  }
+  unique_fd w(::open((dir + "/exec.fifo").c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!w || ::write(w.get(), "1", 1) != 1) return report(Error{errno, "starting " + id});
+  ::close(::open((dir + "/started").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (auto r = run_hooks(hooks.poststart, "poststart", hook_state(g, id, "running"), ""); !r)
+    say_error(g, "warning: " + r.error().message());
+  return 0;
+}
+
 int command(const Globals& g, const std::vector<std::string>& args, size_t at, int argc, char** argv) {
   const std::string cmd = args[at];
   auto options = command_options(args, at + 1, cmd);
@@ -598,7 +661,7 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
   if (cmd == "features") {
     json f = {{"ociVersionMin", "1.0.0"},
               {"ociVersionMax", "1.1.0"},
-              {"hooks", json::array()},
+              {"hooks", json::array({"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"})},
               {"mountOptions", json::array({"bind", "rbind", "ro", "rw", "nosuid", "nodev", "noexec"})},
               {"linux",
                {{"namespaces", json::array({"cgroup", "ipc", "mount", "network", "pid", "user", "uts"})},
@@ -632,9 +695,18 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
     std::printf("%s\n", state_json(*s).dump(4).c_str());
     return 0;
   }
-  if (cmd == "create" || (cmd == "run" && o.detach)) {
+  if (cmd == "create" || cmd == "run") {
     auto prepared = prepare(g, *id, o.bundle);
     if (!prepared) return report(prepared.error());
+    if (cmd == "run" && !o.detach && prepared->hooks.empty()) {
+      // Create, start, wait and delete in one: this process is the container's monitor.
+      (void)note_monitor(dir, ::getpid());
+      ::close(::open((dir + "/started").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+      auto ended = launch(prepared->spec, argc, argv);
+      remove_state(dir);
+      if (!ended) return report(ended.error());
+      return *ended;
+    }
     if (!o.console_socket.empty()) {
       // The terminal's master goes there, sent by the container's process once it has made it.
       auto sock = connect_console(o.console_socket);
@@ -656,10 +728,13 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
     // Held open for reading and writing, so the wait before exec never sees end of file.
     int block = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);
     prepared->spec.block_fd = block;
+    const bool foreground = cmd == "run" && !o.detach;
     pid_t monitor = ::fork();
     if (monitor < 0) return report(Error{errno, "fork"});
     if (monitor == 0) {
-      ::setsid();
+      // A detached container outlives this command; a foreground one takes its terminal's
+      // signals with it.
+      if (!foreground) ::setsid();
       auto ended = launch(prepared->spec, argc, argv);
       if (!ended) {
         say_error(g, ended.error().message());
@@ -675,31 +750,39 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
       remove_state(dir);
       return report(pid.error());
     }
+    // The container exists in all its namespaces and waits before the user's program.
+    const std::string name = prepared->spec.name.value_or("");
+    auto hooks = [&]() -> Result<void> {
+      json state = hook_state(g, *id, "creating");
+      TRY(run_hooks(prepared->hooks.prestart, "prestart", state, ""));
+      TRY(run_hooks(prepared->hooks.create_runtime, "createRuntime", state, ""));
+      if (prepared->hooks.create_container.empty()) return {};
+      if (name.empty()) return fail("hooks.createContainer: the container has no pid namespace of its own, which hooks in it need");
+      return run_hooks(prepared->hooks.create_container, "createContainer", state, name);
+    }();
+    if (!hooks) {
+      destroy(dir, *pid, monitor);
+      return report(hooks.error());
+    }
     // The pid file names the process whose exit is the container's: the monitor, which the
     // engine's supervisor (conmon) inherits when create exits and can wait for, and whose exit
     // status is the container's. state's pid is the container's first process.
     if (auto w = write_pid_file(o.pid_file, monitor); !w) return report(w.error());
     if (cmd == "create") return 0;
-  }
-  if (cmd == "start" || (cmd == "run" && o.detach)) {
-    auto s = look(g, *id);
-    if (!s) return report(s.error());
-    if (s->status != "created") return report(Error{0, "cannot start a container that is " + s->status});
-    unique_fd w(::open((dir + "/exec.fifo").c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-    if (!w || ::write(w.get(), "1", 1) != 1) return report(Error{errno, "starting " + *id});
-    ::close(::open((dir + "/started").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
-    return 0;
-  }
-  if (cmd == "run") {
-    auto prepared = prepare(g, *id, o.bundle);
-    if (!prepared) return report(prepared.error());
-    (void)note_monitor(dir, ::getpid());
-    ::close(::open((dir + "/started").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
-    auto ended = launch(prepared->spec, argc, argv);
+    if (int started = start(g, *id); started != 0 || !foreground) return started;
+    // run in the foreground, with hooks: wait, then what delete does.
+    int status = 0;
+    while (::waitpid(monitor, &status, 0) < 0 && errno == EINTR) {
+    }
+    auto seen = look(g, *id);
+    if (seen) {
+      if (auto r = run_hooks(kept_hooks(*seen).poststop, "poststop", hook_state(g, *id, "stopped"), ""); !r)
+        say_error(g, "warning: " + r.error().message());
+    }
     remove_state(dir);
-    if (!ended) return report(ended.error());
-    return *ended;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
+  if (cmd == "start") return start(g, *id);
   if (cmd == "exec") return exec_command(g, o, *id);
   if (cmd == "ps") {
     // The processes of the container: those in its pid namespace, as the host sees them.
@@ -744,6 +827,8 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
       if (monitor > 0) ::kill(monitor, SIGKILL);
       for (int i = 0; i < 200 && alive(monitor); ++i) ::usleep(10000);
     }
+    if (auto r = run_hooks(kept_hooks(*s).poststop, "poststop", hook_state(g, *id, "stopped"), ""); !r)
+      say_error(g, "warning: " + r.error().message());
     remove_state(dir);
     return 0;
   }

@@ -265,6 +265,70 @@ TEST_F(Oci, DevicesAndReadOnlyPaths) {
   EXPECT_FALSE(exists(b.state / "d3"));
 }
 
+// Hooks: each kind where and when the runtime-spec says, with the state on its standard
+// input; one that fails (or outlives its timeout) before the user's program stops the
+// container and leaves nothing.
+TEST_F(Oci, HooksRunAtTheirPointsOfTheLifecycle) {
+  Bundle b({"sh", "-c", "echo user-program >> /hooks.log"});
+  const std::string config = read_file(b.dir / "config.json");
+  auto with_hooks = [&](const std::string& hooks) {
+    std::string c = config;
+    c.replace(c.find("\"linux\": {"), 10, "\"hooks\": {" + hooks + "}, \"linux\": {");
+    write_file(b.dir / "config.json", c);
+  };
+  // A hook appends its kind and the state's id and status: to the bundle's log when it runs
+  // here, to the container's when it runs inside.
+  auto hook = [&](const std::string& kind, bool inside, const std::string& extra = "") {
+    std::string log = inside ? "/hooks.log" : b.dir / "hooks.log";
+    return "\"" + kind + "\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"read s; printf '%s ' " + kind + " >> " + log +
+           "; echo \\\"$s\\\" | cut -d, -f2,5 >> " + log + "; " + extra + "\"]}]";
+  };
+  with_hooks(hook("prestart", false) + ", " + hook("createRuntime", false) + ", " + hook("createContainer", true) + ", " +
+             hook("startContainer", true) + ", " + hook("poststart", false) + ", " + hook("poststop", false));
+  RunOptions in;
+  in.cwd = b.dir.path();
+  auto r = run(b.oci({"run", "h1"}), in);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(read_file(b.dir / "hooks.log"), "prestart \"id\":\"h1\",\"status\":\"creating\"}\n"
+                                          "createRuntime \"id\":\"h1\",\"status\":\"creating\"}\n"
+                                          "poststart \"id\":\"h1\",\"status\":\"running\"}\n"
+                                          "poststop \"id\":\"h1\",\"status\":\"stopped\"}\n");
+  EXPECT_EQ(read_file(b.dir / "rootfs/hooks.log"), "createContainer \"id\":\"h1\",\"status\":\"creating\"}\n"
+                                                 "startContainer \"id\":\"h1\",\"status\":\"created\"}\n"
+                                                 "user-program\n");
+  EXPECT_FALSE(exists(b.state / "h1"));
+
+  // A createRuntime hook that fails: create fails naming it, nothing of the container is left,
+  // and its program never ran.
+  unlink((b.dir / "rootfs/hooks.log").c_str());
+  with_hooks(hook("createRuntime", false, "exit 3"));
+  r = b.detached({"create", "--bundle", b.dir.path(), "h2"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(read_file(b.dir / "log").find("sandbox-oci: hooks.createRuntime[0]: /bin/sh failed with status 3\n"),
+            std::string::npos)
+      << read_file(b.dir / "log");
+  EXPECT_FALSE(exists(b.state / "h2"));
+  EXPECT_FALSE(exists(b.dir / "rootfs/hooks.log"));
+  // One that outlives its timeout is killed and counts as failed.
+  std::string c = config;
+  c.replace(c.find("\"linux\": {"), 10,
+            "\"hooks\": {\"prestart\": [{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"1000\"], \"timeout\": 1}]}, "
+            "\"linux\": {");
+  write_file(b.dir / "config.json", c);
+  r = run(b.oci({"run", "h3"}), in);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "sandbox-oci: hooks.prestart[0]: /bin/sleep did not end within its timeout of 1 s\n");
+  EXPECT_FALSE(exists(b.state / "h3"));
+  // A bad entry is refused before anything is made.
+  c = config;
+  c.replace(c.find("\"linux\": {"), 10, "\"hooks\": {\"poststop\": [{\"path\": \"relative\"}]}, \"linux\": {");
+  write_file(b.dir / "config.json", c);
+  r = run(b.oci({"run", "h4"}), in);
+  EXPECT_EQ(r.err, "sandbox-oci: config.json: hooks.poststop[0]: path relative is not absolute\n");
+  EXPECT_FALSE(exists(b.state / "h4"));
+  EXPECT_TRUE(leftover_processes().empty());
+}
+
 TEST_F(Oci, MaskedPathsAreCoveredWherePresent) {
   // The default config masks /proc/kcore, /proc/keys, /sys/firmware and more.
   Bundle b({"sh", "-c", "head -c1 /proc/kcore >/dev/null 2>&1 && echo KCORE; ls /sys/firmware >/dev/null 2>&1 && echo FIRMWARE; "
