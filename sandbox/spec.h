@@ -167,6 +167,8 @@ struct CgroupLimits {
   std::optional<double> cpus;
   std::string option;       // the first of them, as written, for messages
   std::string memory_text, cpus_text;  // as written, for messages
+  // What asked for each, for messages: the options, or a config's entries (oci/config.h).
+  std::string memory_option = "--memory", pids_option = "--pids", cpus_option = "--cpus";
   bool any() const { return memory || pids || cpus; }
   bool operator==(const CgroupLimits&) const = default;
 };

@@ -97,9 +97,9 @@ Result<RunCgroup> RunCgroup::make(const std::string& parent, const CgroupLimits&
     std::string why = has_word(available, c) ? "the " + c + " controller is not enabled for the children of " + parent
                                              : "the caller's cgroup " + parent + " has no " + c + " controller";
     // Named by the option that needs the controller.
-    std::string asking = c == "memory" ? "--memory " + limits.memory_text
-                         : c == "pids" ? "--pids " + std::to_string(*limits.pids)
-                                       : "--cpus " + limits.cpus_text;
+    std::string asking = c == "memory" ? limits.memory_option + " " + limits.memory_text
+                         : c == "pids" ? limits.pids_option + " " + std::to_string(*limits.pids)
+                                       : limits.cpus_option + " " + limits.cpus_text;
     return std::unexpected(refusal(asking, why, ENOTSUP));
   }
   // Cgroups of earlier runs whose monitor is gone (killed before it could remove them).

@@ -1,6 +1,7 @@
 #include "oci/config.h"
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <nlohmann/json.hpp>
 
@@ -217,6 +218,44 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
     }
   }
   if (config.contains("hostname") && ns.uts) s.hostname = config["hostname"].get<std::string>();
+  // Resources: memory, pids and cpu as --memory, --pids and --cpus ask for them, in a cgroup
+  // of the container's own where one is delegated; a host without one refuses what is asked
+  // (limits/cgroup.h), and what is not asked for is never looked at.
+  const json resources = linux.value("resources", json::object());
+  CgroupLimits& cg = s.cgroup;
+  auto number = [](const json& at, const char* key) -> int64_t {
+    return at.is_object() && at.contains(key) && at[key].is_number_integer() ? at[key].get<int64_t>() : 0;
+  };
+  if (int64_t limit = number(resources.value("memory", json::object()), "limit"); limit > 0) {
+    cg.memory = static_cast<uint64_t>(limit);
+    cg.memory_text = std::to_string(limit);
+    cg.memory_option = "config.json linux.resources.memory.limit";
+    if (cg.option.empty()) cg.option = cg.memory_option + " " + cg.memory_text;
+  }
+  if (int64_t limit = number(resources.value("pids", json::object()), "limit"); limit > 0) {
+    cg.pids = static_cast<uint64_t>(limit);
+    cg.pids_option = "config.json linux.resources.pids.limit";
+    if (cg.option.empty()) cg.option = cg.pids_option + " " + std::to_string(limit);
+  }
+  const json cpu = resources.value("cpu", json::object());
+  if (int64_t quota = number(cpu, "quota"), period = number(cpu, "period"); quota > 0) {
+    if (period <= 0) period = 100000;  // the kernel's default period, 100 ms
+    cg.cpus = static_cast<double>(quota) / static_cast<double>(period);
+    cg.cpus_text = std::to_string(quota) + "/" + std::to_string(period);
+    cg.cpus_option = "config.json linux.resources.cpu.quota/period";
+    if (cg.option.empty()) cg.option = cg.cpus_option + " " + cg.cpus_text;
+  }
+  // The time namespace's offsets (seconds; the kernel takes nanoseconds too, which a
+  // container rarely needs and this tool's --time-offset does not carry).
+  if (linux.contains("timeOffsets")) {
+    for (const auto& [clock, id] : {std::pair{"monotonic", CLOCK_MONOTONIC}, std::pair{"boottime", CLOCK_BOOTTIME}}) {
+      const json& o = linux["timeOffsets"].value(clock, json::object());
+      if (o.empty()) continue;
+      if (o.value("nanosecs", 0) != 0)
+        return fail(std::string("config.json: linux.timeOffsets.") + clock + ".nanosecs: only whole seconds are supported", ENOTSUP);
+      s.time_offsets.push_back({id, o.value("secs", int64_t{0}), std::string("config.json linux.timeOffsets.") + clock});
+    }
+  }
   // Several ids inside: the caller's subordinate ranges, as --subids maps them.
   for (const char* key : {"uidMappings", "gidMappings"})
     for (const auto& m : linux.value(key, json::array()))

@@ -86,6 +86,13 @@ void say_error(const Globals& g, const std::string& text) {
 // The container's name in the caller's registry of running sandboxes (launch/registry.h).
 std::string registry_name(const std::string& id) { return "oci-" + id; }
 
+// An error of a command: its line (and a hint line where it has one); the command's status, 1.
+int report_error(const Globals& g, const Error& e) {
+  say_error(g, e.message());
+  if (!e.hint.empty()) std::fprintf(stderr, "sandbox-oci: hint: %s\n", e.hint.c_str());
+  return 1;
+}
+
 bool good_id(const std::string& id) {
   if (id.empty() || id.size() > 1024 || id[0] == '.') return false;
   for (char c : id)
@@ -496,10 +503,7 @@ Result<unique_fd> container_terminal(pid_t pid, const std::string& console_socke
 // the arguments after ID describe it. Detached, a process of this one's stays behind to pass
 // signals on and exit with the joined process's status: the pid file names it.
 int exec_command(const Globals& g, const Options& o, const std::string& id) {
-  auto report = [&](const Error& e) {
-    say_error(g, e.message());
-    return 1;
-  };
+  auto report = [&](const Error& e) { return report_error(g, e); };
   auto s = look(g, id);
   if (!s) return report(s.error());
   if (s->status != "running" && s->status != "created")
@@ -610,10 +614,7 @@ int exec_command(const Globals& g, const Options& o, const std::string& id) {
 // `start`: startContainer hooks in the container, the user's program let run, then the
 // poststart hooks here. A startContainer hook that fails stops the container.
 int start(const Globals& g, const std::string& id) {
-  auto report = [&](const Error& e) {
-    say_error(g, e.message());
-    return 1;
-  };
+  auto report = [&](const Error& e) { return report_error(g, e); };
   const std::string dir = g.root + "/" + id;
   auto s = look(g, id);
   if (!s) return report(s.error());
@@ -639,10 +640,7 @@ int start(const Globals& g, const std::string& id) {
 int command(const Globals& g, const std::vector<std::string>& args, size_t at, int argc, char** argv) {
   const std::string cmd = args[at];
   auto options = command_options(args, at + 1, cmd);
-  auto report = [&](const Error& e) {
-    say_error(g, e.message());
-    return 1;
-  };
+  auto report = [&](const Error& e) { return report_error(g, e); };
   if (!options) return report(options.error());
   Options& o = *options;
   auto need_id = [&]() -> Result<std::string> {
@@ -736,11 +734,7 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
       // signals with it.
       if (!foreground) ::setsid();
       auto ended = launch(prepared->spec, argc, argv);
-      if (!ended) {
-        say_error(g, ended.error().message());
-        ::_exit(1);
-      }
-      ::_exit(*ended);
+      ::_exit(ended ? *ended : report_error(g, ended.error()));
     }
     ::close(block);
     ::close(*prepared->spec.json_status_fd);
@@ -748,7 +742,8 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
     auto pid = await_pid(g, *id, monitor);
     if (!pid) {
       remove_state(dir);
-      return report(pid.error());
+      // A monitor that ended has said why.
+      return pid.error().err == ECHILD ? 1 : report(pid.error());
     }
     // The container exists in all its namespaces and waits before the user's program.
     const std::string name = prepared->spec.name.value_or("");
