@@ -173,6 +173,12 @@ struct CgroupLimits {
   bool operator==(const CgroupLimits&) const = default;
 };
 
+// A kernel setting of one of the sandbox's own namespaces (OCI's linux.sysctl; limits/sysctl.h).
+struct Sysctl {
+  std::string name, value;  // net.ipv4.ping_group_range, "0 0"
+  bool operator==(const Sysctl&) const = default;
+};
+
 // --deny PATH: a pattern inside the sandbox (security/deny.h).
 struct DenyPath {
   std::string pattern;
@@ -271,6 +277,7 @@ struct Spec {
   std::string timeout_text;                  // as written, for the message
   uint64_t kill_after_ms = 5000;             // --kill-after
   std::vector<TimeOffset> time_offsets;      // one per clock
+  std::vector<Sysctl> sysctls;               // of namespaced settings only (limits/sysctl.h)
   CgroupLimits cgroup;
   bool subids = false;  // --subids: 1..N inside are the caller's subordinate ids
   // The OCI personality, for a config without a user namespace, run by the root of its own:

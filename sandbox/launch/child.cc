@@ -12,6 +12,7 @@
 
 #include "launch/netns.h"
 #include "limits/limits.h"
+#include "limits/sysctl.h"
 #include "launch/signals.h"
 #include "mount/assemble.h"
 #include "security/landlock.h"
@@ -105,6 +106,14 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   state.seccomp_programs.insert(state.seccomp_programs.end(), callers.begin(), callers.end());
   if (spec.pidns_fd && spec.ns.pid) TRY(child_enter_nested_pid_namespace(spec, channel, state));
   TRY(child_join_keyring(spec));
+  // Settings of the new IPC namespace now, the UTS one's after the hostname, the network's once
+  // this process is in it: through the caller's /proc/sys, which the new root hides.
+  unique_fd procsys;
+  if (!spec.sysctls.empty()) {
+    procsys.reset(::open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!procsys) return fail_errno("Can't open /proc/sys for the sysctl settings");
+    TRY(limits::write_sysctls(procsys.get(), spec.sysctls, limits::SysctlNamespace::ipc));
+  }
   // The caller's /proc, still reachable by this descriptor after the pivot.
   unique_fd proc;
   if (spec.disable_userns) {
@@ -118,12 +127,16 @@ Result<void> child_setup(const Spec& spec, Channel& channel, std::optional<Chann
   child_close_mount_fds(*state.fds);
   TRY(child_take_locks(spec, state));
   TRY(child_set_hostname(*state.plan));
+  if (procsys) TRY(limits::write_sysctls(procsys.get(), spec.sysctls, limits::SysctlNamespace::uts));
   // Made by clone, or meanwhile by the monitor's helper (netns.h).
   if (netns) TRY(child_enter_netns(*netns));
   else if (spec.ns.net) {
     TRY_ASSIGN(unique_fd sock, netns_socket());
     TRY(loopback_up(sock.get()));
   }
+  // A network namespace joined by path was set by the monitor, in the namespace that owns it.
+  if (procsys && !spec.netns_path) TRY(limits::write_sysctls(procsys.get(), spec.sysctls, limits::SysctlNamespace::net));
+  procsys.reset();
   // After everything that needs this user namespace's capabilities over the others.
   if (spec.disable_userns) TRY(security::disable_user_namespaces(proc.get()));
   if (spec.userns2_fd) {

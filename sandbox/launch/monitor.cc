@@ -21,6 +21,7 @@
 #include "launch/status.h"
 #include "limits/cgroup.h"
 #include "limits/limits.h"
+#include "limits/sysctl.h"
 #include "net/pasta.h"
 #include "security/idmap.h"
 #include "security/userns.h"
@@ -72,8 +73,16 @@ Result<bool> monitor_join_namespaces(const Spec& spec) {
     return fail_errno("Can't join --userns " + std::to_string(*spec.userns_fd));
   if (spec.pidns_fd && ::setns(*spec.pidns_fd, CLONE_NEWPID) < 0)
     return fail_errno("Can't join --pidns " + std::to_string(*spec.pidns_fd));
-  if (spec.netns_path) return net::monitor_join_netns(*spec.netns_path);
-  return false;
+  if (!spec.netns_path) return false;
+  TRY_ASSIGN(bool joined_owner, net::monitor_join_netns(*spec.netns_path));
+  // Its settings are written from here, in it and in the user namespace that owns it: the
+  // child's own user namespace has no privilege over a network namespace it did not make.
+  if (!spec.sysctls.empty()) {
+    unique_fd procsys(::open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!procsys) return fail_errno("Can't open /proc/sys for the sysctl settings");
+    TRY(limits::write_sysctls(procsys.get(), spec.sysctls, limits::SysctlNamespace::net));
+  }
+  return joined_owner;
 }
 
 // One id inside maps onto the caller's (security/idmap.h), as the plan has them. In the user

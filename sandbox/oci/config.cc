@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "limits/sysctl.h"
 #include "security/capabilities.h"
 #include "security/profile_json.h"
 
@@ -218,6 +219,27 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
     }
   }
   if (config.contains("hostname") && ns.uts) s.hostname = config["hostname"].get<std::string>();
+  // Kernel settings, of the container's own namespaces only (limits/sysctl.h).
+  if (linux.contains("sysctl")) {
+    if (!linux["sysctl"].is_object()) return fail("config.json: linux.sysctl: not an object", EINVAL);
+    for (const auto& [name, value] : linux["sysctl"].items()) {
+      const std::string what = "config.json: linux.sysctl: " + name;
+      if (!value.is_string()) return fail(what + ": the value is not a string", EINVAL);
+      switch (limits::sysctl_namespace(name)) {
+        case limits::SysctlNamespace::none: return fail(what + ": not a setting of a namespace, so not the container's to set");
+        case limits::SysctlNamespace::ipc:
+          if (!ns.ipc) return fail(what + ": the container has no IPC namespace of its own");
+          break;
+        case limits::SysctlNamespace::uts:
+          if (!ns.uts) return fail(what + ": the container has no UTS namespace of its own");
+          break;
+        case limits::SysctlNamespace::net:
+          if (!ns.net && !s.netns_path) return fail(what + ": the container has no network namespace of its own");
+          break;
+      }
+      s.sysctls.push_back({name, value.get<std::string>()});
+    }
+  }
   // Resources: memory, pids and cpu as --memory, --pids and --cpus ask for them, in a cgroup
   // of the container's own where one is delegated; a host without one refuses what is asked
   // (limits/cgroup.h), and what is not asked for is never looked at.

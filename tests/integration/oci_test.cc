@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "desktop.h"
 #include "harness.h"
 
@@ -51,6 +53,12 @@ struct Bundle {
     replace("\"terminal\": true", "\"terminal\": false");
     replace("\"readonly\": true", "\"readonly\": false");
     write_file(dir / "config.json", config);
+  }
+  // The config, changed by `edit`.
+  void edit(const std::function<void(nlohmann::json&)>& change) const {
+    auto config = nlohmann::json::parse(read_file(dir / "config.json"));
+    change(config);
+    write_file(dir / "config.json", config.dump(4));
   }
   std::vector<std::string> oci(std::vector<std::string> args) const {
     args.insert(args.begin(), {runtime, "--root", state.path()});
@@ -360,6 +368,43 @@ TEST_F(Oci, ResourcesAndTimeOffsets) {
   EXPECT_EQ(r.status, 0) << r.err;
   ASSERT_FALSE(r.out.empty());
   EXPECT_GE(std::stod(r.out), before + 86400) << r.out;
+}
+
+// linux.sysctl: settings of the container's own namespaces, set inside and nowhere else;
+// one of the whole machine's, or of a namespace the container does not have, is refused.
+TEST_F(Oci, SysctlsOfItsOwnNamespacesOnly) {
+  Bundle b({"cat", "/proc/sys/net/ipv4/ping_group_range", "/proc/sys/kernel/shmmni", "/proc/sys/kernel/domainname"});
+  const std::string host_range = read_file("/proc/sys/net/ipv4/ping_group_range");
+  const std::string host_shmmni = read_file("/proc/sys/kernel/shmmni");
+  b.edit([](nlohmann::json& c) {
+    auto& ns = c["linux"]["namespaces"];
+    if (std::none_of(ns.begin(), ns.end(), [](const auto& n) { return n["type"] == "network"; }))
+      ns.push_back({{"type", "network"}});
+    c["linux"]["sysctl"] = {{"net.ipv4.ping_group_range", "0 0"}, {"kernel.shmmni", "1234"}, {"kernel.domainname", "example"}};
+  });
+  RunOptions in;
+  in.cwd = b.dir.path();
+  auto r = run(b.oci({"run", "y1"}), in);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "0\t0\n1234\nexample\n");
+  EXPECT_EQ(read_file("/proc/sys/net/ipv4/ping_group_range"), host_range);
+  EXPECT_EQ(read_file("/proc/sys/kernel/shmmni"), host_shmmni);
+  // The machine's own, and the network's where the container has none of its own.
+  b.edit([](nlohmann::json& c) { c["linux"]["sysctl"] = {{"kernel.pid_max", "100"}}; });
+  r = run(b.oci({"run", "y2"}), in);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "sandbox-oci: config.json: linux.sysctl: kernel.pid_max: not a setting of a namespace, so not the "
+                   "container's to set\n");
+  b.edit([](nlohmann::json& c) {
+    auto& ns = c["linux"]["namespaces"];
+    ns.erase(std::remove_if(ns.begin(), ns.end(), [](const auto& n) { return n["type"] == "network"; }), ns.end());
+    c["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}};
+  });
+  r = run(b.oci({"run", "y3"}), in);
+  EXPECT_EQ(r.err, "sandbox-oci: config.json: linux.sysctl: net.ipv4.ip_forward: the container has no network namespace of "
+                   "its own\n");
+  EXPECT_FALSE(exists(b.state / "y2"));
+  EXPECT_FALSE(exists(b.state / "y3"));
 }
 
 TEST_F(Oci, MaskedPathsAreCoveredWherePresent) {
