@@ -284,6 +284,9 @@ struct Spec {
   // the new namespace maps every id of the caller's 1:1 (uid_map and gid_map lines), so the
   // container has the ids and the files it would have without one of its own.
   std::optional<std::pair<std::string, std::string>> identity_id_maps;
+  // process.user's additionalGids (taken with the ids, where they are mapped 1:1) and umask.
+  std::vector<gid_t> groups;
+  std::optional<mode_t> umask;
   // The OCI personality's --console-socket: a connected unix socket to which COMMAND's process,
   // inside, sends the master of a terminal it opens from the sandbox's /dev/ptmx, whose other
   // end becomes its controlling terminal and standard streams; and the terminal's size.

@@ -1,5 +1,7 @@
 // The last steps before COMMAND, in its own process.
 #include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
 #include <linux/close_range.h>
 #include <linux/capability.h>
 #include <sys/ioctl.h>
@@ -98,6 +100,8 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
     // The capabilities are kept across the change (and made effective again) for the step
     // below to drop them all, the bounding set included.
     ::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+    if (::setgroups(spec.groups.size(), spec.groups.data()) < 0)
+      return fail_errno("Can't take the supplementary groups of process.user").error();
     if (::setresgid(gid, gid, gid) < 0 || ::setresuid(uid, uid, uid) < 0)
       return fail_errno("Can't become uid " + std::to_string(uid) + ", gid " + std::to_string(gid)).error();
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
@@ -110,6 +114,7 @@ Error child_exec_command(const Spec& spec, const ChildState& state, int init_rea
   // Every step below is COMMAND's, with COMMAND's privileges.
   if (auto r = security::drop_capabilities(spec.caps); !r) return r.error();
   if (auto r = child_apply_env(spec); !r) return r.error();
+  if (spec.umask) ::umask(*spec.umask);
   if (auto r = child_chdir(spec, state.plan->host.cwd); !r) return r.error();
   if (spec.close_inherited_fds) {
     // Only what an option names goes in; marking rather than closing keeps the channel open

@@ -177,6 +177,10 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
   if (p.contains("user")) {
     s.uid = p["user"].value("uid", 0u);
     s.gid = p["user"].value("gid", 0u);
+    for (const auto& g : p["user"].value("additionalGids", json::array()))
+      if (g.is_number_unsigned()) s.groups.push_back(g.get<gid_t>());
+    if (p["user"].contains("umask") && p["user"]["umask"].is_number_unsigned())
+      s.umask = static_cast<mode_t>(p["user"]["umask"].get<unsigned>() & 0777);
   }
   if (p.contains("capabilities") && p["capabilities"].contains("effective")) {
     TRY_ASSIGN(std::vector<std::string> caps, strings(p["capabilities"]["effective"], "process.capabilities.effective"));
@@ -219,6 +223,10 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
     }
   }
   if (config.contains("hostname") && ns.uts) s.hostname = config["hostname"].get<std::string>();
+  if (config.contains("domainname") && config["domainname"].is_string() && !config["domainname"].get<std::string>().empty()) {
+    if (!ns.uts) return fail("config.json: domainname: the container has no UTS namespace of its own");
+    s.sysctls.push_back({"kernel.domainname", config["domainname"].get<std::string>()});
+  }
   // Kernel settings, of the container's own namespaces only (limits/sysctl.h).
   if (linux.contains("sysctl")) {
     if (!linux["sysctl"].is_object()) return fail("config.json: linux.sysctl: not an object", EINVAL);

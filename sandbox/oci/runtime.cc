@@ -197,7 +197,15 @@ void destroy(const std::string& dir, pid_t pid, pid_t monitor) {
 
 
 // The container's Spec, its process started as every sandbox's is; returns its exit status.
-Result<int> launch(Spec& spec, int argc, char** argv) {
+// process.oomScoreAdj is this process's own first, which every process of the container
+// inherits.
+Result<int> launch(Spec& spec, const std::optional<int>& oom_score_adj, int argc, char** argv) {
+  if (oom_score_adj) {
+    unique_fd oom(::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC));
+    if (!oom || !sys::write_all(oom.get(), std::to_string(*oom_score_adj)))
+      return fail_errno("config.json process.oomScoreAdj " + std::to_string(*oom_score_adj) +
+                        (errno == EACCES ? " (lowering it takes privilege)" : ""));
+  }
   TRY_ASSIGN(HostFacts host, gather_host_facts(argc, argv, spec.subids));
   host.parent = ::getppid();
   TRY_ASSIGN(Plan p, plan(spec, host));
@@ -212,6 +220,7 @@ struct Prepared {
   json config;
   std::string dir;
   Hooks hooks;
+  std::optional<int> oom_score_adj;
 };
 
 // create and run: the bundle's config as a Spec, and the container's state directory.
@@ -233,6 +242,18 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
       r.soft = std::min(r.soft, r.hard);
     }
   }
+  // Labels this tool does not apply: said only where the host enforces them.
+  const json process = config.value("process", json::object());
+  if (!process.value("apparmorProfile", "").empty() &&
+      sys::read_file_or_empty("/sys/module/apparmor/parameters/enabled").starts_with("Y"))
+    c.warnings.push_back("config.json process.apparmorProfile " + process.value("apparmorProfile", "") +
+                         " is not applied: this runtime does not load AppArmor profiles");
+  if (!process.value("selinuxLabel", "").empty() && ::access("/sys/fs/selinux/enforce", F_OK) == 0)
+    c.warnings.push_back("config.json process.selinuxLabel " + process.value("selinuxLabel", "") +
+                         " is not applied: this runtime does not set SELinux labels");
+  std::optional<int> oom_score_adj;
+  if (process.contains("oomScoreAdj") && process["oomScoreAdj"].is_number_integer())
+    oom_score_adj = process["oomScoreAdj"].get<int>();
   for (const auto& w : c.warnings) std::fprintf(stderr, "sandbox-oci: warning: %s\n", w.c_str());
   // A device is bound from the host: it must be there, and be the one the config names.
   size_t d = 0;
@@ -271,6 +292,9 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
     c.spec.identity_id_maps = std::pair{identity(sys::read_file_or_empty("/proc/self/uid_map")),
                                         identity(sys::read_file_or_empty("/proc/self/gid_map"))};
     c.spec.subids = false;
+  } else if (!c.spec.groups.empty()) {
+    std::fprintf(stderr, "sandbox-oci: warning: config.json process.user.additionalGids are not taken: a user namespace "
+                         "made without privilege may not set groups\n");
   }
   if (::mkdir(g.root.c_str(), 0700) < 0 && errno != EEXIST) return fail_errno("--root " + g.root);
   // What state is kept in must be the caller's alone: another user's folder could hold a
@@ -303,7 +327,7 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
     return fail_errno(dir + "/status");
   }
   c.spec.json_status_fd = status;
-  return Prepared{std::move(c.spec), std::move(config), dir, std::move(hooks)};
+  return Prepared{std::move(c.spec), std::move(config), dir, std::move(hooks), oom_score_adj};
 }
 
 Result<void> note_monitor(const std::string& dir, pid_t monitor) {
@@ -700,7 +724,7 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
       // Create, start, wait and delete in one: this process is the container's monitor.
       (void)note_monitor(dir, ::getpid());
       ::close(::open((dir + "/started").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
-      auto ended = launch(prepared->spec, argc, argv);
+      auto ended = launch(prepared->spec, prepared->oom_score_adj, argc, argv);
       remove_state(dir);
       if (!ended) return report(ended.error());
       return *ended;
@@ -733,7 +757,7 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
       // A detached container outlives this command; a foreground one takes its terminal's
       // signals with it.
       if (!foreground) ::setsid();
-      auto ended = launch(prepared->spec, argc, argv);
+      auto ended = launch(prepared->spec, prepared->oom_score_adj, argc, argv);
       ::_exit(ended ? *ended : report_error(g, ended.error()));
     }
     ::close(block);

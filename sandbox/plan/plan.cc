@@ -163,6 +163,7 @@ Result<Plan> plan(const Spec& spec, const HostFacts& host) {
   if (spec.identity_id_maps && p.id_maps) {
     p.id_maps->uid_map = spec.identity_id_maps->first;
     p.id_maps->gid_map = spec.identity_id_maps->second;
+    p.id_maps->allow_setgroups = true;
   }
   if (ns.uts) p.hostname = spec.hostname ? spec.hostname : spec.default_hostname;
   if (p.hostname && p.hostname->empty()) p.hostname.reset();

@@ -22,7 +22,7 @@ std::string id_map_line(uint32_t inside, uint32_t outside) {
 
 Result<void> write_id_maps(int dir, const IdMaps& maps) {
   TRY(sys::write_file_at(dir, "uid_map", maps.uid_map));
-  TRY(sys::write_file_at(dir, "setgroups", "deny"));
+  if (!maps.allow_setgroups) TRY(sys::write_file_at(dir, "setgroups", "deny"));
   TRY(sys::write_file_at(dir, "gid_map", maps.gid_map));
   return {};
 }

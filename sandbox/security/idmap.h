@@ -18,11 +18,14 @@ struct IdMaps {
   // --subids: written by newuidmap and newgidmap (set-user-ID helpers that check the ranges
   // against /etc/subuid and /etc/subgid), which take the lines' numbers as arguments.
   std::string newuidmap = {}, newgidmap = {};
+  // Maps of every id 1:1, written by the root of the namespace outside (OCI, a config without a
+  // user namespace): groups may be set inside, as they may be outside.
+  bool allow_setgroups = false;
   bool operator==(const IdMaps&) const = default;
 };
 
 // Writes uid_map, then "deny" to setgroups (so the caller's supplementary groups can never be
-// dropped to get around a negative permission), then gid_map, under `dir` (a /proc/PID
+// dropped to get around a negative permission) unless `allow_setgroups`, then gid_map, under `dir` (a /proc/PID
 // directory). The error's context is the name of the file that failed.
 Result<void> write_id_maps(int dir, const IdMaps& maps);
 

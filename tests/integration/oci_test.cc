@@ -407,6 +407,47 @@ TEST_F(Oci, SysctlsOfItsOwnNamespacesOnly) {
   EXPECT_FALSE(exists(b.state / "y3"));
 }
 
+// process.user's umask and additionalGids, process.oomScoreAdj, and domainname.
+TEST_F(Oci, UmaskGroupsOomScoreAndDomainname) {
+  Bundle b({"sh", "-c", "umask; cat /proc/self/oom_score_adj /proc/sys/kernel/domainname; id -G"});
+  b.edit([](nlohmann::json& c) {
+    c["process"]["user"]["umask"] = 023;
+    c["process"]["user"]["additionalGids"] = {10, 20};
+    c["process"]["oomScoreAdj"] = 500;
+    c["domainname"] = "dom.example";
+  });
+  RunOptions in;
+  in.cwd = b.dir.path();
+  auto r = run(b.oci({"run", "u1"}), in);
+  EXPECT_EQ(r.status, 0) << r.err;
+  if (getuid() == 0) {
+    // Every id mapped 1:1: the groups are taken, as runc takes them.
+    EXPECT_EQ(r.out, "0023\n500\ndom.example\n0 10 20\n");
+    EXPECT_EQ(r.err, "");
+  } else {
+    // A user namespace made without privilege may not set groups: said, not silently dropped.
+    EXPECT_EQ(r.out, "0023\n500\ndom.example\n0\n");
+    EXPECT_EQ(r.err, "sandbox-oci: warning: config.json process.user.additionalGids are not taken: a user namespace made "
+                     "without privilege may not set groups\n");
+  }
+  // Lowering the score takes privilege over the host (CAP_SYS_RESOURCE, which even root may
+  // lack, as in a container).
+  b.edit([](nlohmann::json& c) { c["process"]["oomScoreAdj"] = -500; });
+  r = run(b.oci({"run", "u2"}), in);
+  std::string status = read_file("/proc/self/status");
+  auto eff = status.find("CapEff:\t");
+  bool sys_resource = eff != std::string::npos && (std::stoull(status.substr(eff + 8, 16), nullptr, 16) >> 24 & 1);
+  if (sys_resource) {
+    EXPECT_EQ(r.status, 0) << r.err;
+  } else {
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("sandbox-oci: config.json process.oomScoreAdj -500 (lowering it takes privilege): Permission denied\n"),
+              std::string::npos)
+        << r.err;
+    EXPECT_FALSE(exists(b.state / "u2"));
+  }
+}
+
 TEST_F(Oci, MaskedPathsAreCoveredWherePresent) {
   // The default config masks /proc/kcore, /proc/keys, /sys/firmware and more.
   Bundle b({"sh", "-c", "head -c1 /proc/kcore >/dev/null 2>&1 && echo KCORE; ls /sys/firmware >/dev/null 2>&1 && echo FIRMWARE; "
