@@ -134,8 +134,7 @@ int main(int argc, char** argv) {
     if (!store) return report(store.error());
     made = std::move(*store);
   }
-  sb::launch::HandedFds handed = sb::launch::hand_over(plan->handed);
-  auto ended = sb::launch::monitor_run(spec, *plan, handed);
+  auto ended = sb::launch::run_plan(spec, *plan);
   if (!ended) {
     sb::config::unmake_home_store(made);
     return report(ended.error());

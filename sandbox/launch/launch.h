@@ -22,4 +22,8 @@ struct Ended {
 // `handed`: the descriptors the options name, closed by whichever process uses each last.
 Result<Ended> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed);
 
+// The same, taking over the descriptors the plan names first: what every front end calls once
+// it has a plan (the command line, and sandbox-oci).
+Result<Ended> run_plan(const Spec& spec, const Plan& plan);
+
 }  // namespace sb::launch

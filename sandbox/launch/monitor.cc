@@ -334,6 +334,11 @@ Result<Ended> monitor_run_child(const Spec& spec, const Plan& plan, HandedFds& h
                                 std::optional<DenialLog>& denials, std::optional<Registration>& registration);
 
 // The monitor's side of a run, in order.
+Result<Ended> run_plan(const Spec& spec, const Plan& plan) {
+  HandedFds handed = hand_over(plan.handed);
+  return monitor_run(spec, plan, handed);
+}
+
 Result<Ended> monitor_run(const Spec& spec, const Plan& plan, HandedFds& handed) {
   TRY(monitor_check_fds(spec));
   TRY(limits::check_rlimits(spec));

@@ -27,7 +27,6 @@
 #include <nlohmann/json.hpp>
 
 #include "host.h"
-#include "launch/handed.h"
 #include "launch/join.h"
 #include "launch/launch.h"
 #include "oci/config.h"
@@ -209,9 +208,9 @@ Result<int> launch(Spec& spec, const std::optional<int>& oom_score_adj, int argc
   TRY_ASSIGN(HostFacts host, gather_host_facts(argc, argv, spec.subids));
   host.parent = ::getppid();
   TRY_ASSIGN(Plan p, plan(spec, host));
-  TRY(compile_seccomp(p));
-  launch::HandedFds handed = launch::hand_over(p.handed);
-  TRY_ASSIGN(launch::Ended ended, launch::monitor_run(spec, p, handed));
+  TRY_ASSIGN(std::vector<std::string> warnings, compile_seccomp(p));
+  for (const auto& w : warnings) std::fprintf(stderr, "sandbox-oci: warning: %s\n", w.c_str());
+  TRY_ASSIGN(launch::Ended ended, launch::run_plan(spec, p));
   return ended.status;
 }
 
