@@ -298,6 +298,9 @@ struct Spec {
   bool pasta = false;                      // --network pasta
   std::vector<Publish> publish;            // --publish, in order
   std::optional<std::string> netns_path;   // --netns PATH
+  // OCI's linux.namespaces with a path, of the IPC, UTS or cgroup type (CLONE_NEW*): joined by
+  // the monitor before the clone, so the sandbox is made in them rather than in new ones.
+  std::vector<std::pair<int, std::string>> namespace_paths;
 
   // The caller's desktop (config/display.h). --share-display: the Xauthority whose cookies for
   // the display main copies into the DataOp waiting for them; --home NAME: the directory kept

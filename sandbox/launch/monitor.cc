@@ -25,6 +25,7 @@
 #include "net/pasta.h"
 #include "security/idmap.h"
 #include "security/userns.h"
+#include "sys/io.h"
 #include "sys/syscalls.h"
 
 namespace sb::launch {
@@ -73,6 +74,11 @@ Result<bool> monitor_join_namespaces(const Spec& spec) {
     return fail_errno("Can't join --userns " + std::to_string(*spec.userns_fd));
   if (spec.pidns_fd && ::setns(*spec.pidns_fd, CLONE_NEWPID) < 0)
     return fail_errno("Can't join --pidns " + std::to_string(*spec.pidns_fd));
+  for (const auto& [type, path] : spec.namespace_paths) {
+    const std::string what = "config.json linux.namespaces: " + path;
+    TRY_ASSIGN(unique_fd ns, sys::open_namespace_file(path, type, what));
+    if (::setns(ns.get(), type) < 0) return fail_errno(what + ": can't join it");
+  }
   if (!spec.netns_path) return false;
   TRY_ASSIGN(bool joined_owner, net::monitor_join_netns(*spec.netns_path));
   // Its settings are written from here, in it and in the user namespace that owns it: the

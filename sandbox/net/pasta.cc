@@ -1,14 +1,12 @@
 #include "net/pasta.h"
 
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -102,20 +100,7 @@ Result<sys::Process> monitor_start_pasta(const Spec& spec, pid_t pid) {
 
 Result<bool> monitor_join_netns(const std::string& path) {
   const std::string what = "--netns " + path;
-  // Looked at before it is opened for reading: a FIFO there would block the open forever, and
-  // a device's open may do something. Only a namespace file (nsfs) is opened.
-  unique_fd seen(::open(path.c_str(), O_PATH | O_CLOEXEC));
-  if (!seen && (errno == EACCES || errno == EPERM)) return fail_errno(what + ": you may not enter it");
-  if (!seen) return fail_errno(what);
-  struct statfs fs{};
-  if (::fstatfs(seen.get(), &fs) < 0) return fail_errno(what);
-  if (fs.f_type != NSFS_MAGIC) return fail(what + ": not a namespace file (such as /proc/PID/ns/net)", EINVAL);
-  auto opened = sys::reopen(seen.get(), O_RDONLY);
-  if (!opened && (opened.error().err == EACCES || opened.error().err == EPERM))
-    return std::unexpected(std::move(opened).error().wrap(what + ": you may not enter it"));
-  if (!opened) return std::unexpected(std::move(opened).error().wrap(what));
-  unique_fd ns = std::move(*opened);
-  if (::ioctl(ns.get(), NS_GET_NSTYPE) != CLONE_NEWNET) return fail(what + ": not a network namespace", EINVAL);
+  TRY_ASSIGN(unique_fd ns, sys::open_namespace_file(path, CLONE_NEWNET, what));
   unique_fd owner(::ioctl(ns.get(), NS_GET_USERNS));
   if (!owner) return fail_errno(what + ": can't find the user namespace that owns it");
   struct stat mine{}, theirs{};

@@ -1,5 +1,6 @@
 #include "oci/config.h"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -208,8 +209,13 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
   for (const auto& n : linux.value("namespaces", json::array())) {
     std::string type = n.value("type", "");
     std::string path = n.value("path", "");
-    if (!path.empty() && type != "network")
+    const bool joinable = type == "network" || type == "ipc" || type == "uts" || type == "cgroup";
+    if (!path.empty() && !joinable)
       return fail("config.json: linux.namespaces: joining a " + type + " namespace by path is not supported", ENOTSUP);
+    if (!path.empty() && type != "network") {
+      s.namespace_paths.emplace_back(type == "ipc" ? CLONE_NEWIPC : type == "uts" ? CLONE_NEWUTS : CLONE_NEWCGROUP, path);
+      continue;
+    }
     if (type == "pid") ns.pid = true;
     else if (type == "ipc") ns.ipc = true;
     else if (type == "uts") ns.uts = true;

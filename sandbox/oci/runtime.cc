@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <linux/nsfs.h>
 #include <linux/openat2.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
@@ -294,6 +295,29 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
   } else if (!c.spec.groups.empty()) {
     std::fprintf(stderr, "sandbox-oci: warning: config.json process.user.additionalGids are not taken: a user namespace "
                          "made without privilege may not set groups\n");
+  }
+  // Namespaces joined by path (another container's IPC or UTS, as a pod's members share
+  // them) are owned by that container's user namespace: the container is made in it too, so
+  // that it has privilege over what it joins (an mqueue of the IPC namespace, say).
+  if (!c.spec.namespace_paths.empty()) {
+    std::optional<struct stat> owner_seen;
+    unique_fd owner;
+    for (const auto& [type, path] : c.spec.namespace_paths) {
+      TRY_ASSIGN(unique_fd ns, sys::open_namespace_file(path, type, "config.json linux.namespaces: " + path));
+      unique_fd user(::ioctl(ns.get(), NS_GET_USERNS));
+      struct stat st {};
+      if (!user || ::fstat(user.get(), &st) < 0) return fail_errno("config.json linux.namespaces: " + path + ": its owner");
+      if (owner_seen && (owner_seen->st_ino != st.st_ino || owner_seen->st_dev != st.st_dev))
+        return fail("config.json linux.namespaces: " + path + " is owned by another user namespace than the others joined");
+      owner_seen = st;
+      owner = std::move(user);
+    }
+    struct stat mine {};
+    if (::stat("/proc/self/ns/user", &mine) < 0) return fail_errno("/proc/self/ns/user");
+    if (mine.st_ino != owner_seen->st_ino || mine.st_dev != owner_seen->st_dev) {
+      c.spec.userns_fd = owner.release();
+      c.spec.subids = false;
+    }
   }
   if (::mkdir(g.root.c_str(), 0700) < 0 && errno != EEXIST) return fail_errno("--root " + g.root);
   // What state is kept in must be the caller's alone: another user's folder could hold a

@@ -1,10 +1,16 @@
 #include "sys/io.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/statfs.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <map>
 #include <utility>
 
 namespace sb::sys {
@@ -79,6 +85,33 @@ Result<unique_fd> sealed_memfd(const char* name, std::string_view data) {
       ::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
     return fail_errno("sealing");
   return fd;
+}
+
+Result<unique_fd> open_namespace_file(const std::string& path, int nstype, const std::string& what) {
+  unique_fd seen(::open(path.c_str(), O_PATH | O_CLOEXEC));
+  if (!seen && (errno == EACCES || errno == EPERM)) return fail_errno(what + ": you may not enter it");
+  if (!seen) return fail_errno(what);
+  struct statfs fs {};
+  if (::fstatfs(seen.get(), &fs) < 0) return fail_errno(what);
+  const char* kind = nstype == CLONE_NEWNET    ? "network"
+                     : nstype == CLONE_NEWIPC  ? "IPC"
+                     : nstype == CLONE_NEWUTS  ? "UTS"
+                     : nstype == CLONE_NEWCGROUP ? "cgroup"
+                     : nstype == CLONE_NEWPID  ? "pid"
+                     : nstype == CLONE_NEWUSER ? "user"
+                                               : "";
+  static const std::map<int, const char*> files = {{CLONE_NEWNET, "net"},   {CLONE_NEWIPC, "ipc"}, {CLONE_NEWUTS, "uts"},
+                                                   {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWPID, "pid"}, {CLONE_NEWUSER, "user"}};
+  auto file = files.find(nstype);
+  if (fs.f_type != NSFS_MAGIC)
+    return fail(what + ": not a namespace file (such as /proc/PID/ns/" + (file == files.end() ? "TYPE" : file->second) + ")",
+                EINVAL);
+  auto opened = reopen(seen.get(), O_RDONLY);
+  if (!opened && (opened.error().err == EACCES || opened.error().err == EPERM))
+    return std::unexpected(std::move(opened).error().wrap(what + ": you may not enter it"));
+  if (!opened) return std::unexpected(std::move(opened).error().wrap(what));
+  if (::ioctl(opened->get(), NS_GET_NSTYPE) != nstype) return fail(what + ": not a" + (kind[0] == 'I' ? "n " : " ") + kind + " namespace", EINVAL);
+  return opened;
 }
 
 }  // namespace sb::sys

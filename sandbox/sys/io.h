@@ -34,6 +34,13 @@ Result<unique_fd> reopen(int fd, int flags);
 // error names the path and why; the caller adds which option it came from.
 Result<unique_fd> open_own_file_for_append(const std::string& path, bool& created);
 
+// A namespace file (/proc/PID/ns/TYPE, or one bound elsewhere) of type `nstype` (CLONE_NEW*),
+// opened for setns(2). Looked at before it is opened for reading: a FIFO there would block the
+// open for ever, and a device's open may do something; only a namespace file (nsfs) is
+// opened. Errors begin with `what` and say why ("you may not enter it", "not a namespace
+// file", "not a network namespace").
+Result<unique_fd> open_namespace_file(const std::string& path, int nstype, const std::string& what);
+
 // A memfd holding `data`, sealed against every change, at offset 0: a file made for the
 // sandbox (cookies, /etc/passwd) that nothing can alter once handed over. errno only.
 Result<unique_fd> sealed_memfd(const char* name, std::string_view data);

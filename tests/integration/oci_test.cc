@@ -448,6 +448,39 @@ TEST_F(Oci, UmaskGroupsOomScoreAndDomainname) {
   }
 }
 
+// linux.namespaces with a path: IPC and UTS namespaces of another container joined, as a
+// pod's members share them; the one made in them sees the other's hostname and message queue.
+TEST_F(Oci, JoinsAnotherContainersIpcAndUts) {
+  Bundle a({"sh", "-c", "touch /dev/mqueue/shared && echo ready > /ready; exec sleep 1000"});
+  a.edit([](nlohmann::json& c) { c["hostname"] = "alpha"; });
+  ASSERT_EQ(a.detached({"create", "--bundle", a.dir.path(), "pa"}).status, 0) << read_file(a.dir / "log");
+  ASSERT_EQ(run(a.oci({"start", "pa"})).status, 0);
+  ASSERT_TRUE(becomes([&] { return read_file(a.dir / "rootfs/ready") == "ready\n"; }));
+  auto state = nlohmann::json::parse(run(a.oci({"state", "pa"})).out);
+  const std::string proc = "/proc/" + std::to_string(state["pid"].get<int>()) + "/ns/";
+  Bundle b({"sh", "-c", "hostname; ls /dev/mqueue"});
+  b.edit([&](nlohmann::json& c) {
+    c["hostname"] = "beta";  // not its own to set: the UTS namespace is the other's
+    auto& ns = c["linux"]["namespaces"];
+    ns.erase(std::remove_if(ns.begin(), ns.end(), [](const auto& n) { return n["type"] == "ipc" || n["type"] == "uts"; }), ns.end());
+    ns.push_back({{"type", "ipc"}, {"path", proc + "ipc"}});
+    ns.push_back({{"type", "uts"}, {"path", proc + "uts"}});
+  });
+  RunOptions in;
+  in.cwd = b.dir.path();
+  auto r = run(b.oci({"run", "pb"}), in);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "alpha\nshared\n");
+  // A path that is no namespace of the type named is refused in one line.
+  b.edit([&](nlohmann::json& c) { c["linux"]["namespaces"].back()["path"] = proc + "ipc"; });
+  r = run(b.oci({"run", "pc"}), in);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "sandbox-oci: config.json linux.namespaces: " + proc + "ipc: not a UTS namespace: Invalid argument\n");
+  ASSERT_EQ(run(a.oci({"kill", "pa", "KILL"})).status, 0);
+  EXPECT_TRUE(becomes([&] { return a.status("pa") == "stopped"; }));
+  EXPECT_EQ(run(a.oci({"delete", "pa"})).status, 0);
+}
+
 TEST_F(Oci, MaskedPathsAreCoveredWherePresent) {
   // The default config masks /proc/kcore, /proc/keys, /sys/firmware and more.
   Bundle b({"sh", "-c", "head -c1 /proc/kcore >/dev/null 2>&1 && echo KCORE; ls /sys/firmware >/dev/null 2>&1 && echo FIRMWARE; "
