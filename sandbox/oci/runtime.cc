@@ -35,6 +35,7 @@
 #include "plan/plan.h"
 #include "sys/fdpass.h"
 #include "sys/io.h"
+#include "sys/numbers.h"
 #include "sys/syscalls.h"
 
 namespace sb::oci {
@@ -394,6 +395,7 @@ std::vector<pid_t> container_pids(pid_t first) {
 struct Options {
   std::string bundle, pid_file, console_socket, format;
   bool detach = false, force = false, all = false, rootless = false;
+  int preserve_fds = 0;  // descriptors 3 .. 3+N-1 passed on to the container's process
   // exec's
   std::string process, cwd, user;
   std::vector<std::string> env;
@@ -443,7 +445,12 @@ Result<Options> command_options(const std::vector<std::string>& args, size_t fro
     else if (a == "--no-pivot" || a == "--no-new-keyring") {}
     else if (a == "--console-socket") { TRY_ASSIGN(o.console_socket, next()); }
     else if (a == "--format" || (a == "-f" && cmd == "ps")) { TRY_ASSIGN(o.format, next()); }
-    else if (a == "--preserve-fds") { TRY_ASSIGN(std::string n, next()); if (n != "0") return fail("--preserve-fds: not supported yet", ENOTSUP); }
+    else if (a == "--preserve-fds") {
+      TRY_ASSIGN(std::string n, next());
+      auto count = sys::parse_decimal(n, 1024);
+      if (!count) return fail("--preserve-fds " + n + ": takes a number of descriptors");
+      o.preserve_fds = static_cast<int>(*count);
+    }
     else if (a.starts_with("-") && a != "-") return fail("unknown option " + a, EINVAL);
     else o.rest.push_back(args[i]);
   }
@@ -551,6 +558,8 @@ Result<unique_fd> container_terminal(pid_t pid, const std::string& console_socke
 // signals on and exit with the joined process's status: the pid file names it.
 int exec_command(const Globals& g, const Options& o, const std::string& id) {
   auto report = [&](const Error& e) { return report_error(g, e); };
+  if (o.preserve_fds)
+    return report(Error{0, "exec --preserve-fds: not supported: a joined process gets its standard streams only"});
   auto s = look(g, id);
   if (!s) return report(s.error());
   if (s->status != "running" && s->status != "created")
@@ -741,8 +750,13 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
     return 0;
   }
   if (cmd == "create" || cmd == "run") {
+    // The engine's descriptors for the container (socket activation, say) are checked before
+    // anything is made.
+    for (int fd = 3; fd < 3 + o.preserve_fds; ++fd)
+      if (::fcntl(fd, F_GETFD) < 0) return report(Error{errno, "--preserve-fds " + std::to_string(o.preserve_fds) + ": descriptor " + std::to_string(fd)});
     auto prepared = prepare(g, *id, o.bundle);
     if (!prepared) return report(prepared.error());
+    for (int fd = 3; fd < 3 + o.preserve_fds; ++fd) prepared->spec.keep_fds.push_back(fd);
     if (cmd == "run" && !o.detach && prepared->hooks.empty()) {
       // Create, start, wait and delete in one: this process is the container's monitor.
       (void)note_monitor(dir, ::getpid());
@@ -826,6 +840,9 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
   }
   if (cmd == "start") return start(g, *id);
   if (cmd == "exec") return exec_command(g, o, *id);
+  if (cmd == "pause" || cmd == "resume" || cmd == "update")
+    return report(Error{0, cmd + ": not supported: it needs a cgroup of the container's own (a freezer, or limits to change), "
+                               "which this runtime makes only for limits asked at create"});
   if (cmd == "ps") {
     // The processes of the container: those in its pid namespace, as the host sees them.
     auto s = look(g, *id);

@@ -2,6 +2,7 @@
 // runc's command line, and podman with sandbox-oci as its runtime.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -479,6 +480,36 @@ TEST_F(Oci, JoinsAnotherContainersIpcAndUts) {
   ASSERT_EQ(run(a.oci({"kill", "pa", "KILL"})).status, 0);
   EXPECT_TRUE(becomes([&] { return a.status("pa") == "stopped"; }));
   EXPECT_EQ(run(a.oci({"delete", "pa"})).status, 0);
+}
+
+// --preserve-fds N: the engine's descriptors 3.. go on to the container's process, and only
+// those; pause, resume and update say why they cannot be done.
+TEST_F(Oci, PreserveFdsAndWhatIsNotSupported) {
+  Bundle b({"sh", "-c", "cat <&3; cat <&4 2>/dev/null || echo no-4"});
+  write_file(b.dir / "three", "three\n");
+  write_file(b.dir / "four", "four\n");
+  int three = open((b.dir / "three").c_str(), O_RDONLY | O_CLOEXEC);
+  int four = open((b.dir / "four").c_str(), O_RDONLY | O_CLOEXEC);
+  RunOptions in;
+  in.cwd = b.dir.path();
+  in.fds = {{3, three}, {4, four}};
+  auto r = run(b.oci({"run", "--preserve-fds", "1", "f1"}), in);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "three\nno-4\n");
+  in.fds = {{3, three}};
+  r = run(b.oci({"run", "--preserve-fds", "2", "f2"}), in);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "sandbox-oci: --preserve-fds 2: descriptor 4: Bad file descriptor\n");
+  EXPECT_FALSE(exists(b.state / "f2"));
+  close(three);
+  close(four);
+  for (const char* cmd : {"pause", "resume", "update"}) {
+    r = run(b.oci({cmd, "f1"}));
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, std::string("sandbox-oci: ") + cmd +
+                         ": not supported: it needs a cgroup of the container's own (a freezer, or limits to change), which "
+                         "this runtime makes only for limits asked at create\n");
+  }
 }
 
 TEST_F(Oci, MaskedPathsAreCoveredWherePresent) {
