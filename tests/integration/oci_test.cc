@@ -614,6 +614,24 @@ TEST_F(Oci, PodmanRunsItsContainersWithIt) {
   auto hi = run(with({"run", "--rm", "--network", "none", "localhost/busybox:test", "sh", "-c", "echo hi; id -u"}), slow);
   EXPECT_EQ(hi.status, 0) << hi.err;
   EXPECT_EQ(hi.out, "hi\n0\n");
+  // An image of a folder made for the host's /usr (its links and empty directories), which
+  // the container is given read-only: the host's dynamically linked programs run in it.
+  TempDir usr_image;
+  for (const char* d : {"usr", "etc", "proc", "dev", "sys", "tmp"}) mkdir((usr_image / d).c_str(), 0755);
+  for (const char* l : {"bin", "lib", "lib64", "sbin"})
+    ASSERT_EQ(symlink((std::string("usr/") + l).c_str(), (usr_image / l).c_str()), 0);
+  auto usr_imported = run({"sh", "-c", "tar -C '" + usr_image.path() + "' -c . | " + [&] {
+                             std::string line;
+                             for (const auto& a : with({"import", "-", "localhost/hostusr:test"})) line += "'" + a + "' ";
+                             return line;
+                           }()},
+                          slow);
+  ASSERT_EQ(usr_imported.status, 0) << usr_imported.err;
+  auto host_usr = run(with({"run", "--rm", "--network", "none", "-v", "/usr:/usr:ro", "localhost/hostusr:test", "sh", "-c",
+                            "echo from-host-usr; id -u; ls -d /usr/lib/x86_64-linux-gnu"}),
+                      slow);
+  EXPECT_EQ(host_usr.status, 0) << host_usr.err;
+  EXPECT_EQ(host_usr.out, "from-host-usr\n0\n/usr/lib/x86_64-linux-gnu\n");
   auto code = run(with({"run", "--rm", "--network", "none", "localhost/busybox:test", "sh", "-c", "exit 7"}), slow);
   EXPECT_EQ(code.status, 7) << code.err;
   // --read-only, --user, --cap-add and a seccomp profile of the caller's, as podman puts them
