@@ -61,6 +61,16 @@ struct Bundle {
     change(config);
     write_file(dir / "config.json", config.dump(4));
   }
+  // A run of this bundle refused before anything was made: status 1 and no state left. What
+  // it said.
+  std::string refused(const std::string& id) const {
+    RunOptions in;
+    in.cwd = dir.path();
+    auto r = run(oci({"run", id}), in);
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_FALSE(exists(state / id));
+    return r.err;
+  }
   std::vector<std::string> oci(std::vector<std::string> args) const {
     args.insert(args.begin(), {runtime, "--root", state.path()});
     return args;
@@ -259,19 +269,13 @@ TEST_F(Oci, DevicesAndReadOnlyPaths) {
   const std::string minor = "\"minor\": 200";
   wrong.replace(wrong.find(minor), minor.size(), "\"minor\": 201");
   write_file(b.dir / "config.json", wrong);
-  r = run(b.oci({"run", "d2"}), in);
-  EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "sandbox-oci: config.json: linux.devices[0]: /dev/net/tun: the host's is not c 10:201, and none can be made "
+  EXPECT_EQ(b.refused("d2"), "sandbox-oci: config.json: linux.devices[0]: /dev/net/tun: the host's is not c 10:201, and none can be made "
                    "without privilege\n");
   std::string missing = config;
   missing.replace(missing.find("/dev/net/tun"), 12, "/dev/no-such");
   write_file(b.dir / "config.json", missing);
-  r = run(b.oci({"run", "d3"}), in);
-  EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "sandbox-oci: config.json: linux.devices[0]: /dev/no-such (bound from the host, which has none): No such file "
+  EXPECT_EQ(b.refused("d3"), "sandbox-oci: config.json: linux.devices[0]: /dev/no-such (bound from the host, which has none): No such file "
                    "or directory\n");
-  EXPECT_FALSE(exists(b.state / "d2"));
-  EXPECT_FALSE(exists(b.state / "d3"));
 }
 
 // Hooks: each kind where and when the runtime-spec says, with the state on its standard
@@ -324,17 +328,12 @@ TEST_F(Oci, HooksRunAtTheirPointsOfTheLifecycle) {
             "\"hooks\": {\"prestart\": [{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"1000\"], \"timeout\": 1}]}, "
             "\"linux\": {");
   write_file(b.dir / "config.json", c);
-  r = run(b.oci({"run", "h3"}), in);
-  EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "sandbox-oci: hooks.prestart[0]: /bin/sleep did not end within its timeout of 1 s\n");
-  EXPECT_FALSE(exists(b.state / "h3"));
+  EXPECT_EQ(b.refused("h3"), "sandbox-oci: hooks.prestart[0]: /bin/sleep did not end within its timeout of 1 s\n");
   // A bad entry is refused before anything is made.
   c = config;
   c.replace(c.find("\"linux\": {"), 10, "\"hooks\": {\"poststop\": [{\"path\": \"relative\"}]}, \"linux\": {");
   write_file(b.dir / "config.json", c);
-  r = run(b.oci({"run", "h4"}), in);
-  EXPECT_EQ(r.err, "sandbox-oci: config.json: hooks.poststop[0]: path relative is not absolute\n");
-  EXPECT_FALSE(exists(b.state / "h4"));
+  EXPECT_EQ(b.refused("h4"), "sandbox-oci: config.json: hooks.poststop[0]: path relative is not absolute\n");
   EXPECT_TRUE(leftover_processes().empty());
 }
 
@@ -392,20 +391,15 @@ TEST_F(Oci, SysctlsOfItsOwnNamespacesOnly) {
   EXPECT_EQ(read_file("/proc/sys/kernel/shmmni"), host_shmmni);
   // The machine's own, and the network's where the container has none of its own.
   b.edit([](nlohmann::json& c) { c["linux"]["sysctl"] = {{"kernel.pid_max", "100"}}; });
-  r = run(b.oci({"run", "y2"}), in);
-  EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "sandbox-oci: config.json: linux.sysctl: kernel.pid_max: not a setting of a namespace, so not the "
+  EXPECT_EQ(b.refused("y2"), "sandbox-oci: config.json: linux.sysctl: kernel.pid_max: not a setting of a namespace, so not the "
                    "container's to set\n");
   b.edit([](nlohmann::json& c) {
     auto& ns = c["linux"]["namespaces"];
     ns.erase(std::remove_if(ns.begin(), ns.end(), [](const auto& n) { return n["type"] == "network"; }), ns.end());
     c["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}};
   });
-  r = run(b.oci({"run", "y3"}), in);
-  EXPECT_EQ(r.err, "sandbox-oci: config.json: linux.sysctl: net.ipv4.ip_forward: the container has no network namespace of "
+  EXPECT_EQ(b.refused("y3"), "sandbox-oci: config.json: linux.sysctl: net.ipv4.ip_forward: the container has no network namespace of "
                    "its own\n");
-  EXPECT_FALSE(exists(b.state / "y2"));
-  EXPECT_FALSE(exists(b.state / "y3"));
 }
 
 // process.user's umask and additionalGids, process.oomScoreAdj, and domainname.
