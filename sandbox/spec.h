@@ -213,6 +213,12 @@ struct Spec {
   Origin mount_origin(size_t i) const {
     return i < mount_origins.size() ? mount_origins[i] : Origin{"operation", static_cast<unsigned>(i + 1)};
   }
+  // Appends a mount made for the caller by what `option` names (one of a kind: no ordinal),
+  // its origin kept beside it while the origins are kept one to one.
+  void add_mount(MountOp op, const std::string& option) {
+    mounts.push_back(std::move(op));
+    if (mount_origins.size() + 1 == mounts.size()) mount_origins.push_back(Origin{option, 0});
+  }
 
   std::vector<EnvOp> env;
   std::optional<std::string> chdir;
@@ -331,6 +337,7 @@ struct Spec {
     std::string address;
     std::vector<std::string> rules;
     bool optional = false;  // asked by profiles only: skipped where the bus's socket is missing
+    std::string option = {};  // the option that asked for it first (--dbus-own), for messages
     bool operator==(const Bus&) const = default;
   };
   std::optional<Bus> session_bus, system_bus;

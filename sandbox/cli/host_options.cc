@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "config/display.h"
+#include "sys/io.h"
 
 namespace sb::cli {
 
@@ -32,11 +33,7 @@ bool good_home_name(const std::string& name) {
 
 }  // namespace
 
-std::optional<std::string> caller_environment(const std::string& name) {
-  const char* v = std::getenv(name.c_str());
-  if (!v) return std::nullopt;
-  return std::string(v);
-}
+std::optional<std::string> caller_environment(const std::string& name) { return sys::environment(name); }
 
 Result<void> keep_env(ParseState& st, Values v) {
   const std::string& name = v[0];
@@ -157,7 +154,7 @@ Result<void> dbus_rule(ParseState& st, std::string_view option, std::string_view
       if (st.in_profile) return {};
       return fail(what + ": DBUS_SESSION_BUS_ADDRESS is not set, so there is no session bus to filter", EINVAL);
     }
-    bus = Spec::Bus{*address, {}};
+    bus = Spec::Bus{*address, {}, false, std::string(option)};
     st.bus_from_command_line[system] = false;
   }
   st.bus_from_command_line[system] = st.bus_from_command_line[system] || !st.in_profile;
@@ -167,10 +164,6 @@ Result<void> dbus_rule(ParseState& st, std::string_view option, std::string_view
 
 void finish_session(ParseState& st) {
   Spec& spec = st.spec;
-  auto add_mount = [&](MountOp op, const char* option) {
-    spec.mounts.push_back(std::move(op));
-    if (spec.mount_origins.size() + 1 == spec.mounts.size()) spec.mount_origins.push_back(Origin{option, 0});
-  };
   if (spec.share_display) {
     const char* option = st.display_trusted ? "--share-display=trusted" : "--share-display";
     auto display = nonempty(st, "DISPLAY"), wayland = nonempty(st, "WAYLAND_DISPLAY");
@@ -186,13 +179,13 @@ void finish_session(ParseState& st) {
     if (number && (!wayland || st.display_trusted)) {
       // A socket is reached through a read-only mount all the same: connect() needs no write
       // access to the filesystem, only to the socket.
-      add_mount(BindOp{config::x11_socket(*number), config::x11_socket(*number), BindKind::ro, false, std::nullopt}, option);
+      spec.add_mount(BindOp{config::x11_socket(*number), config::x11_socket(*number), BindKind::ro, false, std::nullopt}, option);
       // The cookies go to a place of their own, outside HOME (which --home may cover), copied
       // so that they hold under the sandbox's hostname (config/display.h).
       std::string auth = nonempty(st, "XAUTHORITY").value_or("");
       if (auth.empty())
         if (auto h = nonempty(st, "HOME")) auth = *h + "/.Xauthority";
-      add_mount(DataOp{kDataPendingXauthority, config::kXauthorityInside, true, true, std::nullopt}, option);
+      spec.add_mount(DataOp{kDataPendingXauthority, config::kXauthorityInside, true, true, std::nullopt}, option);
       spec.xauthority = Spec::Xauthority{auth, *number, st.display_trusted};
       set_env(st, "DISPLAY", *display);
       set_env(st, "XAUTHORITY", config::kXauthorityInside);
@@ -202,14 +195,14 @@ void finish_session(ParseState& st) {
     }
   }
   if (spec.as_user) {
-    add_mount(DataOp{kDataPendingPasswd, "/etc/passwd", true, true, std::nullopt}, "--as-user");
-    add_mount(DataOp{kDataPendingGroup, "/etc/group", true, true, std::nullopt}, "--as-user");
+    spec.add_mount(DataOp{kDataPendingPasswd, "/etc/passwd", true, true, std::nullopt}, "--as-user");
+    spec.add_mount(DataOp{kDataPendingGroup, "/etc/group", true, true, std::nullopt}, "--as-user");
   }
   for (bool system : {false, true}) {
     auto& bus = system ? spec.system_bus : spec.session_bus;
     if (!bus) continue;
     bus->optional = !st.bus_from_command_line[system];
-    if (!system) spec.runtime_sockets.push_back({"", "bus", false, "--dbus-talk"});
+    if (!system) spec.runtime_sockets.push_back({"", "bus", false, bus->option});
   }
 }
 

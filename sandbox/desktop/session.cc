@@ -14,23 +14,12 @@ namespace sb::desktop {
 
 namespace {
 
-std::optional<std::string> environment(const char* name) {
-  const char* v = std::getenv(name);
-  if (!v) return std::nullopt;
-  return std::string(v);
-}
-
 void fill(Spec& spec, int pending, unique_fd fd) {
   for (auto& op : spec.mounts)
     if (auto* d = std::get_if<DataOp>(&op); d && d->fd == pending) {
       d->fd = fd.release();
       return;
     }
-}
-
-void add_mount(Spec& spec, MountOp op, const std::string& option) {
-  spec.mounts.push_back(std::move(op));
-  if (spec.mount_origins.size() + 1 == spec.mounts.size()) spec.mount_origins.push_back(Origin{option, 0});
 }
 
 // The socket a unix:path= address names, where it is missing ("" otherwise): a bus asked
@@ -50,27 +39,25 @@ Result<void> check_bus(std::optional<Spec::Bus>& bus, bool system) {
     bus.reset();
     return {};
   }
-  return fail(std::string(system ? "--dbus-system-talk: the system bus" : "--dbus-talk: the session bus") + " is not there: " +
-                  path,
-              ENOENT);
+  return fail(bus->option + (system ? ": the system bus" : ": the session bus") + " is not there: " + path, ENOENT);
 }
 
 }  // namespace
 
 void place_runtime(Spec& spec, uid_t uid_inside, const std::string& session_bus, const std::string& system_bus) {
   if (!system_bus.empty()) {
-    add_mount(spec, BindOp{system_bus, "/run/dbus/system_bus_socket", BindKind::ro, false, std::nullopt}, "--dbus-system-talk");
+    spec.add_mount(BindOp{system_bus, "/run/dbus/system_bus_socket", BindKind::ro, false, std::nullopt}, "--dbus-system-talk");
     spec.env.push_back({EnvOp::Kind::set, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/run/dbus/system_bus_socket"});
   }
   if (spec.runtime_sockets.empty() && !spec.as_user) return;
   const std::string runtime = "/run/user/" + std::to_string(uid_inside);
-  add_mount(spec, TmpfsOp{runtime, std::nullopt, 0700}, spec.as_user ? "--as-user" : spec.runtime_sockets.front().option);
+  spec.add_mount(TmpfsOp{runtime, std::nullopt, 0700}, spec.as_user ? "--as-user" : spec.runtime_sockets.front().option);
   for (const auto& s : spec.runtime_sockets) {
     std::string host = s.name == "bus" && s.host_path.empty() ? session_bus : s.host_path;
     if (host.empty()) continue;  // the bus, left out
     // A socket is reached through a read-only mount all the same: connect() needs no write
     // access to the filesystem, only to the socket.
-    add_mount(spec, BindOp{host, runtime + "/" + s.name, BindKind::ro, s.optional, std::nullopt}, s.option);
+    spec.add_mount(BindOp{host, runtime + "/" + s.name, BindKind::ro, s.optional, std::nullopt}, s.option);
     if (s.name == "bus") spec.env.push_back({EnvOp::Kind::set, "DBUS_SESSION_BUS_ADDRESS", "unix:path=" + runtime + "/bus"});
   }
   spec.env.push_back({EnvOp::Kind::set, "XDG_RUNTIME_DIR", runtime});
@@ -81,7 +68,7 @@ Result<Session> prepare_session(Spec& spec, const HostFacts& host, bool dry_run)
   const uid_t uid = spec.uid.value_or(spec.ids_are_callers ? host.uid : 0);
   const gid_t gid = spec.gid.value_or(spec.ids_are_callers ? host.gid : 0);
   if (spec.as_user) {
-    Account account = caller_account(host.uid, host.gid, environment("HOME"), environment("USER"));
+    Account account = caller_account(host.uid, host.gid, sys::environment("HOME"), sys::environment("USER"));
     TRY_ASSIGN(IdentityFiles files, identity_files(account, uid, gid));
     auto passwd = sys::sealed_memfd("passwd", files.passwd);
     auto group = sys::sealed_memfd("group", files.group);
@@ -104,7 +91,7 @@ Result<Session> prepare_session(Spec& spec, const HostFacts& host, bool dry_run)
   // A bus knows its clients by the uid the kernel reports for them, which the proxy's is: a
   // client that says it is another one (root inside) is turned away.
   if ((spec.session_bus || spec.system_bus) && uid != host.uid) {
-    Error e{0, std::string(spec.session_bus ? "--dbus-talk" : "--dbus-system-talk") + ": a bus takes its clients for the caller (uid " +
+    Error e{0, (spec.session_bus ? spec.session_bus : spec.system_bus)->option + ": a bus takes its clients for the caller (uid " +
                    std::to_string(host.uid) + "), and COMMAND would be uid " + std::to_string(uid) + " inside"};
     e.hint = "add --as-user";
     return std::unexpected(std::move(e));

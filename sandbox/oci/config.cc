@@ -71,11 +71,7 @@ Result<void> map_mount(Config& c, const json& m, size_t i) {
   std::string source = m.value("source", "");
   TRY_ASSIGN(std::vector<std::string> options, strings(m.value("options", json()), where + ".options"));
   Spec& s = c.spec;
-  auto origin = Origin{"config.json " + where, 0};
-  auto add = [&](MountOp op) {
-    s.mounts.push_back(std::move(op));
-    s.mount_origins.push_back(origin);
-  };
+  auto add = [&](MountOp op) { s.add_mount(std::move(op), "config.json " + where); };
   const bool bind = type == "bind" || has(options, "bind") || has(options, "rbind");
   if (bind) {
     add(BindOp{source, dest, has(options, "ro") ? BindKind::ro : (has(options, "dev") ? BindKind::dev : BindKind::rw), false,
@@ -130,8 +126,7 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
   if (!config.contains("root") || !config["root"].is_object() || !config["root"].contains("path"))
     return fail("config.json: root.path is missing", EINVAL);
   std::string root = absolute(bundle, config["root"]["path"].get<std::string>());
-  s.mounts.push_back(BindOp{root, "/", BindKind::rw, false, std::nullopt});
-  s.mount_origins.push_back(Origin{"config.json root.path", 0});
+  s.add_mount(BindOp{root, "/", BindKind::rw, false, std::nullopt}, "config.json root.path");
   if (config.contains("mounts")) {
     if (!config["mounts"].is_array()) return fail("config.json: mounts: not an array", EINVAL);
     for (size_t i = 0; i < config["mounts"].size(); ++i) TRY(map_mount(c, config["mounts"][i], i));
@@ -145,21 +140,18 @@ Result<Config> spec_from_config(const json& config, const std::string& bundle, c
     if (!dev.is_object() || !dev.contains("path") || !dev["path"].is_string())
       return fail("config.json: " + where + ": needs a path", EINVAL);
     std::string path = dev["path"].get<std::string>();
-    s.mounts.push_back(BindOp{path, path, BindKind::dev, false, std::nullopt});
-    s.mount_origins.push_back(Origin{"config.json " + where, 0});
+    s.add_mount(BindOp{path, path, BindKind::dev, false, std::nullopt}, "config.json " + where);
   }
   // Read-only paths, once everything is mounted: each bound onto itself read-only where it
   // exists, as runc does.
   for (const auto& path : linux.value("readonlyPaths", json::array())) {
     if (!path.is_string()) return fail("config.json: linux.readonlyPaths: not an array of strings", EINVAL);
-    s.mounts.push_back(RemountRoOp{path.get<std::string>(), true});
-    s.mount_origins.push_back(Origin{"config.json linux.readonlyPaths", 0});
+    s.add_mount(RemountRoOp{path.get<std::string>(), true}, "config.json linux.readonlyPaths");
   }
   // A read-only root is made read-only last, as runc does: the mounts above need their
   // mount points made in it first.
   if (config["root"].value("readonly", false)) {
-    s.mounts.push_back(RemountRoOp{"/"});
-    s.mount_origins.push_back(Origin{"config.json root.readonly", 0});
+    s.add_mount(RemountRoOp{"/"}, "config.json root.readonly");
   }
 
   // The process.

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <map>
 #include <utility>
 
@@ -85,6 +86,12 @@ Result<unique_fd> sealed_memfd(const char* name, std::string_view data) {
       ::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
     return fail_errno("sealing");
   return fd;
+}
+
+std::optional<std::string> environment(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
 }
 
 Result<unique_fd> open_namespace_file(const std::string& path, int nstype, const std::string& what) {

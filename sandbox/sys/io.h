@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,9 @@ Result<unique_fd> reopen(int fd, int flags);
 // (what is there is looked at before anything is opened for writing), and non-blocking. The
 // error names the path and why; the caller adds which option it came from.
 Result<unique_fd> open_own_file_for_append(const std::string& path, bool& created);
+
+// The environment's NAME, or nothing where it is not set (an empty value is a value).
+std::optional<std::string> environment(const std::string& name);
 
 // A namespace file (/proc/PID/ns/TYPE, or one bound elsewhere) of type `nstype` (CLONE_NEW*),
 // opened for setns(2). Looked at before it is opened for reading: a FIFO there would block the

@@ -227,7 +227,13 @@ TEST(Dbus, RulesForTheProxyInOrder) {
   // Without the variable, libdbus's default; from a profile, where the bus may be missing.
   auto fallback = parse_with_profile({"--dbus-talk", "org.a.B"}, {{"XDG_RUNTIME_DIR", "/run/user/9"}});
   ASSERT_TRUE(fallback) << fallback.error().message();
-  EXPECT_EQ(fallback->spec.session_bus, (Spec::Bus{"unix:path=/run/user/9/bus", {"--talk=org.a.B"}, true}));
+  EXPECT_EQ(fallback->spec.session_bus, (Spec::Bus{"unix:path=/run/user/9/bus", {"--talk=org.a.B"}, true, "--dbus-talk"}));
+  // The bus and its socket are named by the option that asked for them first.
+  auto owned = parse({"--dbus-own", "org.a.B", "--dbus-talk", "org.c.D", "true"}, {{"XDG_RUNTIME_DIR", "/run/user/9"}});
+  ASSERT_TRUE(owned) << owned.error().message();
+  EXPECT_EQ(owned->spec.session_bus->option, "--dbus-own");
+  ASSERT_FALSE(owned->spec.runtime_sockets.empty());
+  EXPECT_EQ(owned->spec.runtime_sockets.back().option, "--dbus-own");
   auto nothing = parse_with_profile({"--dbus-talk", "org.a.B"}, {});
   ASSERT_TRUE(nothing) << nothing.error().message();
   EXPECT_FALSE(nothing->spec.session_bus);
