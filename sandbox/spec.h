@@ -26,6 +26,7 @@ struct BindOp {
   BindKind kind = BindKind::rw;
   bool optional = false;       // the -try forms: skip a missing source
   std::optional<int> src_fd;   // --bind-fd / --ro-bind-fd: the source is this descriptor
+  bool noexec = false;         // OCI's "noexec" mount option
   bool operator==(const BindOp&) const = default;
 };
 struct ProcOp {
@@ -43,6 +44,7 @@ struct TmpfsOp {
   std::string dest;
   std::optional<uint64_t> size;  // bytes
   std::optional<mode_t> perms;
+  bool noexec = false;  // OCI's "noexec" mount option
   bool operator==(const TmpfsOp&) const = default;
 };
 struct DirOp {

@@ -321,7 +321,7 @@ struct Apply {
     std::string what = "Can't bind mount " +
                        (op.src_fd ? "fd " + std::to_string(*op.src_fd) : op.src) + " on " +
                        shown(op.dest);
-    if (auto a = m.bind(source.get(), target->get(), "", bind_attrs(op.kind)); !a)
+    if (auto a = m.bind(source.get(), target->get(), "", bind_attrs(op.kind) | (op.noexec ? MOUNT_ATTR_NOEXEC : 0)); !a)
       return std::unexpected(std::move(a).error().wrap(what));
     TRY(after_mount_on(target->get()));
     // What the path shows now must be what was mounted. (After a bind on the root through
@@ -431,7 +431,7 @@ struct Apply {
 
   Result<void> operator()(const TmpfsOp& op) {
     return mount_new(op.dest, "tmpfs", parents(op.perms, kDirMode), [&](int target) {
-      return mount_tmpfs(m, target, op.perms.value_or(kDirMode), op.size);
+      return mount_tmpfs(m, target, op.perms.value_or(kDirMode), op.size, op.noexec);
     });
   }
 

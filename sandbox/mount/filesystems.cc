@@ -45,8 +45,9 @@ Result<unique_fd> new_tmpfs(Mounter& m, mode_t mode, std::optional<uint64_t> siz
   return m.create(fs);
 }
 
-Result<void> mount_tmpfs(Mounter& m, int target, mode_t mode, std::optional<uint64_t> size) {
+Result<void> mount_tmpfs(Mounter& m, int target, mode_t mode, std::optional<uint64_t> size, bool noexec) {
   TRY_ASSIGN(unique_fd mnt, new_tmpfs(m, mode, size));
+  if (noexec) TRY(m.add_attrs(mnt.get(), MOUNT_ATTR_NOEXEC));
   return m.attach(mnt.get(), target);
 }
 

@@ -19,7 +19,7 @@ Result<void> mount_proc(Mounter& m, int target);
 // made read-only, as mount_proc does for a new instance.
 Result<void> cover_proc(Mounter& m, int proc);
 Result<void> mount_dev(Mounter& m, int target);
-Result<void> mount_tmpfs(Mounter& m, int target, mode_t mode, std::optional<uint64_t> size);
+Result<void> mount_tmpfs(Mounter& m, int target, mode_t mode, std::optional<uint64_t> size, bool noexec = false);
 Result<void> mount_mqueue(Mounter& m, int target);
 
 // An overlay on `target`: lower layers bottom first, as descriptors; upper/work optional (both

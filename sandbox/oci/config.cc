@@ -75,14 +75,14 @@ Result<void> map_mount(Config& c, const json& m, size_t i) {
   const bool bind = type == "bind" || has(options, "bind") || has(options, "rbind");
   if (bind) {
     add(BindOp{source, dest, has(options, "ro") ? BindKind::ro : (has(options, "dev") ? BindKind::dev : BindKind::rw), false,
-               std::nullopt});
+               std::nullopt, has(options, "noexec")});
   } else if (type == "proc") {
     add(ProcOp{dest});
   } else if (type == "tmpfs" && dest == "/dev") {
     // The minimal /dev the tool makes: null, zero, full, random, urandom, tty, pts, shm.
     add(DevOp{dest, false});
   } else if (type == "tmpfs") {
-    TmpfsOp op{dest, std::nullopt, std::nullopt};
+    TmpfsOp op{dest, std::nullopt, std::nullopt, has(options, "noexec")};
     for (const auto& o : options) {
       if (o.starts_with("size=")) op.size = size_option(std::string_view(o).substr(5));
       if (o.starts_with("mode=")) op.perms = static_cast<mode_t>(std::stoul(o.substr(5), nullptr, 8) & 07777);

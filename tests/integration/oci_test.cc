@@ -278,6 +278,26 @@ TEST_F(Oci, DevicesAndReadOnlyPaths) {
                    "or directory\n");
 }
 
+// The noexec mount option, on a tmpfs and on a bind: nothing there runs (binds and tmpfs
+// mounts are always nosuid and nodev here, which the config's nosuid and nodev ask for).
+TEST_F(Oci, NoexecMountsRunNothing) {
+  // (busybox runs the applet its name says: the copies are called true.)
+  Bundle b({"sh", "-c", "cp /bin/busybox /x/true; /x/true 2>/dev/null || echo x-noexec; "
+                        "/y/true 2>/dev/null || echo y-noexec; /z/true && echo z-exec"});
+  mkdir((b.dir / "bin").c_str(), 0755);
+  ASSERT_EQ(run({"cp", b.dir / "rootfs/bin/busybox", b.dir / "bin/true"}).status, 0);
+  b.edit([&](nlohmann::json& c) {
+    c["mounts"].push_back({{"destination", "/x"}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", {"nosuid", "noexec"}}});
+    c["mounts"].push_back({{"destination", "/y"}, {"type", "bind"}, {"source", b.dir / "bin"}, {"options", {"rbind", "noexec"}}});
+    c["mounts"].push_back({{"destination", "/z"}, {"type", "bind"}, {"source", b.dir / "bin"}, {"options", {"rbind"}}});
+  });
+  RunOptions in;
+  in.cwd = b.dir.path();
+  auto r = run(b.oci({"run", "n1"}), in);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "x-noexec\ny-noexec\nz-exec\n");
+}
+
 // Hooks: each kind where and when the runtime-spec says, with the state on its standard
 // input; one that fails (or outlives its timeout) before the user's program stops the
 // container and leaves nothing.
