@@ -169,8 +169,11 @@ TEST_F(Trust, InitIsReadableByTheCallerAsBubblewrapsIs) {
   };
   for (const auto& c : cases) {
     Background box(c.argv);
-    int f = open(fifo.c_str(), O_RDONLY | O_CLOEXEC);  // returns once the sandbox writes
+    int f = open(fifo.c_str(), O_RDONLY | O_CLOEXEC);  // returns once the sandbox opens it
     ASSERT_GE(f, 0);
+    // Read to the end before closing: a reader gone before the shell's write kills the shell
+    // with SIGPIPE, and the sandbox with it (what a busy machine showed).
+    EXPECT_EQ(read_all(f), "up\n") << c.name;
     close(f);
     // pid 1: the sandbox process's child (or, under old-kernel, its grandchild).
     pid_t init_pid = init_below(box.pid());
