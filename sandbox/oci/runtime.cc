@@ -110,14 +110,21 @@ Result<json> read_json(const std::string& path) {
   return parsed;
 }
 
-Result<void> write_json_atomically(const std::string& path, const json& value) {
+// `text` as PATH's whole content: made anew under a temporary name (O_EXCL: never through a
+// link planted there) and renamed over PATH, which replaces whatever PATH was, a link
+// included, rather than writing through it. Errors begin with `what`.
+Result<void> write_file_atomically(const std::string& path, const std::string& text, mode_t mode, const std::string& what) {
   std::string tmp = path + ".tmp";
-  if (::unlink(tmp.c_str()) < 0 && errno != ENOENT) return fail_errno(tmp);
-  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (!fd) return fail_errno(tmp);
-  if (auto w = sys::write_all(fd.get(), value.dump() + "\n"); !w) return fail(tmp, w.error().err);
-  if (::rename(tmp.c_str(), path.c_str()) < 0) return fail_errno(path);
+  if (::unlink(tmp.c_str()) < 0 && errno != ENOENT) return fail_errno(what + tmp);
+  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+  if (!fd) return fail_errno(what + tmp);
+  if (auto w = sys::write_all(fd.get(), text); !w) return fail(what + tmp, w.error().err);
+  if (::rename(tmp.c_str(), path.c_str()) < 0) return fail_errno(what + path);
   return {};
+}
+
+Result<void> write_json_atomically(const std::string& path, const json& value) {
+  return write_file_atomically(path, value.dump() + "\n", 0600, "");
 }
 
 // What a container is now, from its state directory.
@@ -184,6 +191,14 @@ json hook_state(const Globals& g, const std::string& id, const std::string& stat
 Hooks kept_hooks(const Seen& s) {
   auto hooks = read_hooks(s.state);
   return hooks ? std::move(*hooks) : Hooks{};
+}
+
+// What delete does once a container's processes are gone: its poststop hooks (a failure is
+// a warning), then its state.
+void finish(const Globals& g, const std::string& id, const Seen& s) {
+  if (auto r = run_hooks(kept_hooks(s).poststop, "poststop", hook_state(g, id, "stopped"), ""); !r)
+    say_error(g, "warning: " + r.error().message());
+  remove_state(g.root + "/" + id);
 }
 
 // Ends a container that will not run: its processes, then its monitor, then its state.
@@ -363,15 +378,7 @@ Result<void> note_monitor(const std::string& dir, pid_t monitor) {
 
 Result<void> write_pid_file(const std::string& path, pid_t pid) {
   if (path.empty()) return {};
-  // Made anew under a temporary name (O_EXCL: never through a link planted there) and renamed
-  // over PATH, which replaces whatever PATH was, a link included, rather than writing through it.
-  std::string tmp = path + ".tmp";
-  if (::unlink(tmp.c_str()) < 0 && errno != ENOENT) return fail_errno("--pid-file " + tmp);
-  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (!fd) return fail_errno("--pid-file " + path);
-  if (auto w = sys::write_all(fd.get(), std::to_string(pid)); !w) return fail("--pid-file " + path, w.error().err);
-  if (::rename(tmp.c_str(), path.c_str()) < 0) return fail_errno("--pid-file " + path);
-  return {};
+  return write_file_atomically(path, std::to_string(pid), 0644, "--pid-file ");
 }
 
 // The processes in the pid namespace of `first`, the container's first process.
@@ -831,12 +838,8 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
     int status = 0;
     while (::waitpid(monitor, &status, 0) < 0 && errno == EINTR) {
     }
-    auto seen = look(g, *id);
-    if (seen) {
-      if (auto r = run_hooks(kept_hooks(*seen).poststop, "poststop", hook_state(g, *id, "stopped"), ""); !r)
-        say_error(g, "warning: " + r.error().message());
-    }
-    remove_state(dir);
+    if (auto seen = look(g, *id)) finish(g, *id, *seen);
+    else remove_state(dir);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
   if (cmd == "start") return start(g, *id);
@@ -887,9 +890,7 @@ int command(const Globals& g, const std::vector<std::string>& args, size_t at, i
       if (monitor > 0) ::kill(monitor, SIGKILL);
       for (int i = 0; i < 200 && alive(monitor); ++i) ::usleep(10000);
     }
-    if (auto r = run_hooks(kept_hooks(*s).poststop, "poststop", hook_state(g, *id, "stopped"), ""); !r)
-      say_error(g, "warning: " + r.error().message());
-    remove_state(dir);
+    finish(g, *id, *s);
     return 0;
   }
   return report(Error{0, "unknown command " + cmd});
