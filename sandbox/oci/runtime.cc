@@ -84,8 +84,19 @@ void say_error(const Globals& g, const std::string& text) {
   (void)sys::write_all(log->get(), line + "\n");
 }
 
-// The container's name in the caller's registry of running sandboxes (launch/registry.h).
-std::string registry_name(const std::string& id) { return "oci-" + id; }
+// The container's name in the caller's registry of running sandboxes (launch/registry.h):
+// short whatever the id's length (a socket's path has 107 bytes at most), and another for the
+// same id under another --root. FNV-1a of ROOT/ID.
+std::string registry_name(const std::string& root, const std::string& id) {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : root + "/" + id) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return std::string("oci-") + hex;
+}
 
 // An error of a command: its line (and a hint line where it has one); the command's status, 1.
 int report_error(const Globals& g, const Error& e) {
@@ -346,7 +357,7 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
   // exec reaches the container as --join reaches a sandbox: through its monitor, by a name
   // of its own in the caller's registry. Joined processes end with the container only where
   // it has a pid namespace of its own, so only then.
-  if (c.spec.ns.pid) c.spec.name = registry_name(id);
+  if (c.spec.ns.pid) c.spec.name = registry_name(g.root, id);
   std::string dir = g.root + "/" + id;
   if (::mkdir(dir.c_str(), 0700) < 0) {
     if (errno == EEXIST) return fail("container " + id + " exists already");
