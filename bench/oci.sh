@@ -12,6 +12,7 @@ if [ "$(id -u)" = 0 ] && [ -z "${BENCH_OCI_NS:-}" ]; then
 fi
 if [ -n "${BENCH_OCI_NS:-}" ]; then umount /sys/fs/cgroup/unified 2>/dev/null || true; fi
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/interleave.sh"
 build=$(cd "${1:-$here/../build}" && pwd)
 runs=${BENCH_RUNS:-40}
 rounds=${BENCH_ROUNDS:-4}
@@ -49,26 +50,7 @@ measure() {
   done
   round=0
   while [ "$round" -lt "$rounds" ]; do
-    shift_by=$((round % ($# / 2)))
-    while [ "$shift_by" -gt 0 ]; do
-      set -- "$@" "$1" "$2"
-      shift 2
-      shift_by=$((shift_by - 1))
-    done
-    i=0
-    for word in "$@"; do
-      if [ $((i % 2)) -eq 0 ]; then set -- "$@" -n "$word"; else set -- "$@" "$word"; fi
-      i=$((i + 1))
-    done
-    shift "$i"
-    hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/run-$round.json" "$@" >/dev/null
-    # Back to name, command pairs for the next round.
-    j=0
-    for word in "$@"; do
-      [ $((j % 3)) -ne 0 ] && set -- "$@" "$word"
-      j=$((j + 1))
-    done
-    shift "$j"
+    hyperfine_round "$round" "$out/run-$round.json" "$@"
     round=$((round + 1))
   done
 }
@@ -108,6 +90,17 @@ podman_with runc rmi -a -f >/dev/null 2>&1 || true
 python3 - "$out" "$(id -un)" "$(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)" >>"$here/OCI-RESULTS.md" <<'PY'
 import glob, json, os, statistics, sys
 out, user, commit = sys.argv[1:4]
+
+
+def failures(name):
+    """What could not be measured, and why, as the script wrote it down."""
+    f = os.path.join(out, name)
+    if os.path.exists(f):
+        print()
+        for line in open(f):
+            print("- " + line.strip())
+
+
 times = {}
 for f in sorted(glob.glob(os.path.join(out, "run-*.json"))):
     for r in json.load(open(f))["results"]:
@@ -122,11 +115,7 @@ for name in ("sandbox-oci", "runc", "crun"):
         continue
     m = statistics.median(times[name]) * 1000
     print(f"| {name} | {m:.2f} | {ours / m:.2f}x |")
-f = os.path.join(out, "run-failures")
-if os.path.exists(f):
-    print()
-    for line in open(f):
-        print("- " + line.strip())
+failures("run-failures")
 p = os.path.join(out, "podman.json")
 if os.path.exists(p):
     print("\n`podman run --rm --network none IMAGE /bin/true` (median, ms):\n")
@@ -134,11 +123,7 @@ if os.path.exists(p):
     print("|---|---|")
     for r in json.load(open(p))["results"]:
         print(f"| {r['command']} | {statistics.median(r['times']) * 1000:.1f} |")
-f = os.path.join(out, "podman-failures")
-if os.path.exists(f):
-    print()
-    for line in open(f):
-        print("- " + line.strip())
+failures("podman-failures")
 PY
 echo "== appended to $here/OCI-RESULTS.md"
 tail -20 "$here/OCI-RESULTS.md"

@@ -4,6 +4,7 @@
 # usage: bench/run.sh [BUILD_DIR]   (default: build; needs hyperfine, bubblewrap, python3)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/interleave.sh"
 build=$(cd "${1:-$here/../build}" && pwd)
 sandbox="$build/sandbox"
 bwrap=$(command -v bwrap)
@@ -53,21 +54,7 @@ while [ "$round" -lt "$rounds" ]; do
     sandbox-json-300 "$sandbox --seccomp-profile $out/profile-300.json $usr_view /bin/true" \
     sandbox-network-host "$sandbox --network host $usr_view /bin/true" \
     sandbox-network-pasta "$sandbox --network pasta $usr_view /bin/true"
-  # Rotate the (name, command) pairs by the round's number.
-  shift_by=$((round % ($# / 2)))
-  while [ "$shift_by" -gt 0 ]; do
-    set -- "$@" "$1" "$2"
-    shift 2
-    shift_by=$((shift_by - 1))
-  done
-  # Then put -n before each name.
-  i=0
-  for word in "$@"; do
-    if [ $((i % 2)) -eq 0 ]; then set -- "$@" -n "$word"; else set -- "$@" "$word"; fi
-    i=$((i + 1))
-  done
-  shift "$i"
-  hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/startup-$round.json" "$@" >/dev/null
+  hyperfine_round "$round" "$out/startup-$round.json" "$@"
   round=$((round + 1))
 done
 
