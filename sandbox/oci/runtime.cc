@@ -251,6 +251,17 @@ struct Prepared {
   std::optional<int> oom_score_adj;
 };
 
+// The lines of a uid_map or gid_map: INSIDE OUTSIDE COUNT each.
+struct IdRange {
+  unsigned long inside = 0, outside = 0, count = 0;
+};
+std::vector<IdRange> id_ranges(const std::string& map) {
+  std::vector<IdRange> out;
+  std::istringstream lines(map);
+  for (IdRange r; lines >> r.inside >> r.outside >> r.count;) out.push_back(r);
+  return out;
+}
+
 // create and run: the bundle's config as a Spec, and the container's state directory.
 Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bundle) {
   if (!good_id(id)) return fail("container id '" + id + "' is not valid");
@@ -306,15 +317,8 @@ Result<Prepared> prepare(const Globals& g, const std::string& id, std::string bu
   if (!asks_user_ns && ::geteuid() == 0) {
     auto identity = [](const std::string& map) {
       std::string out;
-      size_t at = 0;
-      while (at < map.size()) {
-        size_t end = map.find('\n', at);
-        if (end == std::string::npos) end = map.size();
-        unsigned long inside = 0, outside = 0, count = 0;
-        if (std::sscanf(map.substr(at, end - at).c_str(), "%lu %lu %lu", &inside, &outside, &count) == 3)
-          out += std::to_string(inside) + " " + std::to_string(inside) + " " + std::to_string(count) + "\n";
-        at = end + 1;
-      }
+      for (const IdRange& r : id_ranges(map))
+        out += std::to_string(r.inside) + " " + std::to_string(r.inside) + " " + std::to_string(r.count) + "\n";
       return out;
     };
     c.spec.identity_id_maps = std::pair{identity(sys::read_file_or_empty("/proc/self/uid_map")),
@@ -517,10 +521,8 @@ std::optional<std::pair<uint32_t, uint32_t>> ids_inside(pid_t pid) {
     return static_cast<uint32_t>(eff);
   };
   auto back = [](const std::string& map, uint32_t outside) -> std::optional<uint32_t> {
-    std::istringstream lines(map);
-    unsigned long in = 0, out = 0, count = 0;
-    while (lines >> in >> out >> count)
-      if (outside >= out && outside - out < count) return static_cast<uint32_t>(in + (outside - out));
+    for (const IdRange& r : id_ranges(map))
+      if (outside >= r.outside && outside - r.outside < r.count) return static_cast<uint32_t>(r.inside + (outside - r.outside));
     return std::nullopt;
   };
   auto uid = effective("\nUid:"), gid = effective("\nGid:");
