@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "config/display.h"
+#include "sys/fdpass.h"
 #include "sys/io.h"
 #include "sys/spawn.h"
 
@@ -75,11 +76,9 @@ constexpr const char* kTrustedHint = "--share-display=trusted shares the display
 Result<unique_fd> x11_connect(const std::string& socket_path, std::string_view auth_name, std::string_view auth_data) {
   unique_fd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!s) return fail_errno("socket");
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  if (socket_path.size() >= sizeof a.sun_path) return fail(socket_path + ": path too long", ENAMETOOLONG);
-  std::memcpy(a.sun_path, socket_path.data(), socket_path.size());
-  if (::connect(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) < 0) return fail_errno("connecting to " + socket_path);
+  auto a = sys::unix_address(socket_path);
+  if (!a) return fail(socket_path + ": path too long", ENAMETOOLONG);
+  if (::connect(s.get(), reinterpret_cast<sockaddr*>(&*a), sizeof *a) < 0) return fail_errno("connecting to " + socket_path);
   std::string setup = "l";
   setup += '\0';
   put16(setup, 11);  // protocol 11.0

@@ -15,6 +15,7 @@
 #include <ctime>
 #include <dirent.h>
 
+#include "sys/fdpass.h"
 #include "sys/io.h"
 #include "sys/numbers.h"
 #include "sys/syscalls.h"
@@ -30,11 +31,9 @@ constexpr int kConnectTries = 20;  // 50 ms apart
 bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
 
 Result<sockaddr_un> address_of(const std::string& path) {
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  if (path.size() >= sizeof a.sun_path) return fail("the registry path " + path + " is too long for a socket", ENAMETOOLONG);
-  path.copy(a.sun_path, path.size());
-  return a;
+  auto a = sys::unix_address(path);
+  if (!a) return fail("the registry path " + path + " is too long for a socket", ENAMETOOLONG);
+  return *a;
 }
 
 // Non-blocking: a monitor whose queue is full (stopped, or flooded) refuses at once with

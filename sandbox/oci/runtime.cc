@@ -535,12 +535,10 @@ std::optional<std::pair<uint32_t, uint32_t>> ids_inside(pid_t pid) {
 
 // A connection to the engine's --console-socket, where a terminal's master is sent.
 Result<unique_fd> connect_console(const std::string& path) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) return fail("--console-socket " + path, ENAMETOOLONG);
-  std::memcpy(addr.sun_path, path.c_str(), path.size());
+  auto addr = sys::unix_address(path);
+  if (!addr) return fail("--console-socket " + path, ENAMETOOLONG);
   unique_fd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!sock || ::connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+  if (!sock || ::connect(sock.get(), reinterpret_cast<sockaddr*>(&*addr), sizeof *addr) < 0)
     return fail_errno("--console-socket " + path);
   return sock;
 }

@@ -7,6 +7,15 @@
 
 namespace sb::sys {
 
+std::optional<sockaddr_un> unix_address(const std::string& path) {
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  if (path.size() >= sizeof a.sun_path) return std::nullopt;
+  path.copy(a.sun_path, path.size());
+  return a;
+}
+
+
 namespace {
 constexpr size_t kMaxFds = 16;
 }

@@ -1,6 +1,9 @@
-// Messages with descriptors attached (SCM_RIGHTS) over a unix socket.
+// Unix sockets: their addresses, and messages with descriptors attached (SCM_RIGHTS).
 #pragma once
 
+#include <sys/un.h>
+
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -10,6 +13,9 @@
 #include "sys/fd.h"
 
 namespace sb::sys {
+
+// The address of the socket at PATH; nothing where PATH is too long for one (107 bytes).
+std::optional<sockaddr_un> unix_address(const std::string& path);
 
 // Sends `data` (at least one byte) with `fds` attached, in one message.
 Result<void> send_with_fds(int sock, std::string_view data, std::span<const int> fds);
